@@ -1,0 +1,63 @@
+# Pledge — every target installs what it needs. Caches live outside the clone (PLEDGE_CACHE).
+SHELL := /bin/bash
+PLEDGE_CACHE ?= $(HOME)/.cache/pledge
+export PLEDGE_CACHE
+NODE24_DIR := $(PLEDGE_CACHE)/node24
+# Node 24 LTS from the npm registry's `node` package when the machine's node is older.
+export PATH := $(NODE24_DIR)/node_modules/.bin:$(PATH)
+
+UNIT_TESTS := 'core/**/*.test.ts' 'providers/**/*.test.ts'
+ALL_TESTS := $(UNIT_TESTS) 'test/**/*.test.ts'
+
+.PHONY: install node deps kube moto build typecheck crds test test-unit test-integration dev run clean bench
+
+install: node deps kube moto
+
+node:
+	@if ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 24 ? 0 : 1)' 2>/dev/null; then \
+	  echo "installing Node.js 24 into $(NODE24_DIR)"; \
+	  mkdir -p $(NODE24_DIR) && npm install --prefix $(NODE24_DIR) --no-save --no-audit --no-fund node@24 >/dev/null; \
+	fi
+	@node --version
+
+deps: node node_modules/.installed
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+kube:
+	@bash test/env/build-kube.sh >/dev/null
+
+moto:
+	@bash test/env/install-moto.sh >/dev/null
+
+typecheck: deps
+	npx tsc --noEmit
+
+build: typecheck
+
+crds: deps
+	node bin/pledge.ts crds --out crds
+
+test: install typecheck
+	node test/env/run.ts -- node --test --test-concurrency=1 $(ALL_TESTS)
+
+test-unit: deps
+	node --test $(UNIT_TESTS)
+
+test-integration: install
+	node test/env/run.ts -- node --test --test-concurrency=1 'test/**/*.test.ts'
+
+# A local control plane for a person: kube-apiserver + etcd + moto, the CRDs, and the controllers.
+dev: install
+	node test/env/run.ts --dev
+
+run: deps
+	node bin/pledge.ts run
+
+bench: install
+	@echo "no benchmarks yet"
+
+clean:
+	rm -rf node_modules

@@ -1,0 +1,1 @@
+export { allCrds, buildCli, crdYaml } from './cli.ts';

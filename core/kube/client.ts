@@ -1,0 +1,163 @@
+import {
+  ApiException,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
+  type CoreV1Event,
+  type V1Secret,
+} from '@kubernetes/client-node';
+import type { KubeObject } from '../managed/types.ts';
+
+/** Where a kind lives in the REST API. */
+export interface ResourceType {
+  group: string;
+  version: string;
+  plural: string;
+  /** Namespaced kinds need a namespace on every call; cluster-scoped ones must not have one. */
+  namespaced?: boolean;
+}
+
+export function isNotFound(err: unknown): boolean {
+  return err instanceof ApiException && err.code === 404;
+}
+
+export function isConflict(err: unknown): boolean {
+  return err instanceof ApiException && err.code === 409;
+}
+
+export function isAlreadyExists(err: unknown): boolean {
+  return err instanceof ApiException && err.code === 409 && String(err.body).includes('AlreadyExists');
+}
+
+const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+
+/** The few verbs Pledge needs, over @kubernetes/client-node, typed for unstructured objects. */
+export class KubeClient {
+  readonly kubeConfig: KubeConfig;
+  readonly #custom: CustomObjectsApi;
+  readonly #core: CoreV1Api;
+
+  constructor(kubeConfig: KubeConfig) {
+    this.kubeConfig = kubeConfig;
+    this.#custom = kubeConfig.makeApiClient(CustomObjectsApi);
+    this.#core = kubeConfig.makeApiClient(CoreV1Api);
+  }
+
+  /** Loads KUBECONFIG, ~/.kube/config or the in-cluster service account, as kubectl would. */
+  static fromDefault(kubeconfigPath?: string): KubeClient {
+    const kc = new KubeConfig();
+    if (kubeconfigPath) kc.loadFromFile(kubeconfigPath);
+    else kc.loadFromDefault();
+    return new KubeClient(kc);
+  }
+
+  async get<T extends KubeObject>(type: ResourceType, name: string, namespace?: string): Promise<T | undefined> {
+    try {
+      const base = { group: type.group, version: type.version, plural: type.plural, name };
+      const res = type.namespaced
+        ? await this.#custom.getNamespacedCustomObject({ ...base, namespace: requireNs(type, namespace) })
+        : await this.#custom.getClusterCustomObject(base);
+      return res as T;
+    } catch (err: unknown) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async list<T extends KubeObject>(type: ResourceType): Promise<{ items: T[]; metadata?: { resourceVersion?: string } }> {
+    const res = type.namespaced
+      ? await this.#custom.listCustomObjectForAllNamespaces({ group: type.group, version: type.version, resourcePlural: type.plural })
+      : await this.#custom.listClusterCustomObject({ group: type.group, version: type.version, plural: type.plural });
+    return res as { items: T[]; metadata?: { resourceVersion?: string } };
+  }
+
+  async create<T extends KubeObject>(type: ResourceType, body: T): Promise<T> {
+    const base = { group: type.group, version: type.version, plural: type.plural, body };
+    const res = type.namespaced
+      ? await this.#custom.createNamespacedCustomObject({ ...base, namespace: requireNs(type, body.metadata?.namespace) })
+      : await this.#custom.createClusterCustomObject(base);
+    return res as T;
+  }
+
+  /** Replaces the object; fails with 409 when body.metadata.resourceVersion is stale (optimistic concurrency). */
+  async replace<T extends KubeObject>(type: ResourceType, body: T): Promise<T> {
+    const base = { group: type.group, version: type.version, plural: type.plural, name: nameOf(body), body };
+    const res = type.namespaced
+      ? await this.#custom.replaceNamespacedCustomObject({ ...base, namespace: requireNs(type, body.metadata?.namespace) })
+      : await this.#custom.replaceClusterCustomObject(base);
+    return res as T;
+  }
+
+  /** Replaces the status subresource; fails with 409 on a stale resourceVersion. */
+  async replaceStatus<T extends KubeObject>(type: ResourceType, body: T): Promise<T> {
+    const base = { group: type.group, version: type.version, plural: type.plural, name: nameOf(body), body };
+    const res = type.namespaced
+      ? await this.#custom.replaceNamespacedCustomObjectStatus({ ...base, namespace: requireNs(type, body.metadata?.namespace) })
+      : await this.#custom.replaceClusterCustomObjectStatus(base);
+    return res as T;
+  }
+
+  async patch<T extends KubeObject>(type: ResourceType, name: string, patch: object, namespace?: string): Promise<T> {
+    const base = { group: type.group, version: type.version, plural: type.plural, name, body: patch };
+    const res = type.namespaced
+      ? await this.#custom.patchNamespacedCustomObject({ ...base, namespace: requireNs(type, namespace) }, mergePatch)
+      : await this.#custom.patchClusterCustomObject(base, mergePatch);
+    return res as T;
+  }
+
+  async delete(type: ResourceType, name: string, namespace?: string): Promise<void> {
+    try {
+      const base = { group: type.group, version: type.version, plural: type.plural, name };
+      if (type.namespaced) await this.#custom.deleteNamespacedCustomObject({ ...base, namespace: requireNs(type, namespace) });
+      else await this.#custom.deleteClusterCustomObject(base);
+    } catch (err: unknown) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+
+  async getSecret(namespace: string, name: string): Promise<V1Secret | undefined> {
+    try {
+      return await this.#core.readNamespacedSecret({ namespace, name });
+    } catch (err: unknown) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async createSecret(secret: V1Secret & { metadata: { namespace: string } }): Promise<V1Secret> {
+    return this.#core.createNamespacedSecret({ namespace: secret.metadata.namespace, body: secret });
+  }
+
+  async replaceSecret(secret: V1Secret & { metadata: { namespace: string; name: string } }): Promise<V1Secret> {
+    return this.#core.replaceNamespacedSecret({ namespace: secret.metadata.namespace, name: secret.metadata.name, body: secret });
+  }
+
+  async deleteSecret(namespace: string, name: string): Promise<void> {
+    try {
+      await this.#core.deleteNamespacedSecret({ namespace, name });
+    } catch (err: unknown) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+
+  async createEvent(namespace: string, event: CoreV1Event): Promise<CoreV1Event> {
+    return this.#core.createNamespacedEvent({ namespace, body: event });
+  }
+
+  async patchEvent(namespace: string, name: string, patch: object): Promise<CoreV1Event> {
+    return this.#core.patchNamespacedEvent({ namespace, name, body: patch }, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch));
+  }
+}
+
+function nameOf(obj: KubeObject): string {
+  const name = obj.metadata?.name;
+  if (!name) throw new TypeError('object has no metadata.name');
+  return name;
+}
+
+function requireNs(type: ResourceType, namespace: string | undefined): string {
+  if (!namespace) throw new TypeError(`${type.plural}.${type.group} is namespaced: a namespace is required`);
+  return namespace;
+}

@@ -1,0 +1,146 @@
+import type { JSONSchema } from '../crd/index.ts';
+
+export interface GroupVersionKind {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+}
+
+export interface ObjectMeta {
+  name?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  annotations?: Record<string, string>;
+  labels?: Record<string, string>;
+  finalizers?: string[];
+  ownerReferences?: Array<Record<string, unknown>>;
+}
+
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+  [field: string]: unknown;
+}
+
+export type ConditionStatus = 'True' | 'False' | 'Unknown';
+
+export interface Condition {
+  type: string;
+  status: ConditionStatus;
+  reason: string;
+  message?: string;
+  lastTransitionTime?: string;
+  observedGeneration?: number;
+}
+
+export type DeletionPolicy = 'Delete' | 'Orphan';
+export type ManagementAction = 'Observe' | 'Create' | 'Update' | 'Delete' | 'LateInitialize';
+export type ManagementPolicy = '*' | ManagementAction;
+
+export interface SecretReference {
+  name: string;
+  namespace: string;
+}
+
+export interface SecretKeySelector extends SecretReference {
+  key: string;
+}
+
+export interface ManagedSpec<P> {
+  forProvider: P;
+  providerConfigRef?: { name: string };
+  deletionPolicy?: DeletionPolicy;
+  managementPolicies?: ManagementPolicy[];
+  writeConnectionSecretToRef?: SecretReference;
+}
+
+export interface ManagedStatus<A> {
+  atProvider?: A;
+  conditions?: Condition[];
+}
+
+/** A managed resource as the reconciler sees it: one cloud object, Crossplane's shape. */
+export interface ManagedResource<P = Record<string, unknown>, A = Record<string, unknown>> extends KubeObject {
+  metadata: ObjectMeta & { name: string };
+  spec: ManagedSpec<P>;
+  status?: ManagedStatus<A>;
+}
+
+/** What observe learned. Data only: the reconciler decides what to do with it. */
+export interface Observation<P, A> {
+  /** The external resource exists. When false the reconciler may create it. */
+  exists: boolean;
+  /** The external resource matches forProvider. When false the reconciler may update it. */
+  upToDate?: boolean;
+  /** The external resource can be used (e.g. an RDS instance is `available`). Defaults to true when it exists. */
+  ready?: boolean;
+  /** Observed cloud state, written to status.atProvider. */
+  atProvider?: A;
+  /** forProvider fields the user left unset, as the cloud reports them (late-initialization). */
+  lateInit?: Partial<P>;
+  /** Values for the connection secret. */
+  connectionDetails?: Record<string, string>;
+  /** Human-readable summary of what differs, for logs and events. Never carries secret values. */
+  diff?: string;
+}
+
+export interface CreateResult {
+  /** The cloud's identity for what was made, when the cloud chose it. */
+  externalName?: string;
+  connectionDetails?: Record<string, string>;
+}
+
+export interface UpdateResult {
+  connectionDetails?: Record<string, string>;
+}
+
+/** The four verbs a provider implements for one kind. Create, update and delete must be idempotent. */
+export interface ExternalClient<P, A> {
+  observe(mr: ManagedResource<P, A>, signal: AbortSignal): Promise<Observation<P, A>>;
+  create(mr: ManagedResource<P, A>, signal: AbortSignal): Promise<CreateResult>;
+  update(mr: ManagedResource<P, A>, signal: AbortSignal): Promise<UpdateResult>;
+  /** Gone already is success. */
+  delete(mr: ManagedResource<P, A>, signal: AbortSignal): Promise<void>;
+}
+
+/** What connect receives: the resolved ProviderConfig and a way to read the Secrets it names. */
+export interface ConnectContext {
+  providerConfig: KubeObject;
+  readSecret(ref: SecretKeySelector, signal: AbortSignal): Promise<string>;
+  signal: AbortSignal;
+}
+
+/** Schema of one served kind: the provider writes forProvider/atProvider, core adds the rest. */
+export interface KindSchema {
+  forProvider: JSONSchema;
+  atProvider: JSONSchema;
+  /** CEL rules on the whole object (e.g. naming rules on metadata.name), with a message naming the field. */
+  validations?: Array<{ rule: string; message: string }>;
+}
+
+export interface ManagedKind<P = Record<string, unknown>, A = Record<string, unknown>> {
+  gvk: GroupVersionKind;
+  /** Lower-case plural used in the REST path, e.g. `buckets`. */
+  plural: string;
+  schema: KindSchema;
+  /**
+   * True when the external name is known before create (it defaults to metadata.name). When false
+   * and a create's outcome is unknown, the reconciler stops and asks a person instead of guessing.
+   */
+  deterministicExternalName: boolean;
+  connect(mr: ManagedResource<P, A>, ctx: ConnectContext): Promise<ExternalClient<P, A>>;
+}
+
+/** One cloud: its ProviderConfig kind and the managed kinds it serves. Registered in providers/index.ts. */
+export interface Provider {
+  name: string;
+  providerConfig: { gvk: GroupVersionKind; plural: string; spec: JSONSchema };
+  // Each kind fixes its own forProvider/atProvider types; the registry erases them.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  kinds: ReadonlyArray<ManagedKind<any, any>>;
+}

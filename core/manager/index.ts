@@ -1,0 +1,2 @@
+export { MANAGER_DEFAULTS, resourceTypeOf, runManager } from './manager.ts';
+export type { ManagerOptions } from './manager.ts';

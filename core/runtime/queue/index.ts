@@ -1,0 +1,4 @@
+export { createWorkQueue } from './work-queue.ts';
+export type { WorkQueue, WorkQueueOptions } from './work-queue.ts';
+export { BACKOFF_DEFAULTS, exponentialBackoff } from './rate-limiter.ts';
+export type { BackoffOptions, RateLimiter } from './rate-limiter.ts';

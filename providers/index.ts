@@ -1,0 +1,5 @@
+import type { Provider } from '../core/managed/types.ts';
+import { awsProvider } from './aws/index.ts';
+
+/** Every provider Pledge serves. Adding a cloud means adding it here, nowhere else. */
+export const providers: readonly Provider[] = [awsProvider];
