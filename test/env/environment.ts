@@ -1,0 +1,231 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findBinaries, type Binaries } from './binaries.ts';
+import { createCertificates, type Certificates } from './certificates.ts';
+import { freePort } from './free-port.ts';
+import { httpGet } from './http-get.ts';
+import { renderKubeconfig } from './kubeconfig.ts';
+import { onProcessExit } from './process-exit.ts';
+import { describeExit, startChild, type SupervisedChild } from './supervised-child.ts';
+import { waitUntil } from './wait-until.ts';
+
+export type EnvironmentOptions = {
+  /** Aborting it during start stops whatever was started and rejects. */
+  signal?: AbortSignal;
+  /** Time allowed for etcd, kube-apiserver and moto to become ready, not counting a first build. Default 120 s. */
+  startTimeoutMs?: number;
+  /** Where the temp dir is made. Default os.tmpdir(). */
+  parentDir?: string;
+  /** Progress messages ("etcd ready after 412 ms"). Default: none. */
+  log?: (message: string) => void;
+};
+
+export type Environment = {
+  /** The temp dir holding certificates, data, logs (`<name>.log`) and the kubeconfig. */
+  dir: string;
+  kubeconfigPath: string;
+  kubeconfig: string;
+  /** https://127.0.0.1:PORT */
+  apiServerUrl: string;
+  /** http://127.0.0.1:PORT — every AWS service moto emulates answers here. */
+  motoUrl: string;
+  /** http://127.0.0.1:PORT */
+  etcdUrl: string;
+  /** Bearer token of `pledge-admin` (group system:masters). */
+  token: string;
+  caCertPath: string;
+  /** Resolves (never rejects) if etcd, kube-apiserver or moto exits before stop() is called. */
+  crashed: Promise<Error>;
+  /** Stops every process and removes dir. Safe to call more than once. */
+  stop(): Promise<void>;
+};
+
+const adminUser = 'pledge-admin';
+
+/** Starts etcd, kube-apiserver and moto on free loopback ports, each ready for use when this resolves. */
+export async function startEnvironment(options: EnvironmentOptions = {}): Promise<Environment> {
+  const { signal } = options;
+  const log = options.log ?? (() => undefined);
+  const timeoutMs = options.startTimeoutMs ?? 120_000;
+  signal?.throwIfAborted();
+
+  const binaries = await findBinaries({ signal });
+  const started = Date.now();
+  const dir = await mkdtemp(join(options.parentDir ?? tmpdir(), 'pledge-env-'));
+  const forgetDir = onProcessExit(() => rmSync(dir, { recursive: true, force: true }));
+  const children: SupervisedChild[] = [];
+  let stopping: Promise<void> | undefined;
+  let reportCrash: (err: Error) => void = () => undefined;
+  const crashed = new Promise<Error>((resolve) => (reportCrash = resolve));
+  const watch = (child: SupervisedChild): SupervisedChild => {
+    children.push(child);
+    void child.exited.then(async (exit) => {
+      if (stopping) return;
+      reportCrash(new Error(`${child.name} ${describeExit(exit)}; last lines of ${child.logPath}:\n${await child.logTail()}`));
+    });
+    return child;
+  };
+  const stop = (): Promise<void> => {
+    stopping ??= stopAll(children, dir).finally(forgetDir);
+    return stopping;
+  };
+
+  const startSignal = signal ?? new AbortController().signal;
+  try {
+    const since = (t: number) => `${Date.now() - t} ms`;
+    const { etcdPort, etcdPeerPort, apiPort, motoPort } = await distinctFreePorts(['etcdPort', 'etcdPeerPort', 'apiPort', 'motoPort']);
+    const token = randomBytes(24).toString('hex');
+    const apiServerUrl = `https://127.0.0.1:${apiPort}`;
+    const motoUrl = `http://127.0.0.1:${motoPort}`;
+    const etcdUrl = `http://127.0.0.1:${etcdPort}`;
+
+    // The three start in parallel; the first failure aborts the others before anything is stopped,
+    // so no child can be spawned after stop() has looked at the list.
+    const [certs] = await allOrFirstError(startSignal, [
+      (signal) => createCertificates({ dir: join(dir, 'pki'), signal }),
+      async (signal) => {
+        const etcd = await startEtcd({ binaries, dir, clientPort: etcdPort, peerPort: etcdPeerPort });
+        watch(etcd);
+        const t = Date.now();
+        await waitUntil(async () => (JSON.parse((await httpGet(`${etcdUrl}/health`, { signal })).body) as { health?: string }).health === 'true', {
+          what: `etcd at ${etcdUrl} to be healthy`, timeoutMs, signal, child: etcd,
+        });
+        log(`etcd ready after ${since(t)}`);
+      },
+      async (signal) => {
+        const moto = await startChild({
+          name: 'moto',
+          command: binaries.motoServer,
+          args: ['-H', '127.0.0.1', '-p', String(motoPort)],
+          logPath: join(dir, 'moto.log'),
+        });
+        watch(moto);
+        const t = Date.now();
+        await waitUntil(async () => (await httpGet(`${motoUrl}/moto-api/`, { signal })).status > 0, {
+          what: `moto at ${motoUrl} to answer`, timeoutMs, signal, child: moto,
+        });
+        log(`moto ready after ${since(t)}`);
+      },
+    ] as const);
+    const caPem = await readFile(certs.caCertPath, 'utf8');
+
+    const apiserver = await startApiserver({ binaries, dir, certs, port: apiPort, etcdUrl, token });
+    watch(apiserver);
+    let t = Date.now();
+    const api = (path: string) => httpGet(`${apiServerUrl}${path}`, { ca: caPem, token, signal: startSignal });
+    await waitUntil(async () => (await api('/readyz')).body === 'ok', {
+      what: `kube-apiserver at ${apiServerUrl} to be ready`, timeoutMs, signal: startSignal, child: apiserver,
+    });
+    log(`kube-apiserver ready after ${since(t)}`);
+    t = Date.now();
+    await waitUntil(async () => (await api('/api/v1/namespaces/default')).status === 200, {
+      what: 'the default namespace to exist', timeoutMs, signal: startSignal, child: apiserver,
+    });
+    log(`default namespace after ${since(t)}`);
+
+    const kubeconfig = renderKubeconfig({ server: apiServerUrl, caPem, token, user: adminUser });
+    const kubeconfigPath = join(dir, 'kubeconfig');
+    await writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 });
+    log(`environment started in ${since(started)} (${dir})`);
+    return { dir, kubeconfigPath, kubeconfig, apiServerUrl, motoUrl, etcdUrl, token, caCertPath: certs.caCertPath, crashed, stop };
+  } catch (err: unknown) {
+    await stop();
+    throw err;
+  }
+}
+
+type ProcessOptions = { binaries: Binaries; dir: string };
+
+function startEtcd(options: ProcessOptions & { clientPort: number; peerPort: number }): Promise<SupervisedChild> {
+  const client = `http://127.0.0.1:${options.clientPort}`;
+  const peer = `http://127.0.0.1:${options.peerPort}`;
+  return startChild({
+    name: 'etcd',
+    command: options.binaries.etcd,
+    args: [
+      '--name=pledge-test',
+      `--data-dir=${join(options.dir, 'etcd')}`,
+      `--listen-client-urls=${client}`,
+      `--advertise-client-urls=${client}`,
+      `--listen-peer-urls=${peer}`,
+      `--initial-advertise-peer-urls=${peer}`,
+      `--initial-cluster=pledge-test=${peer}`,
+      // A throwaway store: durability buys nothing and fsync is the slowest part on CI disks.
+      '--unsafe-no-fsync',
+      '--log-level=warn',
+    ],
+    logPath: join(options.dir, 'etcd.log'),
+  });
+}
+
+async function startApiserver(
+  options: ProcessOptions & { certs: Certificates; port: number; etcdUrl: string; token: string },
+): Promise<SupervisedChild> {
+  const { dir, certs, port } = options;
+  const tokenFile = join(dir, 'tokens.csv');
+  // token,user,uid,"group,..."
+  await writeFile(tokenFile, `${options.token},${adminUser},${adminUser},"system:masters"\n`, { mode: 0o600 });
+  return startChild({
+    name: 'kube-apiserver',
+    command: options.binaries.kubeApiserver,
+    args: [
+      `--etcd-servers=${options.etcdUrl}`,
+      `--secure-port=${port}`,
+      '--bind-address=127.0.0.1',
+      '--advertise-address=127.0.0.1',
+      `--cert-dir=${join(dir, 'apiserver-certs')}`,
+      `--tls-cert-file=${certs.servingCertPath}`,
+      `--tls-private-key-file=${certs.servingKeyPath}`,
+      `--client-ca-file=${certs.caCertPath}`,
+      `--token-auth-file=${tokenFile}`,
+      '--authorization-mode=RBAC',
+      '--service-cluster-ip-range=10.0.0.0/24',
+      `--service-account-issuer=https://127.0.0.1:${port}/`,
+      `--service-account-key-file=${certs.serviceAccountKeyPath}`,
+      `--service-account-signing-key-file=${certs.serviceAccountKeyPath}`,
+      '--allow-privileged=true',
+      // No controller-manager creates the default ServiceAccount, so Pods would be refused.
+      '--disable-admission-plugins=ServiceAccount',
+    ],
+    logPath: join(dir, 'kube-apiserver.log'),
+  });
+}
+
+// The API server goes first so it does not spend its grace period retrying a vanished etcd.
+async function stopAll(children: SupervisedChild[], dir: string): Promise<void> {
+  const etcd = children.filter((c) => c.name === 'etcd');
+  await Promise.all(children.filter((c) => c.name !== 'etcd').map((c) => c.stop()));
+  await Promise.all(etcd.map((c) => c.stop()));
+  await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+}
+
+async function distinctFreePorts<const K extends string>(names: readonly K[]): Promise<Record<K, number>> {
+  const ports = new Set<number>();
+  while (ports.size < names.length) ports.add(await freePort());
+  const values = [...ports];
+  return Object.fromEntries(names.map((name, i) => [name, values[i]])) as Record<K, number>;
+}
+
+type Steps = readonly ((signal: AbortSignal) => Promise<unknown>)[];
+type Results<T extends Steps> = { -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> };
+
+// Like Promise.all, but on the first failure it aborts the other steps and waits for them to settle.
+async function allOrFirstError<const T extends Steps>(signal: AbortSignal, steps: T): Promise<Results<T>> {
+  const failed = new AbortController();
+  const stepSignal = AbortSignal.any([signal, failed.signal]);
+  let firstError: { err: unknown } | undefined;
+  const settled = await Promise.allSettled(
+    steps.map((step) =>
+      step(stepSignal).catch((err: unknown) => {
+        firstError ??= { err };
+        failed.abort(err);
+        throw err;
+      }),
+    ),
+  );
+  if (firstError) throw firstError.err;
+  return settled.map((s) => (s.status === 'fulfilled' ? s.value : undefined)) as Results<T>;
+}

@@ -1,0 +1,44 @@
+// What tests import. They run under `make test`, which starts one environment (test/env/run.ts)
+// and passes it on through environment variables.
+import { runKubectl, type KubectlResult } from './kubectl.ts';
+
+export { startEnvironment, type Environment, type EnvironmentOptions } from './environment.ts';
+export type { KubectlResult } from './kubectl.ts';
+
+export type TestEnv = {
+  kubeconfigPath: string;
+  /** Endpoint of the moto server: every AWS service, path-style S3. */
+  motoUrl: string;
+};
+
+/** The environment started by test/env/run.ts. Throws when the tests were not started that way. */
+export function testEnv(): TestEnv {
+  const kubeconfigPath = process.env.PLEDGE_TEST_KUBECONFIG;
+  const motoUrl = process.env.PLEDGE_TEST_MOTO_URL;
+  if (!kubeconfigPath || !motoUrl) {
+    throw new Error(
+      'PLEDGE_TEST_KUBECONFIG and PLEDGE_TEST_MOTO_URL are not set: run the tests with `make test` ' +
+        '(or `node test/env/run.ts -- node --test ...`)',
+    );
+  }
+  return { kubeconfigPath, motoUrl };
+}
+
+export type KubectlCallOptions = {
+  /** Default: testEnv().kubeconfigPath. */
+  kubeconfigPath?: string;
+  input?: string;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+};
+
+/** Runs the real kubectl against the test cluster; returns { code, stdout, stderr } and never throws on a non-zero exit. */
+export function kubectl(args: string[], options: KubectlCallOptions = {}): Promise<KubectlResult> {
+  const { kubeconfigPath = testEnv().kubeconfigPath, ...rest } = options;
+  return runKubectl(args, { kubeconfigPath, ...rest });
+}
+
+/** `kubectl apply -f -` with the given YAML on stdin. */
+export function kubectlApply(yamlText: string, options: Omit<KubectlCallOptions, 'input'> = {}): Promise<KubectlResult> {
+  return kubectl(['apply', '-f', '-'], { ...options, input: yamlText });
+}
