@@ -1,12 +1,12 @@
 // Starts the test environment around a command:
 //   node test/env/run.ts [--verbose] -- <command...>   runs it with KUBECONFIG etc. set, exits with its code
-//   node test/env/run.ts --keep                         prints the exports and stays up until Ctrl-C (make dev)
+//   node test/env/run.ts --keep                         prints the exports and stays up until Ctrl-C (make dev; --dev is an alias)
 import { spawn } from 'node:child_process';
 import { startEnvironment, type Environment } from './environment.ts';
 
 type Cli = { keep: boolean; verbose: boolean; command: string[] };
 
-const usage = 'usage: node test/env/run.ts [--verbose] -- <command...>\n       node test/env/run.ts [--verbose] --keep';
+const usage = 'usage: node test/env/run.ts [--verbose] -- <command...>\n       node test/env/run.ts [--verbose] --keep|--dev';
 
 function parseCli(argv: string[]): Cli {
   const cli: Cli = { keep: false, verbose: false, command: [] };
@@ -16,7 +16,7 @@ function parseCli(argv: string[]): Cli {
       cli.command = argv.slice(i + 1);
       break;
     }
-    if (arg === '--keep') cli.keep = true;
+    if (arg === '--keep' || arg === '--dev') cli.keep = true;
     else if (arg === '--verbose' || arg === '-v') cli.verbose = true;
     else if (arg === '--help' || arg === '-h') {
       console.log(usage);
