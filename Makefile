@@ -51,7 +51,7 @@ test-integration: install
 
 # A local control plane for a person: kube-apiserver + etcd + moto, the CRDs, and the controllers.
 dev: install
-	node test/env/run.ts --dev
+	node test/env/run.ts -- bash test/env/dev.sh
 
 run: deps
 	node bin/pledge.ts run

@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTokenBucket } from './token-bucket.ts';
+
+test('a burst passes at once, then calls are spaced at the rate', async () => {
+  const bucket = createTokenBucket({ ratePerSecond: 50, burst: 5 });
+  const started = performance.now();
+  const times: number[] = [];
+  await Promise.all(
+    Array.from({ length: 15 }, async () => {
+      await bucket.take();
+      times.push(performance.now() - started);
+    }),
+  );
+  times.sort((a, b) => a - b);
+  assert.ok((times[4] ?? Infinity) < 15, `the burst of 5 went at once (${times[4]} ms)`);
+  // 10 more at 50/s need ~200 ms; never faster than the rate allows.
+  assert.ok((times[14] ?? 0) >= 190, `15 calls took ${times[14]} ms, the rate allows no less than 200 ms`);
+});
+
+test('calls in any window never exceed burst + rate × window', async () => {
+  const rate = 100;
+  const burst = 3;
+  const bucket = createTokenBucket({ ratePerSecond: rate, burst });
+  const started = performance.now();
+  const times: number[] = [];
+  await Promise.all(Array.from({ length: 40 }, async () => {
+    await bucket.take();
+    times.push(performance.now() - started);
+  }));
+  times.sort((a, b) => a - b);
+  for (let i = 0; i < times.length; i++) {
+    for (let j = i; j < times.length; j++) {
+      const windowMs = (times[j] ?? 0) - (times[i] ?? 0);
+      assert.ok(j - i + 1 <= burst + Math.ceil((rate * (windowMs + 2)) / 1000), `${j - i + 1} calls in ${windowMs.toFixed(1)} ms`);
+    }
+  }
+});
+
+test('pause holds every caller back', async () => {
+  const bucket = createTokenBucket({ ratePerSecond: 1000, burst: 10 });
+  bucket.pause(120);
+  const started = performance.now();
+  await bucket.take();
+  assert.ok(performance.now() - started >= 110);
+});
+
+test('an aborted wait gives its token back', async () => {
+  const bucket = createTokenBucket({ ratePerSecond: 1, burst: 1 });
+  await bucket.take();
+  const ac = new AbortController();
+  const waiting = bucket.take(ac.signal);
+  ac.abort();
+  await assert.rejects(waiting);
+});

@@ -1,0 +1,110 @@
+// Shared set-up for integration tests: the CRDs, an AWS ProviderConfig pointing at moto, and the
+// real `pledge run` as a separate process whose log the tests can read.
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { kubectl, kubectlApply, testEnv } from '../env/index.ts';
+import { startChild, type SupervisedChild } from '../env/supervised-child.ts';
+import { waitUntil } from '../env/wait-until.ts';
+
+export const TEST_CREDENTIALS = { accessKeyId: 'AKIAPLEDGETEST000001', secretAccessKey: 'pledge-test-secret-key-do-not-log-1234' } as const;
+export const REPO = new URL('../../', import.meta.url).pathname;
+
+export async function mustKubectl(args: string[], input?: string): Promise<string> {
+  const res = await kubectl(args, input === undefined ? {} : { input });
+  if (res.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${res.code}): ${res.stderr}`);
+  return res.stdout;
+}
+
+export async function installCrds(): Promise<void> {
+  await mustKubectl(['apply', '--server-side', '-f', join(REPO, 'crds')]);
+  await mustKubectl(['wait', '--for=condition=Established', '--timeout=60s', '-f', join(REPO, 'crds')]);
+}
+
+/** A credentials Secret and the `default` AWS ProviderConfig, pointing at moto. */
+export async function installAwsProviderConfig(name = 'default'): Promise<void> {
+  const { motoUrl } = testEnv();
+  const res = await kubectlApply(`
+apiVersion: v1
+kind: Namespace
+metadata: {name: pledge-system}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: aws-creds, namespace: pledge-system}
+stringData:
+  accessKeyId: ${TEST_CREDENTIALS.accessKeyId}
+  secretAccessKey: ${TEST_CREDENTIALS.secretAccessKey}
+---
+apiVersion: aws.pledge.dev/v1
+kind: ProviderConfig
+metadata: {name: ${name}}
+spec:
+  region: us-east-1
+  endpoint: ${motoUrl}
+  credentials:
+    source: Secret
+    secretRef: {name: aws-creds, namespace: pledge-system}
+`);
+  if (res.code !== 0) throw new Error(`cannot install the ProviderConfig: ${res.stderr}`);
+}
+
+export function motoS3(region = 'us-east-1'): S3Client {
+  return new S3Client({ region, endpoint: testEnv().motoUrl, forcePathStyle: true, credentials: TEST_CREDENTIALS });
+}
+
+export interface ControllerProcess {
+  child: SupervisedChild;
+  logPath: string;
+  log(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Starts `pledge run` against the test cluster and waits until its caches have synced. */
+export async function startController(options: { pollInterval?: string; extraArgs?: string[] } = {}): Promise<ControllerProcess> {
+  const dir = await mkdtemp(join(tmpdir(), 'pledge-controller-'));
+  const logPath = join(dir, 'controller.log');
+  const child = await startChild({
+    name: 'pledge run',
+    command: process.execPath,
+    args: [
+      join(REPO, 'bin/pledge.ts'),
+      'run',
+      `--kubeconfig=${testEnv().kubeconfigPath}`,
+      `--poll-interval=${options.pollInterval ?? '2s'}`,
+      '--log-level=debug',
+      ...(options.extraArgs ?? []),
+    ],
+    logPath,
+    cwd: REPO,
+  });
+  const log = () => readFile(logPath, 'utf8');
+  await waitUntil(async () => (await log()).includes('caches synced'), { what: 'the controller to sync its caches', timeoutMs: 30_000, child });
+  return { child, logPath, log, stop: async () => void (await child.stop()) };
+}
+
+export async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  await waitUntil(check, { what, timeoutMs, intervalMs: 250 });
+}
+
+export async function getJson<T = Record<string, unknown>>(resource: string, name: string): Promise<T | undefined> {
+  const res = await kubectl(['get', resource, name, '-o', 'json']);
+  if (res.code !== 0) {
+    if (res.stderr.includes('NotFound')) return undefined;
+    throw new Error(`kubectl get ${resource} ${name}: ${res.stderr}`);
+  }
+  return JSON.parse(res.stdout) as T;
+}
+
+export interface ConditionView {
+  type: string;
+  status: string;
+  reason: string;
+  message?: string;
+}
+
+export async function condition(resource: string, name: string, type: string): Promise<ConditionView | undefined> {
+  const obj = await getJson<{ status?: { conditions?: ConditionView[] } }>(resource, name);
+  return obj?.status?.conditions?.find((c) => c.type === type);
+}
