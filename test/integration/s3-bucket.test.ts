@@ -111,7 +111,7 @@ describe('S3 Bucket on a real kube-apiserver and moto', () => {
   });
 
   test('editing tags in the Bucket updates the cloud', async () => {
-    await mustKubectl(['patch', 'buckets.s3.aws.pledge.dev', name, '--type=merge', '-p', '{"spec":{"forProvider":{"tags":{"team":"data","cost-center":"42"}}}}']);
+    await mustKubectl(['patch', 'buckets.s3.aws.pledge.dev', name, '--type=json', '-p', '[{"op":"replace","path":"/spec/forProvider/tags","value":{"team":"data","cost-center":"42"}}]']);
     await eventually(async () => isDeep(await cloudTags(s3, name), { team: 'data', 'cost-center': '42' }), 'the new tags in the cloud');
     await eventually(async () => (await condition('bucket.s3.aws.pledge.dev', name, 'Synced'))?.status === 'True', 'Synced=True');
   });

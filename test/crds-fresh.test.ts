@@ -1,0 +1,30 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { allCrds, crdYaml } from '../core/cli/index.ts';
+import { providers } from '../providers/index.ts';
+
+const dir = new URL('../crds/', import.meta.url);
+
+test('the committed crds/ match the kinds in code (run `make crds` when this fails)', async () => {
+  const generated = allCrds(providers);
+  const committed = (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort();
+  assert.deepEqual(committed, [...generated.keys()].sort(), 'the set of CRD files differs');
+  for (const [file, crd] of generated) {
+    assert.equal(await readFile(new URL(file, dir), 'utf8'), crdYaml(crd), `crds/${file} is stale`);
+  }
+});
+
+test('every managed CRD has the printer columns, the status subresource and the envelope', () => {
+  for (const [file, crd] of allCrds(providers)) {
+    if (file.startsWith('providerconfigs.')) continue;
+    const version = (crd.spec.versions as Array<Record<string, unknown>>)[0] ?? {};
+    const columns = (version.additionalPrinterColumns as Array<{ name: string }>).map((c) => c.name);
+    assert.deepEqual(columns, ['READY', 'SYNCED', 'EXTERNAL-NAME', 'AGE'], file);
+    assert.deepEqual(version.subresources, { status: {} }, file);
+    const spec = (version.schema as { openAPIV3Schema: { properties: { spec: { properties: Record<string, unknown> } } } }).openAPIV3Schema.properties.spec;
+    for (const field of ['forProvider', 'providerConfigRef', 'deletionPolicy', 'managementPolicies', 'writeConnectionSecretToRef']) {
+      assert.ok(field in spec.properties, `${file} spec.${field}`);
+    }
+  }
+});
