@@ -1,12 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { pino } from 'pino';
 import { stringify } from 'yaml';
 import { parseDuration } from '../managed/annotations.ts';
 import { managedCrd, providerConfigCrd, type CustomResourceDefinition } from '../crd/index.ts';
-import { KubeClient } from '../kube/index.ts';
-import { MANAGER_DEFAULTS, runManager } from '../manager/index.ts';
+import { MANAGER_DEFAULTS } from '../manager/index.ts';
+import { runControllers, type RunOptions } from './run-command.ts';
 import type { Provider } from '../managed/types.ts';
 
 /** Every CRD Pledge serves for these providers, keyed by file name. */
@@ -39,6 +38,12 @@ function positiveInt(value: string): number {
   return n;
 }
 
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!(n > 0)) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
 export function buildCli(providers: readonly Provider[]): Command {
   const program = new Command('pledge').description('Keeps cloud infrastructure in the state declared in Kubernetes.');
 
@@ -48,21 +53,14 @@ export function buildCli(providers: readonly Provider[]): Command {
     .option('--kubeconfig <path>', 'kubeconfig to use (default: KUBECONFIG, ~/.kube/config, in-cluster)')
     .option('--poll-interval <duration>', 'how often an up-to-date resource is checked for drift', duration, MANAGER_DEFAULTS.pollIntervalMs)
     .option('--workers <n>', 'concurrent reconciles per kind', positiveInt, MANAGER_DEFAULTS.workers)
+    .option('--cloud-rate <n>', 'cloud API calls per second per ProviderConfig', positiveNumber, MANAGER_DEFAULTS.cloudRatePerSecond)
+    .option('--cloud-burst <n>', 'cloud API calls allowed in a burst per ProviderConfig', positiveInt, MANAGER_DEFAULTS.cloudBurst)
+    .option('--metrics-bind-address <host:port>', 'where /healthz, /readyz and /metrics are served', '127.0.0.1:8080')
+    .option('--leader-elect', 'only the holder of a coordination.k8s.io Lease reconciles', false)
+    .option('--leader-election-namespace <ns>', 'namespace of the Lease', 'pledge-system')
+    .option('--leader-election-id <name>', 'name of the Lease', 'pledge-controllers')
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
-    .action(async (opts: { kubeconfig?: string; pollInterval: number; workers: number; logLevel: string }) => {
-      const logger = pino({ level: opts.logLevel, base: { component: 'pledge' } });
-      const client = KubeClient.fromDefault(opts.kubeconfig);
-      const controller = new AbortController();
-      const stop = (sig: string) => {
-        logger.info({ signal: sig }, 'shutting down');
-        controller.abort();
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      logger.info({ server: client.kubeConfig.getCurrentCluster()?.server, pollIntervalMs: opts.pollInterval }, 'starting');
-      await runManager({ client, providers, logger, pollIntervalMs: opts.pollInterval, workers: opts.workers }, controller.signal);
-      logger.info('stopped');
-    });
+    .action((opts: RunOptions) => runControllers(providers, opts));
 
   program
     .command('crds')

@@ -11,4 +11,6 @@ export const EVENT_REASONS = {
   cannotUpdateManaged: 'CannotUpdateManagedResource',
   createOutcomeUnknown: 'CannotDetermineCreateResult',
   orphaned: 'OrphanedExternalResource',
+  cannotResolveReferences: 'CannotResolveReferences',
+  cannotPublishConnection: 'CannotPublishConnectionDetails',
 } as const;

@@ -4,12 +4,16 @@ import { ConfigError, describeError, TerminalError, wrapError } from '../errors/
 import { isConflict, type KubeClient, type ResourceType } from '../kube/index.ts';
 import type { ReconcileResult, Reconciler } from '../runtime/controller/index.ts';
 import type { EventRecorder } from '../runtime/events/index.ts';
+import { createMetrics, type PledgeMetrics } from '../runtime/metrics/index.ts';
 import { ANNOTATIONS, createdAt, createOutcomeUnknown, externalNameOf, isPaused, parseDuration } from './annotations.ts';
-import { Ready, setConditions, Synced } from './conditions.ts';
+import { getCondition, Ready, setConditions, Synced } from './conditions.ts';
+import { deleteConnectionSecret, readConnectionDetails, writeConnectionSecret } from './connection-secret.ts';
 import { EVENT_REASONS } from './events.ts';
 import { hasFinalizer, withFinalizer, withoutFinalizer } from './finalizer.ts';
 import { managementPolicies } from './policies.ts';
-import type { Condition, ConnectContext, ExternalClient, KubeObject, ManagedKind, ManagedResource, Observation, SecretKeySelector } from './types.ts';
+import { crashPoint } from './crash-points.ts';
+import { resolveReferences } from './references.ts';
+import type { CloudCallGate, Condition, ConnectContext, ExternalClient, KubeObject, ManagedKind, ManagedResource, Observation, SecretKeySelector } from './types.ts';
 
 export const RECONCILER_DEFAULTS = {
   pollIntervalMs: 60_000,
@@ -31,8 +35,11 @@ export interface ManagedReconcilerOptions {
   getManaged(name: string): ManagedResource | undefined;
   /** Reads a ProviderConfig by name (of the kind's provider). */
   getProviderConfig(name: string): KubeObject | undefined;
+  /** The call gate (token bucket + metrics) of a ProviderConfig, by name. */
+  cloudCalls(providerConfigName: string): CloudCallGate;
   recorder: EventRecorder;
   logger: Logger;
+  metrics?: PledgeMetrics;
   pollIntervalMs?: number;
   notReadyPollMs?: number;
   pollJitter?: number;
@@ -71,6 +78,7 @@ export function createManagedReconciler(options: ManagedReconcilerOptions): Reco
   }
   if (!(s.pollJitter >= 0 && s.pollJitter < 1)) throw new ConfigError(`pollJitter must be in [0, 1), got ${s.pollJitter}`);
   const { kind, type, client, recorder } = options;
+  const metrics = options.metrics ?? createMetrics({ defaultMetrics: false });
 
   const jittered = (ms: number) => Math.round(ms * (1 + s.pollJitter * (2 * s.random() - 1)));
 
@@ -90,6 +98,11 @@ export function createManagedReconciler(options: ManagedReconcilerOptions): Reco
     status.conditions = setConditions(status.conditions, conditions, mr.metadata.generation, s.now());
     if (atProvider !== undefined) status.atProvider = atProvider;
     if (isDeepStrictEqual(status, mr.status ?? {})) return mr;
+    const wasReady = getCondition(mr.status?.conditions, 'Ready');
+    if (getCondition(status.conditions, 'Ready')?.status === 'True' && wasReady?.status !== 'True' && wasReady?.reason !== 'Unavailable') {
+      const born = Date.parse(mr.metadata.creationTimestamp ?? '');
+      if (!Number.isNaN(born)) metrics.timeToReadySeconds.observe({ kind: kind.gvk.kind }, (s.now().getTime() - born) / 1000);
+    }
     return client.replaceStatus(type, { ...mr, status });
   }
 
@@ -112,7 +125,13 @@ export function createManagedReconciler(options: ManagedReconcilerOptions): Reco
     try {
       const providerConfig = options.getProviderConfig(configName);
       if (!providerConfig) throw new ConfigError(`ProviderConfig "${configName}" (spec.providerConfigRef.name) not found`);
-      const ctx: ConnectContext = { providerConfig, readSecret: (ref, sig) => readSecret(client, ref, sig), signal };
+      const ctx: ConnectContext = {
+        providerConfig,
+        readSecret: (ref, sig) => readSecret(client, ref, sig),
+        connectionDetails: await readConnectionDetails(client, mr),
+        calls: options.cloudCalls(configName),
+        signal,
+      };
       return await kind.connect(mr, ctx);
     } catch (err: unknown) {
       return fail(mr, log, EVENT_REASONS.cannotConnect, 'connect', err);
@@ -146,6 +165,7 @@ export function createManagedReconciler(options: ManagedReconcilerOptions): Reco
       log.info('orphaning external resource');
       recorder.normal(mr, EVENT_REASONS.orphaned, 'external resource kept (deletionPolicy Orphan or managementPolicies without Delete)');
     }
+    await deleteConnectionSecret(client, mr);
     const released = withoutFinalizer(mr);
     if (released) await writeMetadata(released);
     log.info('finalizer removed');
@@ -183,8 +203,10 @@ export function createManagedReconciler(options: ManagedReconcilerOptions): Reco
       metadata: { ...mr.metadata, annotations: { ...mr.metadata.annotations, [ANNOTATIONS.createPending]: stamp() } },
     });
     let result;
+    crashPoint('before-create');
     try {
       result = await external.create(current, signal);
+      crashPoint('after-create');
     } catch (err: unknown) {
       current = await recordAnnotations(current, { [ANNOTATIONS.createFailed]: stamp() });
       return fail(current, log, EVENT_REASONS.cannotCreate, 'create', err, Ready.creating());
@@ -192,10 +214,32 @@ export function createManagedReconciler(options: ManagedReconcilerOptions): Reco
     const annotations: Record<string, string> = { [ANNOTATIONS.createSucceeded]: stamp() };
     if (result.externalName) annotations[ANNOTATIONS.externalName] = result.externalName;
     current = await recordAnnotations(current, annotations);
-    log.info({ externalName: externalNameOf(current) }, 'created external resource');
+    crashPoint('after-create-recorded');
+    // Right after create: a generated password exists nowhere else.
+    const keys = await publishConnectionDetails(current, log, result.connectionDetails ?? {});
+    log.info({ externalName: externalNameOf(current), connectionKeys: keys }, 'created external resource');
     recorder.normal(current, EVENT_REASONS.createdExternal, `created ${kind.gvk.kind} ${externalNameOf(current) ?? ''}`.trim());
     await writeStatus(current, [Ready.creating(), Synced.success()]);
     return { requeueAfterMs: 1_000 };
+  }
+
+  async function publishConnectionDetails(mr: ManagedResource, log: Logger, details: Record<string, string>): Promise<string[]> {
+    try {
+      return await writeConnectionSecret(client, mr, details);
+    } catch (err: unknown) {
+      return fail(mr, log, EVENT_REASONS.cannotPublishConnection, 'write connection secret', err);
+    }
+  }
+
+  /** Fills unset forProvider fields from what the cloud reports, and persists them. */
+  async function lateInitialize(mr: ManagedResource, lateInit: Record<string, unknown> | undefined, log: Logger): Promise<ManagedResource> {
+    if (!lateInit) return mr;
+    const forProvider = { ...(mr.spec.forProvider as Record<string, unknown>) };
+    const filled = Object.keys(lateInit).filter((k) => forProvider[k] === undefined && lateInit[k] !== undefined);
+    if (filled.length === 0) return mr;
+    for (const k of filled) forProvider[k] = lateInit[k];
+    log.info({ fields: filled }, 'late-initialized');
+    return writeMetadata({ ...mr, spec: { ...mr.spec, forProvider } });
   }
 
   async function reconcileOnce(name: string, signal: AbortSignal): Promise<ReconcileResult> {
@@ -219,6 +263,15 @@ export function createManagedReconciler(options: ManagedReconcilerOptions): Reco
 
     const policy = managementPolicies(mr);
     mr = await initialize(mr);
+    if (kind.references?.length) {
+      try {
+        const resolved = await resolveReferences(client, kind.references, mr);
+        if (resolved.changed) mr = await writeMetadata(resolved.mr);
+      } catch (err: unknown) {
+        if (isConflict(err)) throw err;
+        return fail(mr, log, EVENT_REASONS.cannotResolveReferences, 'resolve references', err);
+      }
+    }
     if (createOutcomeUnknown(mr) && !kind.deterministicExternalName) {
       const message =
         `a create was started at ${mr.metadata.annotations?.[ANNOTATIONS.createPending]} but its result was never recorded, ` +
@@ -251,9 +304,13 @@ export function createManagedReconciler(options: ManagedReconcilerOptions): Reco
       return create(mr, external, log, signal);
     }
 
+    if (policy.lateInitialize) mr = await lateInitialize(mr, observation.lateInit as Record<string, unknown> | undefined, log);
+
+    let details = observation.connectionDetails ?? {};
     if (observation.upToDate === false && policy.update) {
       try {
-        await external.update(mr, signal);
+        const updated = await external.update(mr, signal);
+        details = { ...details, ...updated.connectionDetails };
       } catch (err: unknown) {
         return fail(mr, log, EVENT_REASONS.cannotUpdate, 'update', err);
       }
@@ -261,6 +318,9 @@ export function createManagedReconciler(options: ManagedReconcilerOptions): Reco
       log.info({ diff: observation.diff }, 'updated external resource');
       recorder.normal(mr, EVENT_REASONS.updatedExternal, `updated ${kind.gvk.kind} ${externalNameOf(mr) ?? ''}${diff}`);
     }
+
+    const published = await publishConnectionDetails(mr, log, details);
+    if (published.length > 0) log.info({ connectionKeys: published }, 'connection secret written');
 
     const ready = observation.ready ?? true;
     await writeStatus(mr, [ready ? Ready.available() : Ready.creating(), Synced.success()], observation.atProvider as Record<string, unknown> | undefined);

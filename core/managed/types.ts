@@ -108,11 +108,37 @@ export interface ExternalClient<P, A> {
   delete(mr: ManagedResource<P, A>, signal: AbortSignal): Promise<void>;
 }
 
-/** What connect receives: the resolved ProviderConfig and a way to read the Secrets it names. */
+/**
+ * Every cloud API request goes through the gate of its ProviderConfig: acquire waits for the shared
+ * token bucket (one per cloud account and region), record counts the call for metrics and slows the
+ * bucket down when the cloud throttles.
+ */
+export interface CloudCallGate {
+  acquire(signal: AbortSignal): Promise<void>;
+  /** err is the mapped error (undefined on success). */
+  record(operation: string, err?: unknown): void;
+}
+
+/** What connect receives: the resolved ProviderConfig, Secrets it may read, and the call gate. */
 export interface ConnectContext {
   providerConfig: KubeObject;
   readSecret(ref: SecretKeySelector, signal: AbortSignal): Promise<string>;
+  /** What the resource's connection secret holds now (empty when it has none), e.g. a generated password. */
+  connectionDetails: Readonly<Record<string, string>>;
+  calls: CloudCallGate;
   signal: AbortSignal;
+}
+
+/**
+ * A forProvider field that can be filled from another managed resource: `<field>Ref: {name}` or
+ * `<field>Selector: {matchLabels}` resolve to the referenced resource's external name (or an
+ * atProvider field), which the core writes into `<field>` once it is Ready.
+ */
+export interface ReferenceField {
+  field: string;
+  to: { gvk: GroupVersionKind; plural: string };
+  /** Defaults to the external name; otherwise a field of status.atProvider. */
+  fromAtProvider?: string;
 }
 
 /** Schema of one served kind: the provider writes forProvider/atProvider, core adds the rest. */
@@ -133,6 +159,7 @@ export interface ManagedKind<P = Record<string, unknown>, A = Record<string, unk
    * and a create's outcome is unknown, the reconciler stops and asks a person instead of guessing.
    */
   deterministicExternalName: boolean;
+  references?: readonly ReferenceField[];
   connect(mr: ManagedResource<P, A>, ctx: ConnectContext): Promise<ExternalClient<P, A>>;
 }
 

@@ -57,12 +57,16 @@ export function motoS3(region = 'us-east-1'): S3Client {
 export interface ControllerProcess {
   child: SupervisedChild;
   logPath: string;
+  /** Where /healthz, /readyz and /metrics are served. */
+  metricsUrl: string;
   log(): Promise<string>;
   stop(): Promise<void>;
 }
 
 /** Starts `pledge run` against the test cluster and waits until its caches have synced. */
-export async function startController(options: { pollInterval?: string; extraArgs?: string[] } = {}): Promise<ControllerProcess> {
+export async function startController(
+  options: { pollInterval?: string; extraArgs?: string[]; env?: NodeJS.ProcessEnv; waitForSync?: boolean } = {},
+): Promise<ControllerProcess> {
   const dir = await mkdtemp(join(tmpdir(), 'pledge-controller-'));
   const logPath = join(dir, 'controller.log');
   const child = await startChild({
@@ -74,14 +78,27 @@ export async function startController(options: { pollInterval?: string; extraArg
       `--kubeconfig=${testEnv().kubeconfigPath}`,
       `--poll-interval=${options.pollInterval ?? '2s'}`,
       '--log-level=debug',
+      '--metrics-bind-address=127.0.0.1:0',
       ...(options.extraArgs ?? []),
     ],
     logPath,
     cwd: REPO,
+    env: { ...process.env, ...options.env },
   });
   const log = () => readFile(logPath, 'utf8');
-  await waitUntil(async () => (await log()).includes('caches synced'), { what: 'the controller to sync its caches', timeoutMs: 30_000, child });
-  return { child, logPath, log, stop: async () => void (await child.stop()) };
+  let metricsUrl = '';
+  await waitUntil(
+    async () => {
+      const match = /"port":(\d+),"msg":"serving \/healthz/.exec(await log());
+      if (match) metricsUrl = `http://127.0.0.1:${match[1]}`;
+      return match !== null;
+    },
+    { what: 'the controller to serve /healthz', timeoutMs: 30_000, child },
+  );
+  if (options.waitForSync ?? true) {
+    await waitUntil(async () => (await log()).includes('caches synced'), { what: 'the controller to sync its caches', timeoutMs: 30_000, child });
+  }
+  return { child, logPath, metricsUrl, log, stop: async () => void (await child.stop()) };
 }
 
 export async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {

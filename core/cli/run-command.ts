@@ -1,0 +1,87 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import { KubeClient } from '../kube/index.ts';
+import type { Provider } from '../managed/types.ts';
+import { runManager } from '../manager/index.ts';
+import { acquireLeadership, type Leadership } from '../runtime/leader-election/index.ts';
+import { createMetrics, startHealthServer } from '../runtime/metrics/index.ts';
+
+export interface RunOptions {
+  kubeconfig?: string;
+  pollInterval: number;
+  workers: number;
+  logLevel: string;
+  metricsBindAddress: string;
+  leaderElect: boolean;
+  leaderElectionNamespace: string;
+  leaderElectionId: string;
+  cloudRate: number;
+  cloudBurst: number;
+}
+
+function splitHostPort(address: string): { host: string; port: number } {
+  const i = address.lastIndexOf(':');
+  const port = Number(address.slice(i + 1));
+  const host = address.slice(0, i) || '0.0.0.0';
+  if (i < 0 || !Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--metrics-bind-address must be host:port, got "${address}"`);
+  return { host, port };
+}
+
+/** `pledge run`: health and metrics, leader election when asked, then the controllers until SIGTERM. */
+export async function runControllers(providers: readonly Provider[], opts: RunOptions): Promise<void> {
+  const logger = pino({ level: opts.logLevel, base: { component: 'pledge' } });
+  const client = KubeClient.fromDefault(opts.kubeconfig);
+  const stop = new AbortController();
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      logger.info({ signal: sig }, 'shutting down');
+      stop.abort();
+    });
+  }
+  const metrics = createMetrics();
+  let synced = false;
+  const { host, port } = splitHostPort(opts.metricsBindAddress);
+  await startHealthServer({ host, port, registry: metrics.registry, isReady: () => synced || opts.leaderElect, logger }, stop.signal);
+  logger.info({ server: client.kubeConfig.getCurrentCluster()?.server, pollIntervalMs: opts.pollInterval }, 'starting');
+
+  let leadership: Leadership | undefined;
+  if (opts.leaderElect) {
+    leadership = await acquireLeadership(
+      {
+        kubeConfig: client.kubeConfig,
+        identity: `${hostname()}_${process.pid}_${randomBytes(3).toString('hex')}`,
+        namespace: opts.leaderElectionNamespace,
+        name: opts.leaderElectionId,
+        logger,
+      },
+      stop.signal,
+    );
+    leadership.signal.addEventListener('abort', () => {
+      if (!stop.signal.aborted) {
+        // Another replica may already be reconciling: stop at once rather than risk two writers.
+        logger.error('lost leadership, exiting');
+        process.exit(1);
+      }
+    });
+  }
+  try {
+    await runManager(
+      {
+        client,
+        providers,
+        logger,
+        metrics,
+        pollIntervalMs: opts.pollInterval,
+        workers: opts.workers,
+        cloudRatePerSecond: opts.cloudRate,
+        cloudBurst: opts.cloudBurst,
+        onSynced: () => void (synced = true),
+      },
+      leadership?.signal ?? stop.signal,
+    );
+  } finally {
+    await leadership?.release();
+  }
+  logger.info('stopped');
+}
