@@ -1,0 +1,60 @@
+/**
+ * S3 bucket naming rules, kept once and used twice: as CEL rules on metadata.name (rejected at admission)
+ * and as a check of the pledge.dev/external-name annotation, which CEL cannot see.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+ */
+
+interface NameRule {
+  /** CEL over `name`, the expression of the name being checked. */
+  cel(name: string): string;
+  test(name: string): boolean;
+  /** States the rule; `field` names what is being checked. */
+  message(field: string): string;
+}
+
+/** A rule that the name matches (or, with `negate`, does not match) an RE2- and JS-compatible pattern. */
+function pattern(source: string, message: (field: string) => string, negate = false): NameRule {
+  if (/[\\']/.test(source)) throw new Error(`bucket name pattern must not need escaping in CEL: ${source}`);
+  const regex = new RegExp(source);
+  return {
+    cel: (name) => `${negate ? '!' : ''}${name}.matches('${source}')`,
+    test: (name) => regex.test(name) !== negate,
+    message,
+  };
+}
+
+const RESERVED_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'] as const;
+const RESERVED_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'] as const;
+
+export const BUCKET_NAME_RULES: readonly NameRule[] = [
+  {
+    cel: (name) => `size(${name}) >= 3 && size(${name}) <= 63`,
+    test: (name) => name.length >= 3 && name.length <= 63,
+    message: (field) => `${field} must be 3 to 63 characters long to be an S3 bucket name`,
+  },
+  pattern('^[a-z0-9.-]*$', (field) => `${field} may contain only lowercase letters, digits, dots (.) and hyphens (-) to be an S3 bucket name`),
+  pattern('^[a-z0-9](.*[a-z0-9])?$', (field) => `${field} must start and end with a lowercase letter or digit to be an S3 bucket name`),
+  pattern('[.][.]', (field) => `${field} must not contain two adjacent dots (..) to be an S3 bucket name`, true),
+  pattern(
+    '^[0-9]{1,3}[.][0-9]{1,3}[.][0-9]{1,3}[.][0-9]{1,3}$',
+    (field) => `${field} must not be formatted as an IP address (such as 192.168.5.4) to be an S3 bucket name`,
+    true,
+  ),
+  {
+    cel: (name) =>
+      [...RESERVED_PREFIXES.map((p) => `!${name}.startsWith('${p}')`), ...RESERVED_SUFFIXES.map((s) => `!${name}.endsWith('${s}')`)].join(' && '),
+    test: (name) => !RESERVED_PREFIXES.some((p) => name.startsWith(p)) && !RESERVED_SUFFIXES.some((s) => name.endsWith(s)),
+    message: (field) =>
+      `${field} must not start with ${RESERVED_PREFIXES.join(', ')} nor end with ${RESERVED_SUFFIXES.join(', ')}: S3 reserves them`,
+  },
+];
+
+/** CEL rules for the kind's schema: the bucket is named after metadata.name unless the annotation says otherwise. */
+export function bucketNameValidations(): Array<{ rule: string; message: string }> {
+  return BUCKET_NAME_RULES.map((rule) => ({ rule: rule.cel('self.metadata.name'), message: rule.message('metadata.name') }));
+}
+
+/** The first rule `name` breaks, as a message naming `field`, or undefined when it is a valid bucket name. */
+export function bucketNameProblem(name: string, field: string): string | undefined {
+  return BUCKET_NAME_RULES.find((rule) => !rule.test(name))?.message(field);
+}
