@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { createInformer, type Informer, type KubeClient, type ResourceType } from '../kube/index.ts';
+import { ANNOTATIONS } from '../managed/annotations.ts';
 import { createManagedReconciler } from '../managed/reconciler.ts';
 import type { KubeObject, ManagedKind, ManagedResource, Provider } from '../managed/types.ts';
 import { runController } from '../runtime/controller/index.ts';
@@ -42,8 +43,12 @@ export function resourceTypeOf(kind: { gvk: { group: string; version: string }; 
  */
 function changeFingerprint(obj: KubeObject): string {
   const m = obj.metadata ?? {};
-  return JSON.stringify([m.generation, m.annotations ?? {}, m.labels ?? {}, m.finalizers ?? [], m.deletionTimestamp ?? null]);
+  // The create bookkeeping annotations are ours: a failed create writing them must not retrigger itself.
+  const annotations = Object.entries(m.annotations ?? {}).filter(([k]) => !BOOKKEEPING.has(k));
+  return JSON.stringify([m.generation, annotations, m.labels ?? {}, m.finalizers ?? [], m.deletionTimestamp ?? null]);
 }
+
+const BOOKKEEPING: ReadonlySet<string> = new Set([ANNOTATIONS.createPending, ANNOTATIONS.createSucceeded, ANNOTATIONS.createFailed]);
 
 /** Runs one controller per managed kind of every provider until the signal aborts. */
 export async function runManager(options: ManagerOptions, signal: AbortSignal): Promise<void> {
