@@ -1,6 +1,6 @@
 // Shared set-up for integration tests: the CRDs, an AWS ProviderConfig pointing at moto, and the
 // real `pledge run` as a separate process whose log the tests can read.
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -50,8 +50,21 @@ spec:
   if (res.code !== 0) throw new Error(`cannot install the ProviderConfig: ${res.stderr}`);
 }
 
-export function motoS3(region = 'us-east-1'): S3Client {
-  return new S3Client({ region, endpoint: testEnv().motoUrl, forcePathStyle: true, credentials: TEST_CREDENTIALS });
+/** An S3 client straight to moto; with `account`, it acts as another AWS account (moto's x-moto-account-id). */
+export function motoS3(options: { region?: string; account?: string } = {}): S3Client {
+  const client = new S3Client({ region: options.region ?? 'us-east-1', endpoint: testEnv().motoUrl, forcePathStyle: true, credentials: TEST_CREDENTIALS });
+  const account = options.account;
+  if (account) {
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { headers?: Record<string, string> };
+        if (request.headers) request.headers['x-moto-account-id'] = account;
+        return next(args);
+      },
+      { step: 'build', name: 'motoAccount' },
+    );
+  }
+  return client;
 }
 
 export interface ControllerProcess {
@@ -67,7 +80,10 @@ export interface ControllerProcess {
 export async function startController(
   options: { pollInterval?: string; extraArgs?: string[]; env?: NodeJS.ProcessEnv; waitForSync?: boolean } = {},
 ): Promise<ControllerProcess> {
-  const dir = await mkdtemp(join(tmpdir(), 'pledge-controller-'));
+  // Under the environment's directory when there is one, so the secret-safety check can read every log.
+  const parent = process.env.PLEDGE_TEST_ENV_DIR ? join(process.env.PLEDGE_TEST_ENV_DIR, 'controller-logs') : tmpdir();
+  await mkdir(parent, { recursive: true });
+  const dir = await mkdtemp(join(parent, 'pledge-controller-'));
   const logPath = join(dir, 'controller.log');
   const child = await startChild({
     name: 'pledge run',
@@ -105,8 +121,8 @@ export async function eventually(check: () => Promise<boolean>, what: string, ti
   await waitUntil(check, { what, timeoutMs, intervalMs: 250 });
 }
 
-export async function getJson<T = Record<string, unknown>>(resource: string, name: string): Promise<T | undefined> {
-  const res = await kubectl(['get', resource, name, '-o', 'json']);
+export async function getJson<T = Record<string, unknown>>(resource: string, name: string, namespace?: string): Promise<T | undefined> {
+  const res = await kubectl(['get', resource, name, '-o', 'json', ...(namespace ? ['-n', namespace] : [])]);
   if (res.code !== 0) {
     if (res.stderr.includes('NotFound')) return undefined;
     throw new Error(`kubectl get ${resource} ${name}: ${res.stderr}`);

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import {
+  CreateBucketCommand,
   GetBucketTaggingCommand,
   GetBucketVersioningCommand,
   HeadBucketCommand,
@@ -131,6 +132,35 @@ describe('S3 Bucket on a real kube-apiserver and moto', () => {
     assert.equal(del.code, 0, del.stderr);
     assert.equal(await getJson('bucket.s3.aws.pledge.dev', orphan), undefined);
     assert.equal(await bucketExists(s3, orphan), true, 'an orphaned bucket stays');
+  });
+
+  test('a cloud-side error (name taken by another account) becomes Synced=False with the cloud\'s code and message; the controller keeps running', async () => {
+    const taken = `pledge-taken-${suffix}`;
+    await motoS3({ account: '111111111111' }).send(new CreateBucketCommand({ Bucket: taken }));
+    assert.equal((await kubectlApply(bucketYaml(taken, 'region: us-east-1\ntags: {team: platform}'))).code, 0);
+    await eventually(async () => (await condition('bucket.s3.aws.pledge.dev', taken, 'Synced'))?.status === 'False', 'Synced=False');
+    const synced = await condition('bucket.s3.aws.pledge.dev', taken, 'Synced');
+    assert.equal(synced?.reason, 'ReconcileError');
+    assert.match(synced?.message ?? '', /^create failed: BucketAlreadyExists: The requested bucket name is not available/);
+    const events = await mustKubectl(['get', 'events', '-n', 'default', '--field-selector', `involvedObject.name=${taken}`, '-o', 'json']);
+    const reasons = (JSON.parse(events) as { items: Array<{ reason: string; type: string }> }).items.map((e) => `${e.type}/${e.reason}`);
+    assert.ok(reasons.includes('Warning/CannotCreateExternalResource'), reasons.join(', '));
+
+    // No hot loop: a terminal error waits for the poll interval (2 s here), so a few seconds see only a few attempts.
+    const before = (await controller.log()).split('\n').filter((l) => l.includes(`"name":"${taken}"`) && l.includes('create failed')).length;
+    await new Promise((r) => setTimeout(r, 5_000));
+    const afterCount = (await controller.log()).split('\n').filter((l) => l.includes(`"name":"${taken}"`) && l.includes('create failed')).length;
+    assert.ok(afterCount - before <= 4, `${afterCount - before} create attempts in 5 s`);
+
+    // The controller is alive and still works for others.
+    assert.equal(controller.child.hasExited(), false);
+    const other = `pledge-after-error-${suffix}`;
+    assert.equal((await kubectlApply(bucketYaml(other, 'region: us-east-1'))).code, 0);
+    assert.equal((await kubectl(['wait', '--for=condition=Ready', '--timeout=60s', `bucket.s3.aws.pledge.dev/${other}`], { timeoutMs: 70_000 })).code, 0);
+
+    // Deleting it releases the name without touching the other account's bucket.
+    assert.equal((await kubectl(['delete', 'buckets.s3.aws.pledge.dev', taken, other, '--timeout=60s'], { timeoutMs: 70_000 })).code, 0);
+    assert.equal(await bucketExists(motoS3({ account: '111111111111' }), taken), true);
   });
 
   test('an invalid bucket name is refused at admission, naming the field', async () => {
