@@ -12,7 +12,7 @@ export interface PledgeMetrics {
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): PledgeMetrics {
   const registry = new Registry();
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'pledge_process_' });
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'pledge_' });
   return {
     registry,
     reconciles: new Counter({
