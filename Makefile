@@ -56,8 +56,9 @@ dev: install
 run: deps
 	node bin/pledge.ts run
 
+# Benchmarks print figures; they are never part of `make test`. Results go in bench/RESULTS.md.
 bench: install
-	@echo "no benchmarks yet"
+	node test/env/run.ts -- node bench/steady-state-calls.ts
 
 clean:
 	rm -rf node_modules
