@@ -2,16 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TerminalError } from '../../core/errors/index.ts';
 import { bucketNameProblem, bucketNameValidations } from './bucket-name.ts';
-import {
-  bucket,
-  bucketNameOf,
-  describeDrift,
-  regionFromLocation,
-  tagsUpToDate,
-  versioningUpToDate,
-  type BucketResource,
-  type VersioningState,
-} from './bucket.ts';
+import { bucket, bucketNameOf, regionFromLocation } from './bucket.ts';
+import { describeDrift, tagsUpToDate, versioningUpToDate, type BucketResource, type VersioningState } from './bucket-settings.ts';
 
 describe('tagsUpToDate', () => {
   const cases: Array<{ reason: string; desired?: Record<string, string>; observed: Record<string, string>; want: boolean }> = [

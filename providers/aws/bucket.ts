@@ -1,79 +1,35 @@
 import {
   CreateBucketCommand,
   DeleteBucketCommand,
-  DeleteBucketTaggingCommand,
   GetBucketLocationCommand,
-  GetBucketTaggingCommand,
-  GetBucketVersioningCommand,
   HeadBucketCommand,
   ListBucketsCommand,
-  PutBucketTaggingCommand,
-  PutBucketVersioningCommand,
   type BucketLocationConstraint,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { TerminalError, wrapError } from '../../core/errors/index.ts';
-import type { CloudCallGate, ExternalClient, ManagedKind, ManagedResource, Observation } from '../../core/managed/types.ts';
+import type { CloudCallGate, ExternalClient, ManagedKind, Observation } from '../../core/managed/types.ts';
+import { objectOwnershipSchema, publicAccessBlockSchema } from './bucket-access.ts';
+import { applyBucketSettings, bucketCalls, readBucketState } from './bucket-calls.ts';
+import { serverSideEncryptionSchema } from './bucket-encryption.ts';
 import { bucketNameProblem, bucketNameValidations } from './bucket-name.ts';
+import { POLICY_MAX_LENGTH } from './bucket-policy.ts';
+import {
+  bucketLateInit,
+  describeDrift,
+  desiredOf,
+  VERSIONING_STATES,
+  type BucketObservation,
+  type BucketParameters,
+  type BucketResource,
+} from './bucket-settings.ts';
 import { gated, s3ClientFor } from './client.ts';
 import { resolveAwsConfig } from './config.ts';
 import { awsErrorInfo, toPledgeError } from './errors.ts';
 
-export const VERSIONING_STATES = ['Enabled', 'Suspended'] as const;
-export type VersioningState = (typeof VERSIONING_STATES)[number];
-
-export interface BucketParameters {
-  region: string;
-  tags?: Record<string, string>;
-  versioning?: VersioningState;
-}
-
-export interface BucketObservation {
-  arn?: string;
-  region?: string;
-}
-
-export type BucketResource = ManagedResource<BucketParameters, BucketObservation>;
+export type { BucketObservation, BucketParameters, BucketResource, BucketState, VersioningState } from './bucket-settings.ts';
 
 const EXTERNAL_NAME = 'pledge.dev/external-name';
-
-/** What S3 reports about one bucket's managed settings. */
-export interface BucketState {
-  /** User tags; `aws:` system tags are left out, nobody can set them. */
-  tags: Record<string, string>;
-  /** Undefined for a bucket that was never versioned. */
-  versioning?: VersioningState;
-}
-
-/** Tags are managed only when spec.tags is set, and then exactly. */
-export function tagsUpToDate(desired: Record<string, string> | undefined, observed: Record<string, string>): boolean {
-  if (desired === undefined) return true;
-  const keys = Object.keys(desired);
-  return keys.length === Object.keys(observed).length && keys.every((k) => observed[k] === desired[k]);
-}
-
-/** A never-versioned bucket behaves as Suspended: desiring Suspended there needs no change (and none is made). */
-export function versioningUpToDate(desired: VersioningState | undefined, observed: VersioningState | undefined): boolean {
-  if (desired === undefined) return true;
-  return desired === 'Enabled' ? observed === 'Enabled' : observed !== 'Enabled';
-}
-
-/** A short summary for events and logs, naming tag keys but never tag values. */
-export function describeDrift(desired: BucketParameters, observed: BucketState): string {
-  const parts: string[] = [];
-  if (!tagsUpToDate(desired.tags, observed.tags)) {
-    const want = desired.tags ?? {};
-    const added = Object.keys(want).filter((k) => !(k in observed.tags));
-    const removed = Object.keys(observed.tags).filter((k) => !(k in want));
-    const changed = Object.keys(want).filter((k) => k in observed.tags && observed.tags[k] !== want[k]);
-    const detail = [...added.map((k) => `+${k}`), ...removed.map((k) => `-${k}`), ...changed.map((k) => `~${k}`)].join(' ');
-    parts.push(`tags differ (${detail})`);
-  }
-  if (!versioningUpToDate(desired.versioning, observed.versioning)) {
-    parts.push(`versioning ${observed.versioning ?? 'Unversioned'}→${desired.versioning}`);
-  }
-  return parts.join('; ');
-}
 
 /** S3 reports us-east-1 as an empty LocationConstraint (and very old buckets as EU). */
 export function regionFromLocation(constraint: string | undefined): string {
@@ -94,39 +50,19 @@ export function bucketNameOf(mr: BucketResource): string {
   return name;
 }
 
-function desiredOf(mr: BucketResource): BucketParameters {
-  const p = mr.spec.forProvider;
-  if (typeof p?.region !== 'string' || p.region === '') throw new TerminalError('spec.forProvider.region is required');
-  if (p.versioning !== undefined && !VERSIONING_STATES.includes(p.versioning)) {
-    throw new TerminalError(`spec.forProvider.versioning must be one of ${VERSIONING_STATES.join(', ')}`);
-  }
-  return p;
-}
-
 /** One bucket's S3 calls: each passes the call gate, carries the reconcile's abort signal and maps its errors once. */
 function bucketClient(s3: S3Client, calls: CloudCallGate): ExternalClient<BucketParameters, BucketObservation> {
   // The reconciler's logger already carries the object's name; errors add the cloud call and bucket.
   const context = (operation: string, bucket: string) => ({ kind: 'Bucket', bucket, operation });
 
-  /** A call whose every failure is an error of `message`. */
-  async function call<O>(operation: string, bucket: string, message: string, signal: AbortSignal, send: () => Promise<O>): Promise<O> {
-    try {
-      return await gated(calls, operation, signal, send);
-    } catch (err: unknown) {
-      throw toPledgeError(err, message, context(operation, bucket));
-    }
-  }
-
   /** True when the bucket is in this account's own list: HeadBucket answers 200 or 403 for others' buckets too. */
   async function ownedByUs(name: string, signal: AbortSignal): Promise<boolean> {
-    const why = `listing this account's buckets (s3:ListAllMyBuckets) to confirm it owns ${name}`;
+    const c = bucketCalls({ calls, bucket: name, message: `listing this account's buckets (s3:ListAllMyBuckets) to confirm it owns ${name}`, signal });
     let token: string | undefined;
     do {
       let page;
       try {
-        page = await call('ListBuckets', name, why, signal, () =>
-          s3.send(new ListBucketsCommand({ Prefix: name, ContinuationToken: token }), { abortSignal: signal }),
-        );
+        page = await c.call('ListBuckets', (o) => s3.send(new ListBucketsCommand({ Prefix: name, ContinuationToken: token }), o));
       } catch (err: unknown) {
         throw wrapError(err, 'observe failed');
       }
@@ -136,48 +72,12 @@ function bucketClient(s3: S3Client, calls: CloudCallGate): ExternalClient<Bucket
     return false;
   }
 
-  async function readState(name: string, signal: AbortSignal, message: string): Promise<BucketState> {
-    const [tagSet, versioning] = await Promise.all([
-      gated(calls, 'GetBucketTagging', signal, () => s3.send(new GetBucketTaggingCommand({ Bucket: name }), { abortSignal: signal })).then(
-        (out) => out.TagSet ?? [],
-        (err: unknown) => {
-          if (awsErrorInfo(err).code === 'NoSuchTagSet') return [];
-          throw toPledgeError(err, message, context('GetBucketTagging', name));
-        },
-      ),
-      call('GetBucketVersioning', name, message, signal, () => s3.send(new GetBucketVersioningCommand({ Bucket: name }), { abortSignal: signal })),
-    ]);
-    const tags: Record<string, string> = {};
-    for (const tag of tagSet) if (tag.Key !== undefined && !tag.Key.startsWith('aws:')) tags[tag.Key] = tag.Value ?? '';
-    const status = versioning.Status;
-    return { tags, versioning: status === 'Enabled' || status === 'Suspended' ? status : undefined };
-  }
-
-  /** Makes tags and versioning match the spec, touching only what differs. */
-  async function apply(name: string, desired: BucketParameters, observed: BucketState, signal: AbortSignal, message: string): Promise<void> {
-    if (desired.tags !== undefined && !tagsUpToDate(desired.tags, observed.tags)) {
-      const TagSet = Object.entries(desired.tags).map(([Key, Value]) => ({ Key, Value }));
-      if (TagSet.length === 0) {
-        await call('DeleteBucketTagging', name, message, signal, () => s3.send(new DeleteBucketTaggingCommand({ Bucket: name }), { abortSignal: signal }));
-      } else {
-        await call('PutBucketTagging', name, message, signal, () =>
-          s3.send(new PutBucketTaggingCommand({ Bucket: name, Tagging: { TagSet } }), { abortSignal: signal }),
-        );
-      }
-    }
-    if (desired.versioning !== undefined && !versioningUpToDate(desired.versioning, observed.versioning)) {
-      const Status = desired.versioning;
-      await call('PutBucketVersioning', name, message, signal, () =>
-        s3.send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status } }), { abortSignal: signal }),
-      );
-    }
-  }
-
   return {
     async observe(mr, signal): Promise<Observation<BucketParameters, BucketObservation>> {
       const name = bucketNameOf(mr);
       const desired = desiredOf(mr);
       const failed = 'observe failed';
+      const c = bucketCalls({ calls, bucket: name, message: failed, signal });
       let region: string | undefined;
       let denied: unknown;
       try {
@@ -202,9 +102,7 @@ function bucketClient(s3: S3Client, calls: CloudCallGate): ExternalClient<Bucket
         throw wrapError(why, failed, context('HeadBucket', name));
       }
       if (region === undefined) {
-        const location = await call('GetBucketLocation', name, failed, signal, () =>
-          s3.send(new GetBucketLocationCommand({ Bucket: name }), { abortSignal: signal }),
-        );
+        const location = await c.call('GetBucketLocation', (o) => s3.send(new GetBucketLocationCommand({ Bucket: name }), o));
         region = regionFromLocation(location.LocationConstraint);
       }
       if (region !== desired.region) {
@@ -212,12 +110,14 @@ function bucketClient(s3: S3Client, calls: CloudCallGate): ExternalClient<Bucket
           context: context('HeadBucket', name),
         });
       }
-      const state = await readState(name, signal, failed);
+      const state = await readBucketState(s3, c, desired);
       const diff = describeDrift(desired, state);
+      const lateInit = bucketLateInit(desired, state);
       return {
         exists: true,
         upToDate: diff === '',
         atProvider: { arn: bucketArn(name), region },
+        ...(lateInit ? { lateInit } : {}),
         ...(diff === '' ? {} : { diff }),
       };
     },
@@ -226,28 +126,29 @@ function bucketClient(s3: S3Client, calls: CloudCallGate): ExternalClient<Bucket
       const name = bucketNameOf(mr);
       const desired = desiredOf(mr);
       const failed = 'create failed';
+      const c = bucketCalls({ calls, bucket: name, message: failed, signal });
       const input = {
         Bucket: name,
         // us-east-1 is the default location and refuses to be named (InvalidLocationConstraint).
         ...(desired.region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: desired.region as BucketLocationConstraint } }),
       };
-      // A new bucket has no tags and was never versioned.
-      let state: BucketState = { tags: {} };
       try {
         await gated(calls, 'CreateBucket', signal, () => s3.send(new CreateBucketCommand(input), { abortSignal: signal }));
       } catch (err: unknown) {
-        // A retried create whose first attempt succeeded: read what it has.
+        // A retried create whose first attempt succeeded: carry on with what it has.
         if (awsErrorInfo(err).code !== 'BucketAlreadyOwnedByYou') throw toPledgeError(err, failed, context('CreateBucket', name));
-        state = await readState(name, signal, failed);
       }
-      await apply(name, desired, state, signal, failed);
+      // A new bucket is not blank: AWS gives it default encryption, ownership and a public access block, which
+      // settings the spec sets only in part (and unset ones) must keep. So read, then change what differs.
+      await applyBucketSettings(s3, c, desired, await readBucketState(s3, c, desired));
       return {};
     },
 
     async update(mr, signal) {
       const name = bucketNameOf(mr);
-      const failed = 'update failed';
-      await apply(name, desiredOf(mr), await readState(name, signal, failed), signal, failed);
+      const desired = desiredOf(mr);
+      const c = bucketCalls({ calls, bucket: name, message: 'update failed', signal });
+      await applyBucketSettings(s3, c, desired, await readBucketState(s3, c, desired));
       return {};
     },
 
@@ -295,6 +196,19 @@ export const bucket: ManagedKind<BucketParameters, BucketObservation> = {
           enum: [...VERSIONING_STATES],
           description: 'Object versioning. A bucket that was never versioned counts as Suspended. Unset leaves it alone.',
         },
+        serverSideEncryption: serverSideEncryptionSchema,
+        publicAccessBlock: publicAccessBlockSchema,
+        policy: {
+          type: 'string',
+          minLength: 2,
+          maxLength: POLICY_MAX_LENGTH,
+          description:
+            'Bucket policy as a JSON document. Compared by meaning, not text (S3 reformats policies). Unset leaves the ' +
+            'bucket\'s policy alone.',
+          // CEL cannot parse JSON: this catches what is plainly not a JSON object; the rest is refused before any call.
+          'x-kubernetes-validations': [{ rule: "self.matches('(?s)^[[:space:]]*[{].*[}][[:space:]]*$')", message: 'spec.forProvider.policy must be a JSON object ({...})' }],
+        },
+        objectOwnership: objectOwnershipSchema,
       },
     },
     atProvider: {
@@ -308,6 +222,9 @@ export const bucket: ManagedKind<BucketParameters, BucketObservation> = {
   },
   async connect(mr, ctx) {
     const config = await resolveAwsConfig(ctx.providerConfig, ctx.readSecret, ctx.signal);
-    return bucketClient(s3ClientFor(config, desiredOf(mr).region), ctx.calls);
+    // Only the region is needed to connect; observe checks the rest of the spec and names what is wrong.
+    const region = mr.spec.forProvider?.region;
+    if (typeof region !== 'string' || region === '') throw new TerminalError('spec.forProvider.region is required');
+    return bucketClient(s3ClientFor(config, region), ctx.calls);
   },
 };

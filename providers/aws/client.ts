@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { TerminalError } from '../../core/errors/index.ts';
 import type { CloudCallGate } from '../../core/managed/types.ts';
@@ -6,8 +7,11 @@ import type { AwsClientConfig } from './config.ts';
 import { toPledgeError } from './errors.ts';
 
 export const AWS_CLIENT_DEFAULTS = {
-  /** The core retries with backoff and a shared token bucket; the SDK only smooths over blips. */
-  maxAttempts: 3,
+  /**
+   * One attempt per SDK call: every HTTP request must pass the ProviderConfig's token bucket exactly once
+   * (`gated`), so the rate the cloud sees never exceeds the bucket. The core retries with per-key backoff.
+   */
+  maxAttempts: 1,
   connectionTimeoutMs: 5_000,
   requestTimeoutMs: 30_000,
   /** Clients kept for reuse (each holds a connection pool). */
@@ -16,24 +20,56 @@ export const AWS_CLIENT_DEFAULTS = {
   evictionGraceMs: 120_000,
 } as const;
 
-const s3Clients = new Map<string, S3Client>();
-
-/** A cache key that identifies the credentials without containing them. */
-function fingerprint(config: AwsClientConfig, region: string): string {
-  const creds = config.credentials;
-  const secret = creds ? createHash('sha256').update(`${creds.accessKeyId}\0${creds.secretAccessKey}\0${creds.sessionToken ?? ''}`).digest('hex') : 'environment';
-  return JSON.stringify([region, config.endpoint ?? '', config.forcePathStyle, secret]);
+/** What the cache needs of an SDK client. */
+interface Destroyable {
+  destroy(): void;
 }
 
-function remember(key: string, client: S3Client): S3Client {
-  s3Clients.set(key, client);
-  while (s3Clients.size > AWS_CLIENT_DEFAULTS.cacheSize) {
-    const [oldestKey, oldest] = s3Clients.entries().next().value ?? [];
+const clients = new Map<string, Destroyable>();
+
+/** A cache key that identifies the service, region and credentials without containing the credentials. */
+function fingerprint(service: string, config: AwsClientConfig, region: string): string {
+  const creds = config.credentials;
+  const secret = creds ? createHash('sha256').update(`${creds.accessKeyId}\0${creds.secretAccessKey}\0${creds.sessionToken ?? ''}`).digest('hex') : 'environment';
+  return JSON.stringify([service, region, config.endpoint ?? '', config.forcePathStyle, secret]);
+}
+
+/** The cached client for key, or a new one from make; least recently used clients are closed beyond cacheSize. */
+function cached<C extends Destroyable>(key: string, make: () => C): C {
+  const found = clients.get(key) as C | undefined;
+  // Refresh recency: Map iteration order is insertion order.
+  if (found) clients.delete(key);
+  const client = found ?? make();
+  clients.set(key, client);
+  while (clients.size > AWS_CLIENT_DEFAULTS.cacheSize) {
+    const [oldestKey, oldest] = clients.entries().next().value ?? [];
     if (oldestKey === undefined || oldest === undefined) break;
-    s3Clients.delete(oldestKey);
+    clients.delete(oldestKey);
     setTimeout(() => oldest.destroy(), AWS_CLIENT_DEFAULTS.evictionGraceMs).unref();
   }
   return client;
+}
+
+function regionOf(config: AwsClientConfig, region: string | undefined): string {
+  const resolved = region ?? config.region;
+  if (resolved === undefined) {
+    throw new TerminalError('no region: set spec.forProvider.region or the ProviderConfig spec.region');
+  }
+  return resolved;
+}
+
+/** Settings every Pledge SDK client shares. */
+function common(config: AwsClientConfig, region: string) {
+  return {
+    region,
+    endpoint: config.endpoint,
+    credentials: config.credentials,
+    maxAttempts: AWS_CLIENT_DEFAULTS.maxAttempts,
+    requestHandler: {
+      connectionTimeout: AWS_CLIENT_DEFAULTS.connectionTimeoutMs,
+      requestTimeout: AWS_CLIENT_DEFAULTS.requestTimeoutMs,
+    },
+  };
 }
 
 /**
@@ -41,42 +77,32 @@ function remember(key: string, client: S3Client): S3Client {
  * are pooled. Every call must pass `{ abortSignal }` to `send`.
  */
 export function s3ClientFor(config: AwsClientConfig, region: string | undefined): S3Client {
-  const resolved = region ?? config.region;
-  if (resolved === undefined) {
-    throw new TerminalError('no region: set spec.forProvider.region or the ProviderConfig spec.region');
-  }
-  const key = fingerprint(config, resolved);
-  const cached = s3Clients.get(key);
-  if (cached) {
-    // Refresh recency: Map iteration order is insertion order.
-    s3Clients.delete(key);
-    return remember(key, cached);
-  }
-  return remember(
-    key,
-    new S3Client({
-      region: resolved,
-      endpoint: config.endpoint,
-      forcePathStyle: config.forcePathStyle,
-      credentials: config.credentials,
-      maxAttempts: AWS_CLIENT_DEFAULTS.maxAttempts,
-      // Pledge answers regions itself (a mismatch is the user's to fix), so 301s must surface.
-      followRegionRedirects: false,
-      // Checksums only where S3 requires them: same requests against AWS, moto and cloudsim.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      requestHandler: {
-        connectionTimeout: AWS_CLIENT_DEFAULTS.connectionTimeoutMs,
-        requestTimeout: AWS_CLIENT_DEFAULTS.requestTimeoutMs,
-      },
-    }),
+  const resolved = regionOf(config, region);
+  return cached(
+    fingerprint('s3', config, resolved),
+    () =>
+      new S3Client({
+        ...common(config, resolved),
+        forcePathStyle: config.forcePathStyle,
+        // Pledge answers regions itself (a mismatch is the user's to fix), so 301s must surface.
+        followRegionRedirects: false,
+        // Checksums only where S3 requires them: same requests against AWS, moto and cloudsim.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      }),
   );
+}
+
+/** An RDS client for one region, cached like s3ClientFor. Every call must pass `{ abortSignal }` to `send`. */
+export function rdsClientFor(config: AwsClientConfig, region: string | undefined): RDSClient {
+  const resolved = regionOf(config, region);
+  return cached(fingerprint('rds', config, resolved), () => new RDSClient(common(config, resolved)));
 }
 
 /**
  * Runs one SDK call through the ProviderConfig's call gate: waits for the shared token bucket, then
  * records the outcome (the mapped error on failure, so throttling slows the bucket). The SDK error is
- * rethrown as is, for the caller to inspect and map.
+ * rethrown as is, for the caller to inspect and map. With maxAttempts 1, one call is one HTTP request.
  */
 export async function gated<O>(calls: CloudCallGate, operation: string, signal: AbortSignal, send: () => Promise<O>): Promise<O> {
   await calls.acquire(signal);
