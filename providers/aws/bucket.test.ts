@@ -3,7 +3,16 @@ import { describe, it } from 'node:test';
 import { TerminalError } from '../../core/errors/index.ts';
 import { bucketNameProblem, bucketNameValidations } from './bucket-name.ts';
 import { bucket, bucketNameOf, regionFromLocation } from './bucket.ts';
-import { describeDrift, tagsUpToDate, versioningUpToDate, type BucketResource, type VersioningState } from './bucket-settings.ts';
+import {
+  bucketLateInit,
+  describeDrift,
+  desiredOf,
+  tagsUpToDate,
+  versioningUpToDate,
+  type BucketParameters,
+  type BucketResource,
+  type VersioningState,
+} from './bucket-settings.ts';
 
 describe('tagsUpToDate', () => {
   const cases: Array<{ reason: string; desired?: Record<string, string>; observed: Record<string, string>; want: boolean }> = [
@@ -46,6 +55,88 @@ describe('describeDrift', () => {
   });
   it('is empty when nothing differs', () => {
     assert.equal(describeDrift({ region: 'us-east-1', tags: { a: '1' } }, { tags: { a: '1' }, versioning: 'Enabled' }), '');
+  });
+});
+
+describe('describeDrift of the other settings', () => {
+  const policy = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/very-secret-prefix/*"}]}';
+  it('names every differing setting, never a policy\'s text', () => {
+    const diff = describeDrift(
+      {
+        region: 'us-east-1',
+        serverSideEncryption: { algorithm: 'aws:kms' },
+        publicAccessBlock: { blockPublicAcls: true },
+        policy,
+        objectOwnership: 'BucketOwnerEnforced',
+      },
+      { tags: {}, serverSideEncryption: { algorithm: 'AES256' }, policy: policy.replace('GetObject', 'PutObject'), objectOwnership: 'ObjectWriter' },
+    );
+    assert.equal(
+      diff,
+      'serverSideEncryption algorithm AES256→aws:kms; publicAccessBlock blockPublicAcls false→true; policy differs; objectOwnership ObjectWriter→BucketOwnerEnforced',
+    );
+    assert.doesNotMatch(diff, /very-secret-prefix|GetObject|PutObject/);
+  });
+  it('says a policy is missing, and names unset ownership', () => {
+    assert.equal(describeDrift({ region: 'us-east-1', policy, objectOwnership: 'ObjectWriter' }, { tags: {} }), 'policy missing; objectOwnership unset→ObjectWriter');
+  });
+  it('is empty when a reformatted policy means the same', () => {
+    assert.equal(describeDrift({ region: 'us-east-1', policy }, { tags: {}, policy: JSON.stringify(JSON.parse(policy), null, 2) }), '');
+  });
+  it('leaves settings the spec does not set alone', () => {
+    assert.equal(
+      describeDrift(
+        { region: 'us-east-1' },
+        { tags: { a: '1' }, versioning: 'Enabled', serverSideEncryption: { algorithm: 'aws:kms' }, publicAccessBlock: {}, policy, objectOwnership: 'ObjectWriter' },
+      ),
+      '',
+    );
+  });
+});
+
+describe('bucketLateInit', () => {
+  it('fills unset encryption and ownership from what the bucket has (what AWS gives every new bucket)', () => {
+    assert.deepEqual(bucketLateInit({ region: 'us-east-1' }, { tags: {}, serverSideEncryption: { algorithm: 'AES256', bucketKeyEnabled: false }, objectOwnership: 'BucketOwnerEnforced' }), {
+      serverSideEncryption: { algorithm: 'AES256', bucketKeyEnabled: false },
+      objectOwnership: 'BucketOwnerEnforced',
+    });
+  });
+  it('never overrides what the spec sets', () => {
+    const desired: BucketParameters = { region: 'us-east-1', serverSideEncryption: { algorithm: 'aws:kms' }, objectOwnership: 'ObjectWriter' };
+    assert.equal(bucketLateInit(desired, { tags: {}, serverSideEncryption: { algorithm: 'AES256' }, objectOwnership: 'BucketOwnerEnforced' }), undefined);
+  });
+  it('has nothing to say about a bucket without either (moto\'s new buckets)', () => {
+    assert.equal(bucketLateInit({ region: 'us-east-1' }, { tags: {} }), undefined);
+  });
+});
+
+describe('desiredOf', () => {
+  const mr = (forProvider: Record<string, unknown>): BucketResource => ({ metadata: { name: 'b-1' }, spec: { forProvider: forProvider as unknown as BucketParameters } });
+  const refuses = (forProvider: Record<string, unknown>, message: string) =>
+    assert.throws(() => desiredOf(mr(forProvider)), (err: unknown) => err instanceof TerminalError && err.message === message);
+  it('refuses a policy that is not JSON, naming the field', () => refuses({ region: 'us-east-1', policy: '{ nope' }, 'spec.forProvider.policy is not valid JSON (at position 2 (line 1 column 3))'));
+  it('refuses a policy without statements', () => refuses({ region: 'us-east-1', policy: '{}' }, 'spec.forProvider.policy has no Statement'));
+  it('refuses a KMS key with AES256, which the schema also refuses', () =>
+    refuses({ region: 'us-east-1', serverSideEncryption: { algorithm: 'AES256', kmsKeyId: 'alias/k' } }, 'spec.forProvider.serverSideEncryption.kmsKeyId is allowed only with algorithm aws:kms'));
+  it('accepts a complete spec', () => {
+    const forProvider = { region: 'us-east-1', policy: '{"Statement":[]}', serverSideEncryption: { algorithm: 'aws:kms', kmsKeyId: 'alias/k' }, objectOwnership: 'ObjectWriter' };
+    assert.deepEqual(desiredOf(mr(forProvider)), forProvider);
+  });
+});
+
+describe('Bucket schema', () => {
+  const forProvider = bucket.schema.forProvider.properties ?? {};
+  it('validates kmsKeyId against the algorithm with CEL, naming the field', () => {
+    const rules = forProvider.serverSideEncryption?.['x-kubernetes-validations'] ?? [];
+    assert.deepEqual(rules.map((r) => r.message), ['spec.forProvider.serverSideEncryption.kmsKeyId is allowed only with algorithm aws:kms']);
+  });
+  it('refuses at admission a policy that is plainly not a JSON object (CEL cannot parse JSON)', () => {
+    const rule = forProvider.policy?.['x-kubernetes-validations']?.[0]?.rule ?? '';
+    const pattern = /matches\('\(\?s\)(.*)'\)$/.exec(rule)?.[1] ?? '';
+    const regex = new RegExp(pattern.replaceAll('[[:space:]]', '\\s'), 's');
+    assert.ok(regex.test('  {\n "Statement": []\n}\n'));
+    assert.ok(!regex.test('Statement: []'));
+    assert.ok(!regex.test('["a"]'));
   });
 });
 

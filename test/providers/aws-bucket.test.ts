@@ -1,7 +1,6 @@
 // The Bucket kind against a real moto server: the AWS SDK talks to moto, nothing is mocked.
-// PLEDGE_TEST_MOTO_URL is set by the test runner (make test / test/env/run.ts).
+// PLEDGE_TEST_MOTO_URL is set by the test runner (make test / test/env/run.ts); see aws-moto.ts.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import {
   CreateBucketCommand,
@@ -13,86 +12,20 @@ import {
   PutBucketTaggingCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
-  S3Client,
 } from '@aws-sdk/client-s3';
 import { describeError, NotFoundError, PledgeError, TerminalError, ThrottledError } from '../../core/errors/index.ts';
-import type { CloudCallGate, ConnectContext, ExternalClient, SecretKeySelector } from '../../core/managed/types.ts';
+import type { CloudCallGate, ExternalClient } from '../../core/managed/types.ts';
 import { bucket, type BucketObservation, type BucketParameters, type BucketResource } from '../../providers/aws/bucket.ts';
+import { connectContext, countingGate, rawS3, skipWithoutMoto, uniqueName } from './aws-moto.ts';
 
-const motoUrl = process.env.PLEDGE_TEST_MOTO_URL;
-const skip = motoUrl ? false : 'PLEDGE_TEST_MOTO_URL is not set: run under make test (or test/env/run.ts), which starts moto';
-
-const TEST_KEYS: Record<string, string> = { accessKeyId: 'AKIAPLEDGETEST', secretAccessKey: 'pledge-test-secret-key' };
+const skip = skipWithoutMoto;
 /** moto keeps one store per account and takes the account from this header (MOTO_ACCOUNT_ID, if set on the server, wins). */
 const OTHER_ACCOUNT = '111111111111';
 
 const signal = AbortSignal.timeout(60_000);
 
-function uniqueName(prefix: string): string {
-  return `${prefix}-${randomBytes(5).toString('hex')}`;
-}
-
-/** The core's call gate, counting: every S3 request must wait on it and report back. */
-function countingGate() {
-  const gate = {
-    acquired: 0,
-    recorded: [] as Array<{ operation: string; err?: unknown }>,
-    async acquire(sig: AbortSignal) {
-      sig.throwIfAborted();
-      gate.acquired++;
-    },
-    record(operation: string, err?: unknown) {
-      gate.recorded.push(err === undefined ? { operation } : { operation, err });
-    },
-  };
-  return gate;
-}
-
-function connectContext(calls: CloudCallGate = countingGate()): ConnectContext {
-  return {
-    providerConfig: {
-      apiVersion: 'aws.pledge.dev/v1',
-      kind: 'ProviderConfig',
-      metadata: { name: 'default' },
-      spec: {
-        endpoint: motoUrl,
-        credentials: { source: 'Secret', secretRef: { name: 'aws-creds', namespace: 'pledge-system' } },
-      },
-    },
-    async readSecret(ref: SecretKeySelector) {
-      const value = TEST_KEYS[ref.key];
-      if (ref.name !== 'aws-creds' || value === undefined) throw new Error(`unexpected secret read ${ref.namespace}/${ref.name}/${ref.key}`);
-      return value;
-    },
-    connectionDetails: {},
-    calls,
-    signal,
-  };
-}
-
 function managed(name: string, forProvider: BucketParameters): BucketResource {
   return { apiVersion: 's3.aws.pledge.dev/v1', kind: 'Bucket', metadata: { name, generation: 1 }, spec: { forProvider } };
-}
-
-/** An SDK client of our own, to change the bucket behind Pledge's back; `account` acts as another AWS account. */
-function rawS3(account?: string): S3Client {
-  const client = new S3Client({
-    region: 'us-east-1',
-    endpoint: motoUrl,
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'AKIARAWTEST', secretAccessKey: 'raw' },
-  });
-  if (account) {
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        const request = args.request as { headers?: Record<string, string> };
-        if (request.headers) request.headers['x-moto-account-id'] = account;
-        return next(args);
-      },
-      { step: 'build', name: 'motoAccount' },
-    );
-  }
-  return client;
 }
 
 /** Observes as the reconciler would, recording atProvider in status as it does. */
@@ -103,7 +36,7 @@ async function observe(external: ExternalClient<BucketParameters, BucketObservat
 }
 
 async function connect(mr: BucketResource, calls?: CloudCallGate) {
-  return bucket.connect(mr, connectContext(calls));
+  return bucket.connect(mr, connectContext({ calls }));
 }
 
 describe('aws Bucket against moto', { skip }, () => {
