@@ -4,13 +4,14 @@ import { Command, InvalidArgumentError } from 'commander';
 import { stringify } from 'yaml';
 import { parseDuration } from '../managed/annotations.ts';
 import { managedCrd, providerConfigCrd, type CustomResourceDefinition } from '../crd/index.ts';
-import { MANAGER_DEFAULTS } from '../manager/index.ts';
+import { MANAGER_DEFAULTS, type ControllerModule } from '../manager/index.ts';
 import { runControllers, type RunOptions } from './run-command.ts';
 import type { Provider } from '../managed/types.ts';
 
 /** Every CRD Pledge serves for these providers, keyed by file name. */
-export function allCrds(providers: readonly Provider[]): Map<string, CustomResourceDefinition> {
+export function allCrds(providers: readonly Provider[], modules: readonly ControllerModule[] = []): Map<string, CustomResourceDefinition> {
   const out = new Map<string, CustomResourceDefinition>();
+  for (const module of modules) for (const crd of module.crds()) out.set(`${crd.metadata.name}.yaml`, crd);
   for (const provider of providers) {
     const pc = providerConfigCrd(provider.providerConfig, provider.name);
     out.set(`${pc.metadata.name}.yaml`, pc);
@@ -44,7 +45,7 @@ function positiveNumber(value: string): number {
   return n;
 }
 
-export function buildCli(providers: readonly Provider[]): Command {
+export function buildCli(providers: readonly Provider[], modules: readonly ControllerModule[] = []): Command {
   const program = new Command('pledge').description('Keeps cloud infrastructure in the state declared in Kubernetes.');
 
   program
@@ -60,7 +61,7 @@ export function buildCli(providers: readonly Provider[]): Command {
     .option('--leader-election-namespace <ns>', 'namespace of the Lease', 'pledge-system')
     .option('--leader-election-id <name>', 'name of the Lease', 'pledge-controllers')
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
-    .action((opts: RunOptions) => runControllers(providers, opts));
+    .action((opts: RunOptions) => runControllers(providers, modules, opts));
 
   program
     .command('crds')
@@ -68,7 +69,7 @@ export function buildCli(providers: readonly Provider[]): Command {
     .option('--out <dir>', 'directory to write into', 'crds')
     .action(async (opts: { out: string }) => {
       await mkdir(opts.out, { recursive: true });
-      for (const [file, crd] of allCrds(providers)) await writeFile(join(opts.out, file), crdYaml(crd));
+      for (const [file, crd] of allCrds(providers, modules)) await writeFile(join(opts.out, file), crdYaml(crd));
     });
 
   return program;

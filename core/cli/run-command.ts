@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { KubeClient } from '../kube/index.ts';
 import type { Provider } from '../managed/types.ts';
-import { runManager } from '../manager/index.ts';
+import { runManager, type ControllerModule } from '../manager/index.ts';
+import { createEventRecorder } from '../runtime/events/index.ts';
 import { acquireLeadership, type Leadership } from '../runtime/leader-election/index.ts';
 import { createMetrics, startHealthServer } from '../runtime/metrics/index.ts';
 
@@ -29,7 +30,7 @@ function splitHostPort(address: string): { host: string; port: number } {
 }
 
 /** `pledge run`: health and metrics, leader election when asked, then the controllers until SIGTERM. */
-export async function runControllers(providers: readonly Provider[], opts: RunOptions): Promise<void> {
+export async function runControllers(providers: readonly Provider[], modules: readonly ControllerModule[], opts: RunOptions): Promise<void> {
   const logger = pino({ level: opts.logLevel, base: { component: 'pledge' } });
   const client = KubeClient.fromDefault(opts.kubeconfig);
   const stop = new AbortController();
@@ -65,8 +66,11 @@ export async function runControllers(providers: readonly Provider[], opts: RunOp
       }
     });
   }
+  const signal = leadership?.signal ?? stop.signal;
+  const recorder = createEventRecorder({ client, logger });
   try {
-    await runManager(
+    const moduleRuns = modules.map((m) => m.run({ client, logger: logger.child({ module: m.name }), metrics, recorder, providers }, signal));
+    const managerRun = runManager(
       {
         client,
         providers,
@@ -78,8 +82,9 @@ export async function runControllers(providers: readonly Provider[], opts: RunOp
         cloudBurst: opts.cloudBurst,
         onSynced: () => void (synced = true),
       },
-      leadership?.signal ?? stop.signal,
+      signal,
     );
+    await Promise.all([managerRun, ...moduleRuns]);
   } finally {
     await leadership?.release();
   }

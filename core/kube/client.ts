@@ -32,6 +32,7 @@ export function isAlreadyExists(err: unknown): boolean {
 }
 
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+const serverSideApply = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
 
 /** The few verbs Pledge needs, over @kubernetes/client-node, typed for unstructured objects. */
 export class KubeClient {
@@ -66,11 +67,25 @@ export class KubeClient {
     }
   }
 
-  async list<T extends KubeObject>(type: ResourceType): Promise<{ items: T[]; metadata?: { resourceVersion?: string } }> {
+  /** Lists across all namespaces (or the cluster), optionally filtered by a label selector such as `a=b,c=d`. */
+  async list<T extends KubeObject>(type: ResourceType, labelSelector?: string): Promise<{ items: T[]; metadata?: { resourceVersion?: string } }> {
+    const selector = labelSelector ? { labelSelector } : {};
     const res = type.namespaced
-      ? await this.#custom.listCustomObjectForAllNamespaces({ group: type.group, version: type.version, resourcePlural: type.plural })
-      : await this.#custom.listClusterCustomObject({ group: type.group, version: type.version, plural: type.plural });
+      ? await this.#custom.listCustomObjectForAllNamespaces({ group: type.group, version: type.version, resourcePlural: type.plural, ...selector })
+      : await this.#custom.listClusterCustomObject({ group: type.group, version: type.version, plural: type.plural, ...selector });
     return res as { items: T[]; metadata?: { resourceVersion?: string } };
+  }
+
+  /**
+   * Server-side apply: this field manager owns exactly the fields in body, so fields other writers set
+   * (late-initialized values, a person's edits to other fields) survive.
+   */
+  async apply<T extends KubeObject>(type: ResourceType, body: T, fieldManager: string): Promise<T> {
+    const base = { group: type.group, version: type.version, plural: type.plural, name: nameOf(body), body, fieldManager, force: true };
+    const res = type.namespaced
+      ? await this.#custom.patchNamespacedCustomObject({ ...base, namespace: requireNs(type, body.metadata?.namespace) }, serverSideApply)
+      : await this.#custom.patchClusterCustomObject(base, serverSideApply);
+    return res as T;
   }
 
   async create<T extends KubeObject>(type: ResourceType, body: T): Promise<T> {
