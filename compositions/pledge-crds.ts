@@ -1,0 +1,108 @@
+import type { CustomResourceDefinition, JSONSchema } from '../core/crd/index.ts';
+import { GROUP, VERSION } from './types.ts';
+
+const anyObject: JSONSchema = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+const conditions: JSONSchema = {
+  type: 'array',
+  'x-kubernetes-list-type': 'map',
+  'x-kubernetes-list-map-keys': ['type'],
+  items: {
+    type: 'object',
+    required: ['type', 'status', 'reason'],
+    properties: {
+      type: { type: 'string' },
+      status: { type: 'string' },
+      reason: { type: 'string' },
+      message: { type: 'string' },
+      lastTransitionTime: { type: 'string', format: 'date-time' },
+      observedGeneration: { type: 'integer' },
+    },
+  },
+};
+
+const compositionSpec = (extra: Record<string, JSONSchema> = {}, immutable = false): JSONSchema => ({
+  type: 'object',
+  required: ['compositeTypeRef', 'resources'],
+  properties: {
+    compositeTypeRef: {
+      type: 'object',
+      required: ['apiVersion', 'kind'],
+      properties: { apiVersion: { type: 'string' }, kind: { type: 'string' } },
+      'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'spec.compositeTypeRef is immutable' }],
+    },
+    resources: { type: 'array', items: { ...anyObject, required: ['name', 'base'] } },
+    patchSets: { type: 'array', items: anyObject },
+    writeConnectionSecretsToNamespace: { type: 'string' },
+    ...extra,
+  },
+  ...(immutable ? { 'x-kubernetes-validations': [{ rule: 'self.resources == oldSelf.resources && self.patchSets == oldSelf.patchSets', message: 'a CompositionRevision is immutable' }] } : {}),
+});
+
+function crd(kind: string, plural: string, schema: JSONSchema, columns: unknown[], status: boolean): CustomResourceDefinition {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.${GROUP}`, labels: { 'app.kubernetes.io/part-of': 'pledge' } },
+    spec: {
+      group: GROUP,
+      names: { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase(), categories: ['pledge'] },
+      scope: 'Cluster',
+      versions: [
+        {
+          name: VERSION,
+          served: true,
+          storage: true,
+          ...(status ? { subresources: { status: {} } } : {}),
+          additionalPrinterColumns: columns,
+          schema: { openAPIV3Schema: { type: 'object', properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, ...schema.properties }, required: ['spec'] } },
+        },
+      ],
+    },
+  };
+}
+
+const age = { name: 'AGE', type: 'date', jsonPath: '.metadata.creationTimestamp' };
+
+/** The three kinds of pledge.dev/v1 the compositions module serves. */
+export function compositionCrds(): CustomResourceDefinition[] {
+  return [
+    crd(
+      'CompositeResourceDefinition',
+      'compositeresourcedefinitions',
+      {
+        properties: {
+          spec: {
+            type: 'object',
+            required: ['group', 'names', 'versions'],
+            properties: {
+              group: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'spec.group is immutable' }] },
+              names: { ...anyObject, required: ['kind', 'plural'], 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'spec.names is immutable' }] },
+              claimNames: { ...anyObject, required: ['kind', 'plural'], 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'spec.claimNames is immutable' }] },
+              versions: { type: 'array', minItems: 1, items: { ...anyObject, required: ['name', 'served', 'referenceable'] } },
+              connectionSecretKeys: { type: 'array', items: { type: 'string' } },
+              defaultCompositionRef: { type: 'object', properties: { name: { type: 'string' } } },
+              defaultCompositionUpdatePolicy: { type: 'string', enum: ['Automatic', 'Manual'], default: 'Automatic' },
+            },
+          },
+          status: { type: 'object', properties: { conditions } },
+        },
+      },
+      [
+        { name: 'ESTABLISHED', type: 'string', jsonPath: ".status.conditions[?(@.type=='Established')].status" },
+        { name: 'OFFERED', type: 'string', jsonPath: ".status.conditions[?(@.type=='Offered')].status" },
+        age,
+      ],
+      true,
+    ),
+    crd('Composition', 'compositions', { properties: { spec: compositionSpec() } }, [
+      { name: 'XR-KIND', type: 'string', jsonPath: '.spec.compositeTypeRef.kind' },
+      { name: 'XR-APIVERSION', type: 'string', jsonPath: '.spec.compositeTypeRef.apiVersion' },
+      age,
+    ], false),
+    crd('CompositionRevision', 'compositionrevisions', { properties: { spec: compositionSpec({ revision: { type: 'integer', minimum: 1 } }, true) } }, [
+      { name: 'REVISION', type: 'integer', jsonPath: '.spec.revision' },
+      { name: 'XR-KIND', type: 'string', jsonPath: '.spec.compositeTypeRef.kind' },
+      age,
+    ], false),
+  ];
+}
