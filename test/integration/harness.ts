@@ -137,7 +137,7 @@ export interface ConditionView {
   message?: string;
 }
 
-export async function condition(resource: string, name: string, type: string): Promise<ConditionView | undefined> {
-  const obj = await getJson<{ status?: { conditions?: ConditionView[] } }>(resource, name);
+export async function condition(resource: string, name: string, type: string, namespace?: string): Promise<ConditionView | undefined> {
+  const obj = await getJson<{ status?: { conditions?: ConditionView[] } }>(resource, name, namespace);
   return obj?.status?.conditions?.find((c) => c.type === type);
 }
