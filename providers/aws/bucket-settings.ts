@@ -104,12 +104,21 @@ export function bucketLateInit(desired: BucketParameters, observed: BucketState)
 }
 
 /**
- * The spec, checked for what the schema cannot check (or an older schema may have let through), as
- * TerminalErrors naming the field.
+ * The spec as observe needs it: only the region is required. Observe must work whatever else the spec
+ * says, or a resource with a bad field could never be deleted; create and update check it all (desiredOf).
  */
-export function desiredOf(mr: BucketResource): BucketParameters {
+export function parametersOf(mr: BucketResource): BucketParameters {
   const p = mr.spec.forProvider;
   if (typeof p?.region !== 'string' || p.region === '') throw new TerminalError('spec.forProvider.region is required');
+  return p;
+}
+
+/**
+ * The spec, checked for what the schema cannot check (or an older schema may have let through), as
+ * TerminalErrors naming the field, before any cloud call that would change the bucket.
+ */
+export function desiredOf(mr: BucketResource): BucketParameters {
+  const p = parametersOf(mr);
   if (p.versioning !== undefined && !VERSIONING_STATES.includes(p.versioning)) {
     throw new TerminalError(`spec.forProvider.versioning must be one of ${VERSIONING_STATES.join(', ')}`);
   }

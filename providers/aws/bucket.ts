@@ -18,6 +18,7 @@ import {
   bucketLateInit,
   describeDrift,
   desiredOf,
+  parametersOf,
   VERSIONING_STATES,
   type BucketObservation,
   type BucketParameters,
@@ -75,7 +76,7 @@ function bucketClient(s3: S3Client, calls: CloudCallGate): ExternalClient<Bucket
   return {
     async observe(mr, signal): Promise<Observation<BucketParameters, BucketObservation>> {
       const name = bucketNameOf(mr);
-      const desired = desiredOf(mr);
+      const desired = parametersOf(mr);
       const failed = 'observe failed';
       const c = bucketCalls({ calls, bucket: name, message: failed, signal });
       let region: string | undefined;
@@ -222,9 +223,7 @@ export const bucket: ManagedKind<BucketParameters, BucketObservation> = {
   },
   async connect(mr, ctx) {
     const config = await resolveAwsConfig(ctx.providerConfig, ctx.readSecret, ctx.signal);
-    // Only the region is needed to connect; observe checks the rest of the spec and names what is wrong.
-    const region = mr.spec.forProvider?.region;
-    if (typeof region !== 'string' || region === '') throw new TerminalError('spec.forProvider.region is required');
-    return bucketClient(s3ClientFor(config, region), ctx.calls);
+    // Only the region is needed to connect; create and update check the rest of the spec and name what is wrong.
+    return bucketClient(s3ClientFor(config, parametersOf(mr).region), ctx.calls);
   },
 };
