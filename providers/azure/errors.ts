@@ -1,0 +1,298 @@
+import {
+  NotFoundError,
+  PledgeError,
+  TerminalError,
+  ThrottledError,
+  TransientError,
+  type ErrorContext,
+  wrapError,
+} from '../../core/errors/index.ts';
+
+/** What Pledge reads from an Azure SDK error: an ARM RestError, an identity (Entra) error, or a network error. */
+export interface AzureErrorInfo {
+  /** ARM's error code (`ResourceGroupNotFound`), the OAuth error (`invalid_client`), a Node code, or `HTTP 500`. */
+  code: string;
+  /** The service's message, trimmed of trace ids; a short stand-in when it sent none. */
+  message: string;
+  httpStatus?: number;
+  /** x-ms-request-id (ARM) or the Entra trace id. */
+  requestId?: string;
+  /** x-ms-correlation-request-id (ARM) or the Entra correlation id. */
+  correlationId?: string;
+  /** Milliseconds from the Retry-After header, when present. */
+  retryAfterMs?: number;
+  /** The AADSTS code of an identity error (`AADSTS7000215`). */
+  aadsts?: string;
+  /** Where the error came from. */
+  source: 'arm' | 'identity' | 'network' | 'unknown';
+}
+
+const THROTTLING_CODES = new Set([
+  'TooManyRequests',
+  'SubscriptionRequestsThrottled',
+  'ResourceGroupRequestsThrottled',
+  'TenantRequestsThrottled',
+  'RequestsThrottled',
+  'temporarily_unavailable_throttled',
+]);
+
+const NOT_FOUND_CODES = new Set(['ResourceNotFound', 'ResourceGroupNotFound', 'StorageAccountNotFound', 'NotFound', 'ParentResourceNotFound']);
+
+/** 4xx answers that retrying fixes: something in flight must finish first. */
+const TRANSIENT_CLIENT_CODES = new Set([
+  'AnotherOperationInProgress',
+  'ResourceGroupBeingDeleted',
+  'StorageAccountIsNotProvisioned',
+  'StorageAccountOperationInProgress',
+  'OperationInProgress',
+  'Conflict',
+  'RetryableError',
+  'RequestTimeout',
+  'GatewayTimeout',
+  'temporarily_unavailable',
+]);
+
+/** Errors a user fixes by changing the spec, the credentials or their permissions, whatever the HTTP status. */
+const TERMINAL_CODES = new Set([
+  'AuthenticationFailed',
+  'AuthorizationFailed',
+  'LinkedAuthorizationFailed',
+  'InvalidAuthenticationToken',
+  'InvalidAuthenticationTokenTenant',
+  'ExpiredAuthenticationToken',
+  'InvalidApiVersionParameter',
+  'NoRegisteredProviderFound',
+  'MissingSubscriptionRegistration',
+  'SubscriptionNotFound',
+  'InvalidSubscriptionId',
+  'ReadOnlyDisabledSubscription',
+  'LocationNotAvailableForResourceType',
+  'InvalidResourceGroupLocation',
+  'InvalidResourceLocation',
+  'InvalidResourceGroup',
+  'AccountNameInvalid',
+  'StorageAccountAlreadyTaken',
+  'StorageAccountAlreadyExists',
+  'ScopeLocked',
+  'InvalidRequestContent',
+  'InvalidRequestFormat',
+  'InvalidParameter',
+  'InvalidValuesForRequestParameters',
+  'InvalidTag',
+  'InvalidTagNameCharacters',
+  'BadRequest',
+  'QuotaExceeded',
+  'RequestDisallowedByPolicy',
+  // OAuth errors from the token endpoint.
+  'invalid_client',
+  'unauthorized_client',
+  'invalid_request',
+  'invalid_grant',
+  'invalid_scope',
+  'invalid_resource',
+]);
+
+/** AADSTS codes that mean Entra had a hiccup, not that the credentials are wrong. */
+const TRANSIENT_AADSTS = new Set(['AADSTS90033', 'AADSTS50196', 'AADSTS90006', 'AADSTS7000112']);
+
+/** Node and SDK conditions that mean the request never got a clear answer. */
+const NETWORK_CODES = new Set([
+  'REQUEST_SEND_ERROR',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'TimeoutError',
+  'AbortError',
+]);
+
+/** Names of the identity library's and MSAL's error classes. */
+const IDENTITY_NAMES = new Set([
+  'AuthenticationError',
+  'AuthenticationRequiredError',
+  'CredentialUnavailableError',
+  'AggregateAuthenticationError',
+  'AuthError',
+  'ServerError',
+  'ClientAuthError',
+  'ClientConfigurationError',
+  'InteractionRequiredAuthError',
+]);
+
+function field(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function num(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
+  return undefined;
+}
+
+/** Reads a header from a core-rest-pipeline response (HttpHeaders with get) or a plain record. */
+function header(err: unknown, name: string): string | undefined {
+  const headers = field(field(err, 'response'), 'headers');
+  if (typeof headers !== 'object' || headers === null) return undefined;
+  const get = field(headers, 'get');
+  if (typeof get === 'function') return text((get as (n: string) => unknown).call(headers, name));
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return text(value);
+  return undefined;
+}
+
+/** Parses Retry-After: delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1_000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/**
+ * Entra descriptions end with "Trace ID: … Correlation ID: … Timestamp: …" on their own lines: those ids
+ * go to the context, the message keeps the sentence a person reads.
+ */
+export function splitEntraDescription(description: string): { message: string; traceId?: string; correlationId?: string } {
+  const traceId = /Trace ID:\s*([-0-9a-fA-F]+)/.exec(description)?.[1];
+  const correlationId = /Correlation ID:\s*([-0-9a-fA-F]+)/.exec(description)?.[1];
+  const cut = description.search(/\s*(Trace ID:|Correlation ID:|Timestamp:)/);
+  const message = (cut >= 0 ? description.slice(0, cut) : description).replace(/\s+/g, ' ').trim();
+  return { message, traceId, correlationId };
+}
+
+/** The errors on err's cause chain, outermost first. */
+function chain(err: unknown): unknown[] {
+  const out: unknown[] = [];
+  for (let current = err, depth = 0; current !== undefined && current !== null && depth < 6; depth++) {
+    out.push(current);
+    current = field(current, 'cause');
+  }
+  return out;
+}
+
+function identityInfo(errs: unknown[]): AzureErrorInfo | undefined {
+  // AuthenticationError carries the token endpoint's answer; MSAL's ServerError/AuthError its code and text.
+  for (const e of errs) {
+    const response = field(e, 'errorResponse');
+    const description = text(field(response, 'errorDescription'));
+    if (field(e, 'name') === 'AuthenticationError' && description !== undefined) {
+      return fromEntra(text(field(response, 'error')) ?? 'AuthenticationError', description, num(field(e, 'statusCode')));
+    }
+  }
+  for (const e of errs) {
+    const code = text(field(e, 'errorCode'));
+    if (code !== undefined) {
+      return fromEntra(code, text(field(e, 'errorMessage')) ?? text(field(e, 'message')) ?? code, num(field(e, 'status')) ?? num(field(e, 'statusCode')));
+    }
+  }
+  const first = errs[0];
+  const name = text(field(first, 'name'));
+  if (name === undefined || !IDENTITY_NAMES.has(name)) return undefined;
+  const raw = text(field(first, 'message')) ?? 'no message';
+  const status = num(field(first, 'statusCode'));
+  // CredentialUnavailableError wraps a failure to reach or resolve the authority; AADSTS codes say which.
+  const aadsts = /AADSTS\d+/.exec(raw)?.[0];
+  return { ...fromEntra(name, raw, status), ...(aadsts ? {} : { source: 'identity' as const }) };
+}
+
+function fromEntra(code: string, description: string, httpStatus: number | undefined): AzureErrorInfo {
+  const { message, traceId, correlationId } = splitEntraDescription(description);
+  const aadsts = /AADSTS\d+/.exec(message)?.[0];
+  // MSAL's AuthError message already reads "<code>: <description>"; say the code once.
+  const body = message.startsWith(`${code}: `) ? message.slice(code.length + 2) : message;
+  return { code, message: body || 'no message', httpStatus, requestId: traceId, correlationId, aadsts, source: 'identity' };
+}
+
+/** Reads code, message, status and request ids from anything an Azure SDK call threw. */
+export function azureErrorInfo(err: unknown): AzureErrorInfo {
+  const errs = chain(err);
+  const rest = errs.find((e) => field(e, 'name') === 'RestError');
+  const identity = identityInfo(errs);
+  // A token failure inside an ARM call surfaces as the identity error, not as a RestError.
+  if (identity && rest === undefined) return identity;
+  const source = rest ?? err;
+  const httpStatus = num(field(source, 'statusCode'));
+  const rawCode = text(field(source, 'code'));
+  const name = text(field(source, 'name'));
+  const code =
+    rawCode ?? (name !== undefined && name !== 'Error' && name !== 'RestError' ? name : undefined) ?? (httpStatus !== undefined ? `HTTP ${httpStatus}` : 'UnknownError');
+  const raw = text(field(source, 'message'));
+  const message = raw !== undefined && raw !== code ? raw.replace(/\s+/g, ' ') : httpStatus === undefined ? 'no message' : `HTTP ${httpStatus} with no error body`;
+  const network = NETWORK_CODES.has(code) || (httpStatus === undefined && text(field(field(source, 'cause'), 'code')) !== undefined);
+  return {
+    code,
+    message,
+    httpStatus,
+    requestId: header(source, 'x-ms-request-id'),
+    correlationId: header(source, 'x-ms-correlation-request-id'),
+    retryAfterMs: parseRetryAfter(header(source, 'retry-after')),
+    source: rest !== undefined && httpStatus !== undefined ? 'arm' : network ? 'network' : 'unknown',
+  };
+}
+
+type ErrorClass = typeof NotFoundError | typeof ThrottledError | typeof TerminalError | typeof TransientError;
+
+/** The one place that decides what an Azure failure means for the reconciler. */
+export function classify(info: AzureErrorInfo): ErrorClass {
+  const { code, httpStatus } = info;
+  if (httpStatus === 429 || THROTTLING_CODES.has(code)) return ThrottledError;
+  if (info.source === 'identity') {
+    if (info.aadsts !== undefined && TRANSIENT_AADSTS.has(info.aadsts)) return TransientError;
+    if (TRANSIENT_CLIENT_CODES.has(code) || (httpStatus !== undefined && httpStatus >= 500)) return TransientError;
+    if (info.aadsts !== undefined || TERMINAL_CODES.has(code)) return TerminalError;
+    if (httpStatus !== undefined && httpStatus >= 400) return TerminalError;
+    // The authority could not be reached (network, TLS): retry.
+    return TransientError;
+  }
+  if (TERMINAL_CODES.has(code)) return TerminalError;
+  if (NOT_FOUND_CODES.has(code)) return NotFoundError;
+  if (TRANSIENT_CLIENT_CODES.has(code) || NETWORK_CODES.has(code) || info.source === 'network') return TransientError;
+  if (httpStatus === 404) return NotFoundError;
+  if (httpStatus === 401 || httpStatus === 403) return TerminalError;
+  if (httpStatus === 408 || httpStatus === 409) return TransientError;
+  if (httpStatus !== undefined && httpStatus >= 400 && httpStatus < 500) return TerminalError;
+  return TransientError;
+}
+
+/** Replaces every occurrence of a secret value (the client secret) with a marker. */
+function redact(value: string, secrets: readonly string[]): string {
+  let out = value;
+  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('[redacted]');
+  return out;
+}
+
+/**
+ * Maps anything an Azure SDK call threw to Pledge's typed errors, wrapped with `message` (what was being
+ * attempted). The mapped error's message is `"<code>: <message>"`; its context carries the request ids and
+ * HTTP status. The SDK error is not kept as `cause`: its request (headers, bodies) must never reach a log.
+ * `secrets` are scrubbed from the message should a service ever echo one.
+ */
+export function toPledgeError(err: unknown, message: string, context: ErrorContext = {}, secrets: readonly string[] = []): PledgeError {
+  if (err instanceof PledgeError) return wrapError(err, message, context);
+  const info = azureErrorInfo(err);
+  const Class = classify(info);
+  const options = {
+    context: definedOnly({ requestId: info.requestId, correlationId: info.correlationId, httpStatus: info.httpStatus }),
+  };
+  const text = redact(`${info.code}: ${info.message}`, secrets);
+  const mapped = Class === ThrottledError ? new ThrottledError(text, { ...options, retryAfterMs: info.retryAfterMs }) : new Class(text, options);
+  return wrapError(mapped, message, context);
+}
+
+/** True when err is (or wraps) an answer that the thing asked about does not exist. */
+export function isNotFound(err: unknown): boolean {
+  if (err instanceof NotFoundError) return true;
+  if (err instanceof PledgeError) return err.cause !== undefined && isNotFound(err.cause);
+  return classify(azureErrorInfo(err)) === NotFoundError;
+}
+
+function definedOnly(record: Record<string, string | number | undefined>): ErrorContext {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
+}

@@ -1,0 +1,167 @@
+import type { ResourceGroup } from '@azure/arm-resources';
+import { TerminalError, TransientError, wrapError } from '../../core/errors/index.ts';
+import type { ExternalClient, ManagedKind, ManagedResource, Observation } from '../../core/managed/types.ts';
+import { azureCalls, azureClientsFor, startLongRunning, type AzureCalls, type AzureClients } from './client.ts';
+import { resolveAzureConfig } from './config.ts';
+import { isNotFound } from './errors.ts';
+import { locationSchema, normalizeLocation } from './location.ts';
+import { externalNameOf, nameValidations, RESOURCE_GROUP_NAME_RULES } from './names.ts';
+import { describeTagDrift, tagsSchema, tagsUpToDate } from './tags.ts';
+
+export interface ResourceGroupParameters {
+  location: string;
+  tags?: Record<string, string>;
+}
+
+export interface ResourceGroupObservation {
+  id?: string;
+  provisioningState?: string;
+}
+
+export type ResourceGroupResource = ManagedResource<ResourceGroupParameters, ResourceGroupObservation>;
+
+export const RESOURCE_GROUP_GVK = { group: 'resources.azure.pledge.dev', version: 'v1', kind: 'ResourceGroup' } as const;
+
+/** How many of a group's resources a refused delete names. */
+const LISTED_CONTENTS = 5;
+
+export function resourceGroupNameOf(mr: ResourceGroupResource): string {
+  return externalNameOf(mr, RESOURCE_GROUP_NAME_RULES);
+}
+
+function desiredOf(mr: ResourceGroupResource): ResourceGroupParameters {
+  const p = mr.spec.forProvider;
+  if (typeof p?.location !== 'string' || p.location === '') throw new TerminalError('spec.forProvider.location is required');
+  return p;
+}
+
+/** What differs between the spec and the group, for events and logs (tag keys, never values). */
+export function describeResourceGroupDrift(desired: ResourceGroupParameters, observed: ResourceGroup): string {
+  return tagsUpToDate(desired.tags, observed.tags) || desired.tags === undefined ? '' : describeTagDrift(desired.tags, observed.tags);
+}
+
+/** The last part of an ARM id's type and name: Microsoft.Storage/storageAccounts/acct1. */
+function shortId(id: string | undefined, type: string | undefined, name: string | undefined): string {
+  const match = id === undefined ? null : /\/providers\/(.+)$/i.exec(id);
+  return match?.[1] ?? `${type ?? 'resource'}/${name ?? '?'}`;
+}
+
+function resourceGroupClient(azure: AzureClients, callsFor: (signal: AbortSignal) => AzureCalls): ExternalClient<ResourceGroupParameters, ResourceGroupObservation> {
+  /** The provisioning state this reconcile observed: a delete already under way is not started twice. */
+  let observedState: string | undefined;
+
+  /** Up to LISTED_CONTENTS resources still in the group. */
+  async function contents(c: AzureCalls, name: string): Promise<string[]> {
+    return c.call('ListResourcesInGroup', 'delete failed', async (o) => {
+      const found: string[] = [];
+      for await (const r of azure.resources.resources.listByResourceGroup(name, { ...o, top: LISTED_CONTENTS })) {
+        found.push(shortId(r.id, r.type, r.name));
+        if (found.length >= LISTED_CONTENTS) break;
+      }
+      return found;
+    });
+  }
+
+  return {
+    async observe(mr, signal): Promise<Observation<ResourceGroupParameters, ResourceGroupObservation>> {
+      const c = callsFor(signal);
+      const name = resourceGroupNameOf(mr);
+      const desired = desiredOf(mr);
+      let group: ResourceGroup;
+      try {
+        group = await c.raw('GetResourceGroup', (o) => azure.resources.resourceGroups.get(name, o));
+      } catch (err: unknown) {
+        if (isNotFound(err)) return { exists: false };
+        throw c.map(err, 'observe failed', 'GetResourceGroup');
+      }
+      const state = group.properties?.provisioningState;
+      observedState = state;
+      const atProvider: ResourceGroupObservation = { ...(group.id ? { id: group.id } : {}), ...(state ? { provisioningState: state } : {}) };
+      if (!mr.metadata.deletionTimestamp && normalizeLocation(group.location) !== normalizeLocation(desired.location)) {
+        throw new TerminalError(`resource group ${name} exists in location ${group.location} but spec.forProvider.location is ${desired.location}`);
+      }
+      if (state !== 'Succeeded') {
+        // Deleting (by us or someone else) or still settling: nothing to change now, look again soon.
+        return { exists: true, ready: false, upToDate: true, atProvider };
+      }
+      const diff = describeResourceGroupDrift(desired, group);
+      return { exists: true, ready: true, upToDate: diff === '', atProvider, ...(diff === '' ? {} : { diff }) };
+    },
+
+    async create(mr, signal) {
+      const c = callsFor(signal);
+      const name = resourceGroupNameOf(mr);
+      const desired = desiredOf(mr);
+      // A PUT: creating a group that exists with the same location is a no-op, so a retried create is safe.
+      await c.call('CreateResourceGroup', 'create failed', (o) =>
+        azure.resources.resourceGroups.createOrUpdate(name, { location: desired.location, ...(desired.tags ? { tags: desired.tags } : {}) }, o),
+      );
+      return {};
+    },
+
+    async update(mr, signal) {
+      const c = callsFor(signal);
+      const name = resourceGroupNameOf(mr);
+      const desired = desiredOf(mr);
+      // Tags are the only thing to update (location is immutable); a PATCH replaces the whole set.
+      if (desired.tags !== undefined) await c.call('UpdateResourceGroup', 'update failed', (o) => azure.resources.resourceGroups.update(name, { tags: desired.tags }, o));
+      return {};
+    },
+
+    /**
+     * Deletes the group only once it is empty. ARM would delete everything in it, and a group may hold
+     * resources that other managed resources own (they are deleted through their own objects, e.g. when
+     * both are deleted at once) or that Pledge does not manage at all: a person must decide about those.
+     * While resources remain this is a TransientError, so the group waits with backoff and says for what.
+     */
+    async delete(mr, signal) {
+      const c = callsFor(signal);
+      const name = resourceGroupNameOf(mr);
+      if (observedState === 'Deleting') return;
+      const remaining = await contents(c, name);
+      if (remaining.length > 0) {
+        const more = remaining.length >= LISTED_CONTENTS ? ', …' : '';
+        const why = new TransientError(
+          `resource group ${name} still contains ${remaining.join(', ')}${more}: Pledge deletes a group only once it is empty, ` +
+            'so that deleting it never deletes resources it does not manage; waiting for them to be deleted (or set spec.deletionPolicy to Orphan)',
+        );
+        throw wrapError(why, 'delete failed');
+      }
+      try {
+        await c.raw('DeleteResourceGroup', (o) => startLongRunning(azure.resources.resourceGroups.delete(name, o)));
+      } catch (err: unknown) {
+        if (isNotFound(err)) return;
+        throw c.map(err, 'delete failed', 'DeleteResourceGroup');
+      }
+    },
+  };
+}
+
+export const resourceGroup: ManagedKind<ResourceGroupParameters, ResourceGroupObservation> = {
+  gvk: RESOURCE_GROUP_GVK,
+  plural: 'resourcegroups',
+  deterministicExternalName: true,
+  schema: {
+    forProvider: {
+      type: 'object',
+      required: ['location'],
+      properties: {
+        location: locationSchema('resource group (where its metadata lives)'),
+        tags: tagsSchema('resource group', 512),
+      },
+    },
+    atProvider: {
+      type: 'object',
+      properties: {
+        id: { type: 'string', description: 'ARM id of the resource group.' },
+        provisioningState: { type: 'string', description: 'Provisioning state ARM reports (Succeeded, Deleting).' },
+      },
+    },
+    validations: nameValidations(RESOURCE_GROUP_NAME_RULES),
+  },
+  async connect(mr, ctx) {
+    const config = await resolveAzureConfig(ctx.providerConfig, ctx.readSecret, ctx.signal);
+    const context = { kind: 'ResourceGroup', name: mr.metadata.name };
+    return resourceGroupClient(azureClientsFor(config), (signal) => azureCalls({ gate: ctx.calls, signal, secret: config.clientSecret, context }));
+  },
+};
