@@ -9,9 +9,9 @@ export PATH := $(NODE24_DIR)/node_modules/.bin:$(PATH)
 UNIT_TESTS := 'core/**/*.test.ts' 'providers/**/*.test.ts'
 ALL_TESTS := $(UNIT_TESTS) 'test/**/*.test.ts'
 
-.PHONY: install node deps kube moto build typecheck crds test test-unit test-integration dev run clean bench
+.PHONY: install node deps kube moto fake-gcs build typecheck crds test test-unit test-integration dev run clean bench
 
-install: node deps kube moto
+install: node deps kube moto fake-gcs
 
 node:
 	@if ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 24 ? 0 : 1)' 2>/dev/null; then \
@@ -31,6 +31,9 @@ kube:
 
 moto:
 	@bash test/env/install-moto.sh >/dev/null
+
+fake-gcs:
+	@bash test/env/install-fake-gcs.sh >/dev/null
 
 typecheck: deps
 	npx tsc --noEmit

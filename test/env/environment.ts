@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findBinaries, type Binaries } from './binaries.ts';
 import { createCertificates, type Certificates } from './certificates.ts';
+import { startFakeGcs } from './fake-gcs.ts';
 import { freePort } from './free-port.ts';
 import { httpGet } from './http-get.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
@@ -32,6 +33,8 @@ export type Environment = {
   apiServerUrl: string;
   /** http://127.0.0.1:PORT — every AWS service moto emulates answers here. */
   motoUrl: string;
+  /** http://127.0.0.1:PORT — fake-gcs-server, the GCS JSON API (a ProviderConfig's spec.endpoint). */
+  fakeGcsUrl: string;
   /** http://127.0.0.1:PORT */
   etcdUrl: string;
   /** Bearer token of `pledge-admin` (group system:masters). */
@@ -76,7 +79,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
   const startSignal = signal ?? new AbortController().signal;
   try {
     const since = (t: number) => `${Date.now() - t} ms`;
-    const { etcdPort, etcdPeerPort, apiPort, motoPort } = await distinctFreePorts(['etcdPort', 'etcdPeerPort', 'apiPort', 'motoPort']);
+    const { etcdPort, etcdPeerPort, apiPort, motoPort, fakeGcsPort } = await distinctFreePorts(['etcdPort', 'etcdPeerPort', 'apiPort', 'motoPort', 'fakeGcsPort']);
     const token = randomBytes(24).toString('hex');
     const apiServerUrl = `https://127.0.0.1:${apiPort}`;
     const motoUrl = `http://127.0.0.1:${motoPort}`;
@@ -84,7 +87,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
 
     // The three start in parallel; the first failure aborts the others before anything is stopped,
     // so no child can be spawned after stop() has looked at the list.
-    const [certs] = await allOrFirstError(startSignal, [
+    const [certs, , , fakeGcsUrl] = await allOrFirstError(startSignal, [
       (signal) => createCertificates({ dir: join(dir, 'pki'), signal }),
       async (signal) => {
         const etcd = await startEtcd({ binaries, dir, clientPort: etcdPort, peerPort: etcdPeerPort });
@@ -109,6 +112,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
         });
         log(`moto ready after ${since(t)}`);
       },
+      (signal) => startFakeGcs({ dir, port: fakeGcsPort, signal, timeoutMs, onStarted: watch, log }),
     ] as const);
     const caPem = await readFile(certs.caCertPath, 'utf8');
 
@@ -130,7 +134,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     const kubeconfigPath = join(dir, 'kubeconfig');
     await writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 });
     log(`environment started in ${since(started)} (${dir})`);
-    return { dir, kubeconfigPath, kubeconfig, apiServerUrl, motoUrl, etcdUrl, token, caCertPath: certs.caCertPath, crashed, stop };
+    return { dir, kubeconfigPath, kubeconfig, apiServerUrl, motoUrl, fakeGcsUrl, etcdUrl, token, caCertPath: certs.caCertPath, crashed, stop };
   } catch (err: unknown) {
     await stop();
     throw err;

@@ -9,6 +9,8 @@ export type TestEnv = {
   kubeconfigPath: string;
   /** Endpoint of the moto server: every AWS service, path-style S3. */
   motoUrl: string;
+  /** Endpoint of fake-gcs-server (the GCS JSON API), as run.ts exports it. */
+  fakeGcsUrl?: string;
 };
 
 /** The environment started by test/env/run.ts. Throws when the tests were not started that way. */
@@ -21,7 +23,7 @@ export function testEnv(): TestEnv {
         '(or `node test/env/run.ts -- node --test ...`)',
     );
   }
-  return { kubeconfigPath, motoUrl };
+  return { kubeconfigPath, motoUrl, fakeGcsUrl: process.env.PLEDGE_TEST_FAKE_GCS_URL || undefined };
 }
 
 export type KubectlCallOptions = {

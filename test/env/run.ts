@@ -64,11 +64,12 @@ async function main(): Promise<number> {
     say(`could not start the environment: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   }
-  say(`up: kube-apiserver ${env.apiServerUrl}, moto ${env.motoUrl}, files in ${env.dir}`);
+  say(`up: kube-apiserver ${env.apiServerUrl}, moto ${env.motoUrl}, fake-gcs-server ${env.fakeGcsUrl}, files in ${env.dir}`);
   const vars = {
     KUBECONFIG: env.kubeconfigPath,
     PLEDGE_TEST_KUBECONFIG: env.kubeconfigPath,
     PLEDGE_TEST_MOTO_URL: env.motoUrl,
+    PLEDGE_TEST_FAKE_GCS_URL: env.fakeGcsUrl,
     PLEDGE_TEST_ENV_DIR: env.dir,
   };
 
@@ -82,6 +83,7 @@ async function main(): Promise<number> {
     if (cli.keep) {
       for (const [name, value] of Object.entries(vars)) console.log(`export ${name}=${value}`);
       console.log(`# moto (AWS) endpoint: ${env.motoUrl}`);
+      console.log(`# fake-gcs-server (GCS) endpoint: ${env.fakeGcsUrl}`);
       console.log('# Ctrl-C stops the environment and removes its files.');
       return await Promise.race([stopped, crashed]);
     }
