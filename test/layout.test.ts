@@ -1,0 +1,66 @@
+// The layout rules of DESIGN.md, checked: core imports neither providers nor compositions; a provider
+// imports only core's contracts and never another provider; cloudsim imports nothing of Pledge.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, resolve, dirname } from 'node:path';
+
+const root = resolve(new URL('../', import.meta.url).pathname);
+
+async function sources(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(join(root, dir), { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name.endsWith('.ts')) out.push(relative(root, join(entry.parentPath, entry.name)));
+  }
+  return out;
+}
+
+async function localImports(file: string): Promise<string[]> {
+  const text = await readFile(join(root, file), 'utf8');
+  return [...text.matchAll(/^\s*(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]/gm)].map((m) => relative(root, resolve(dirname(join(root, file)), m[1] ?? '')));
+}
+
+/** Contracts a provider may use: the managed-resource contract, the typed errors, the CRD schema type. */
+const PROVIDER_MAY_IMPORT = ['core/managed/types.ts', 'core/errors/index.ts', 'core/crd/schema.ts', 'core/crd/index.ts'];
+
+test('core imports neither providers nor compositions nor cloudsim', async () => {
+  for (const file of await sources('core')) {
+    for (const target of await localImports(file)) {
+      assert.ok(target.startsWith('core/'), `${file} imports ${target}`);
+    }
+  }
+});
+
+test('a provider imports only core contracts and its own folder, never another provider', async () => {
+  const folders = (await readdir(join(root, 'providers'), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+  assert.ok(folders.includes('aws'));
+  for (const cloud of folders) {
+    for (const file of await sources(`providers/${cloud}`)) {
+      if (file.endsWith('.test.ts')) continue;
+      for (const target of await localImports(file)) {
+        const ok = target.startsWith(`providers/${cloud}/`) || PROVIDER_MAY_IMPORT.includes(target);
+        assert.ok(ok, `${file} imports ${target}`);
+      }
+    }
+  }
+});
+
+test('cloudsim imports nothing of Pledge', async () => {
+  let files: string[] = [];
+  try {
+    files = await sources('cloudsim');
+  } catch {
+    return assert.fail('cloudsim/ is missing');
+  }
+  for (const file of files) {
+    for (const target of await localImports(file)) assert.ok(target.startsWith('cloudsim/'), `${file} imports ${target}`);
+  }
+});
+
+test('compositions imports core and itself only', async () => {
+  for (const file of await sources('compositions')) {
+    for (const target of await localImports(file)) {
+      assert.ok(target.startsWith('compositions/') || target.startsWith('core/'), `${file} imports ${target}`);
+    }
+  }
+});
