@@ -57,6 +57,10 @@ const TRANSIENT_CLIENT_CODES = new Set([
   'PriorRequestNotComplete',
   'InvalidDBInstanceState',
   'InvalidDBInstanceStateFault',
+  'InvalidDBSnapshotState',
+  'InvalidDBSnapshotStateFault',
+  'InsufficientDBInstanceCapacity',
+  'InsufficientDBInstanceCapacityFault',
   'IDPCommunicationError',
 ]);
 
@@ -87,8 +91,21 @@ const TERMINAL_CODES = new Set([
   'UnrecognizedClientException',
   'DBInstanceAlreadyExists',
   'DBInstanceAlreadyExistsFault',
+  'DBSnapshotAlreadyExists',
+  'DBSnapshotAlreadyExistsFault',
   'StorageQuotaExceeded',
+  'StorageQuotaExceededFault',
   'InstanceQuotaExceeded',
+  'InstanceQuotaExceededFault',
+  'SnapshotQuotaExceeded',
+  'SnapshotQuotaExceededFault',
+  'StorageTypeNotSupported',
+  'StorageTypeNotSupportedFault',
+  'KMSKeyNotAccessibleFault',
+  'InvalidVPCNetworkStateFault',
+  'InvalidSubnet',
+  'DBSubnetGroupDoesNotCoverEnoughAZs',
+  'InvalidDBInstanceIdentifier',
 ]);
 
 /** Node and SDK conditions that mean the request never got a clear answer. */

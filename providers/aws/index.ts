@@ -1,9 +1,12 @@
 import type { Provider } from '../../core/managed/types.ts';
 import { bucket } from './bucket.ts';
 import { providerConfigSpec } from './config.ts';
+import { dbInstance } from './db-instance.ts';
 
 export { bucket } from './bucket.ts';
 export type { BucketObservation, BucketParameters } from './bucket.ts';
+export { dbInstance } from './db-instance.ts';
+export type { DBInstanceObservation, DBInstanceParameters } from './db-instance.ts';
 export { providerConfigSpec, resolveAwsConfig } from './config.ts';
 export type { AwsClientConfig } from './config.ts';
 export { toPledgeError } from './errors.ts';
@@ -16,5 +19,5 @@ export const awsProvider: Provider = {
     plural: 'providerconfigs',
     spec: providerConfigSpec,
   },
-  kinds: [bucket],
+  kinds: [bucket, dbInstance],
 };
