@@ -1,0 +1,85 @@
+/**
+ * The admin endpoint, under /_cloudsim/ on every listener and on the admin listener:
+ *   GET    /_cloudsim/healthz               {"ok":true}
+ *   GET    /_cloudsim/counters              calls by service, operation and outcome
+ *   DELETE /_cloudsim/counters              zero them
+ *   GET    /_cloudsim/knobs                 faults, outages (ISO end times), timings
+ *   PATCH  /_cloudsim/knobs                 {"faults":{"s3":{"throttleRate":0.5}},"timings":{"rdsCreateMs":500}}
+ *   POST   /_cloudsim/outages               {"service":"s3","seconds":10}
+ *   DELETE /_cloudsim/outages[?service=s3]  end outages now
+ *   POST   /_cloudsim/reset[?state=true]    counters and knobs back to start values; with state=true, forget every resource
+ *   GET    /_cloudsim/state                 resources (no keys or secrets)
+ */
+import type { CounterSnapshot } from './counters.ts';
+import { validateKnobsPatch, type KnobsPatch, type Timings, type FaultKnobs } from './knobs.ts';
+import { empty, isServiceName, json, jsonBody, type ServiceName, type SimRequest, type SimResponse } from './sim-http.ts';
+
+export type KnobsView = {
+  faults: Record<string, FaultKnobs>;
+  outages: Partial<Record<ServiceName, string>>;
+  timings: Timings;
+};
+
+/** What the admin endpoint (and the in-process API) can do. */
+export interface CloudsimControl {
+  counters(): CounterSnapshot;
+  resetCounters(): void;
+  knobs(): KnobsView;
+  /** Throws an Error naming the field when the patch is invalid. */
+  setKnobs(patch: KnobsPatch): void;
+  /** Every call of service fails with 503 for the next `seconds`. */
+  outage(service: ServiceName, seconds: number): void;
+  endOutages(service?: ServiceName): void;
+  reset(options?: { state?: boolean }): void;
+  resources(): unknown;
+}
+
+const badRequest = (message: string) => json(400, { error: message });
+
+export function adminHandler(control: CloudsimControl): (req: SimRequest) => SimResponse {
+  return (req) => {
+    const path = req.path.replace(/\/+$/, '');
+    const route = `${req.method} ${path}`;
+    try {
+      switch (route) {
+        case 'GET /_cloudsim/healthz':
+          return json(200, { ok: true });
+        case 'GET /_cloudsim/counters':
+          return json(200, control.counters());
+        case 'DELETE /_cloudsim/counters':
+          control.resetCounters();
+          return empty(204);
+        case 'GET /_cloudsim/knobs':
+          return json(200, control.knobs());
+        case 'PATCH /_cloudsim/knobs':
+        case 'PUT /_cloudsim/knobs':
+        case 'POST /_cloudsim/knobs':
+          control.setKnobs(validateKnobsPatch(jsonBody(req)));
+          return json(200, control.knobs());
+        case 'POST /_cloudsim/outages': {
+          const body = jsonBody(req) as { service?: unknown; seconds?: unknown } | undefined;
+          const service = typeof body?.service === 'string' ? body.service : '';
+          if (!isServiceName(service)) return badRequest(`outages: unknown service ${JSON.stringify(body?.service)}`);
+          if (typeof body?.seconds !== 'number' || !(body.seconds > 0)) return badRequest('outages: seconds must be a number > 0');
+          control.outage(service, body.seconds);
+          return json(200, control.knobs());
+        }
+        case 'DELETE /_cloudsim/outages': {
+          const service = req.query.get('service') ?? undefined;
+          if (service !== undefined && !isServiceName(service)) return badRequest(`outages: unknown service ${JSON.stringify(service)}`);
+          control.endOutages(service);
+          return json(200, control.knobs());
+        }
+        case 'POST /_cloudsim/reset':
+          control.reset({ state: req.query.get('state') === 'true' });
+          return json(200, control.knobs());
+        case 'GET /_cloudsim/state':
+          return json(200, control.resources());
+        default:
+          return json(404, { error: `cloudsim admin: no ${route}; see cloudsim/README.md` });
+      }
+    } catch (err: unknown) {
+      return badRequest(err instanceof Error ? err.message : String(err));
+    }
+  };
+}

@@ -1,0 +1,2 @@
+/** What GCS holds. */
+export type GcsState = { buckets: Record<string, unknown> };

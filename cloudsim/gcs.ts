@@ -1,0 +1,5 @@
+import type { ServiceContext } from './service-context.ts';
+import type { SimService } from './sim-http.ts';
+export function createGcsService(_ctx: ServiceContext): SimService {
+  return { name: 'gcs', route: () => undefined, throttled: () => ({ status: 429 }), internalError: () => ({ status: 500 }), unavailable: () => ({ status: 503 }) };
+}

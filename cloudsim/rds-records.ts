@@ -1,0 +1,2 @@
+/** What RDS holds. */
+export type RdsState = { instances: Record<string, unknown>; snapshots: Record<string, unknown> };

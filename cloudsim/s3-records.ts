@@ -1,0 +1,2 @@
+/** What S3 holds. */
+export type S3State = { buckets: Record<string, unknown> };

@@ -1,0 +1,15 @@
+/** What every simulated service is built from. */
+import type { Identities } from './identities.ts';
+import type { SimRuntime } from './listener.ts';
+import type { StateStore } from './state.ts';
+
+export type ServiceContext = {
+  runtime: SimRuntime;
+  store: StateStore;
+  identities: Identities;
+};
+
+/** ISO 8601 with milliseconds, as every cloud here writes times. */
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
