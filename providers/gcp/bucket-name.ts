@@ -1,0 +1,57 @@
+/**
+ * Cloud Storage bucket naming rules, kept once and used twice: as CEL rules on metadata.name (rejected at
+ * admission) and as a check of the pledge.dev/external-name annotation, which CEL cannot see.
+ * https://cloud.google.com/storage/docs/buckets#naming
+ */
+
+interface NameRule {
+  /** CEL over `name`, the expression of the name being checked. */
+  cel(name: string): string;
+  test(name: string): boolean;
+  /** States the rule; `field` names what is being checked. */
+  message(field: string): string;
+}
+
+/** A rule that the name matches (or, with `negate`, does not match) an RE2- and JS-compatible pattern. */
+function pattern(source: string, message: (field: string) => string, negate = false): NameRule {
+  if (/[\\']/.test(source)) throw new Error(`bucket name pattern must not need escaping in CEL: ${source}`);
+  const regex = new RegExp(source);
+  return {
+    cel: (name) => `${negate ? '!' : ''}${name}.matches('${source}')`,
+    test: (name) => regex.test(name) !== negate,
+    message,
+  };
+}
+
+export const BUCKET_NAME_RULES: readonly NameRule[] = [
+  {
+    cel: (name) => `size(${name}) >= 3 && size(${name}) <= 222`,
+    test: (name) => name.length >= 3 && name.length <= 222,
+    message: (field) => `${field} must be 3 to 222 characters long to be a Cloud Storage bucket name`,
+  },
+  // Kubernetes names have no underscores, but the external-name annotation may.
+  pattern('^[a-z0-9._-]*$', (field) => `${field} may contain only lowercase letters, digits, dots (.), hyphens (-) and underscores (_) to be a Cloud Storage bucket name`),
+  pattern('^[a-z0-9](.*[a-z0-9])?$', (field) => `${field} must start and end with a lowercase letter or digit to be a Cloud Storage bucket name`),
+  pattern(
+    '[^.]{64,}',
+    (field) => `${field} must be at most 63 characters long, or 63 between dots, to be a Cloud Storage bucket name`,
+    true,
+  ),
+  pattern(
+    '^[0-9]{1,3}[.][0-9]{1,3}[.][0-9]{1,3}[.][0-9]{1,3}$',
+    (field) => `${field} must not be formatted as an IP address (such as 192.168.5.4) to be a Cloud Storage bucket name`,
+    true,
+  ),
+  pattern('^goog', (field) => `${field} must not start with "goog": Cloud Storage reserves it`, true),
+  pattern('g[o0][o0]g[l1]e', (field) => `${field} must not contain "google" or a close misspelling of it: Cloud Storage reserves them`, true),
+];
+
+/** CEL rules for the kind's schema: the bucket is named after metadata.name unless the annotation says otherwise. */
+export function bucketNameValidations(): Array<{ rule: string; message: string }> {
+  return BUCKET_NAME_RULES.map((rule) => ({ rule: rule.cel('self.metadata.name'), message: rule.message('metadata.name') }));
+}
+
+/** The first rule `name` breaks, as a message naming `field`, or undefined when it is a valid bucket name. */
+export function bucketNameProblem(name: string, field: string): string | undefined {
+  return BUCKET_NAME_RULES.find((rule) => !rule.test(name))?.message(field);
+}

@@ -1,0 +1,48 @@
+import type { CloudCallGate } from '../../core/managed/types.ts';
+import { toPledgeError } from './errors.ts';
+
+/**
+ * Waits for `promise` until `signal` aborts. The GCS library takes no AbortSignal, so an aborted call stops
+ * being waited for here and finishes (or times out, GCP_CLIENT_DEFAULTS.requestTimeoutMs) on its own.
+ */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      // Nobody waits for it any more: its outcome must not become an unhandled rejection.
+      promise.catch(() => undefined);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
+/**
+ * Runs one call through the ProviderConfig's call gate: waits for the shared token bucket, then records the
+ * outcome (the mapped error on failure, so throttling slows the bucket). The error is rethrown as is, for the
+ * caller to inspect and map. The library's retries are off, so one call is one HTTP request.
+ */
+export async function gated<O>(calls: CloudCallGate, operation: string, signal: AbortSignal, send: () => Promise<O>): Promise<O> {
+  await calls.acquire(signal);
+  try {
+    const out = await untilAborted(send(), signal);
+    calls.record(operation);
+    return out;
+  } catch (err: unknown) {
+    calls.record(operation, toPledgeError(err, `${operation} failed`));
+    throw err;
+  }
+}
