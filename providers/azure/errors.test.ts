@@ -23,6 +23,10 @@ function armError(status: number, code: string | undefined, message: string, hea
 const entra = (code: number, text: string) =>
   `AADSTS${code}: ${text} Trace ID: 0f1e2d3c-0000-4000-8000-000000000001 Correlation ID: 0f1e2d3c-0000-4000-8000-000000000002 Timestamp: 2025-01-01 00:00:00Z`;
 
+/** How MSAL words the token endpoint's answer in ServerError.errorMessage. */
+const msalDescription = (code: number, text: string) =>
+  `Error(s): ${code} - Timestamp: 2025-01-01 00:00:00Z - Description: ${entra(code, text)} - Correlation ID: 0f1e2d3c-0000-4000-8000-000000000002 - Trace ID: 0f1e2d3c-0000-4000-8000-000000000001`;
+
 function authError(status: number, error: string, description: string): AuthenticationError {
   return new AuthenticationError(status, { error, error_description: description });
 }
@@ -60,7 +64,8 @@ const cases: Array<{ reason: string; err: unknown; want: typeof PledgeError; mes
   { reason: 'an aborted call is transient', err: Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' }), want: TransientError, message: 'AbortError: The operation was aborted.' },
   { reason: 'a wrong client secret (AADSTS7000215) needs a credentials change', err: authError(401, 'invalid_client', entra(7000215, invalidSecret)), want: TerminalError, message: `invalid_client: AADSTS7000215: ${invalidSecret}` },
   { reason: 'an unknown application (AADSTS700016) needs a credentials change', err: authError(400, 'unauthorized_client', entra(700016, "Application with identifier 'x' was not found in the directory 't'.")), want: TerminalError, message: "unauthorized_client: AADSTS700016: Application with identifier 'x' was not found in the directory 't'." },
-  { reason: 'MSAL\'s ServerError inside AuthenticationRequiredError is read through the cause', err: new AuthenticationRequiredError({ scopes: ['https://management.azure.com/.default'], message: `invalid_client: ${entra(7000215, invalidSecret)}`, cause: msalServerError('invalid_client', entra(7000215, invalidSecret), 401) }), want: TerminalError, message: `invalid_client: AADSTS7000215: ${invalidSecret}` },
+  { reason: 'MSAL\'s ServerError inside AuthenticationRequiredError is read through the cause', err: new AuthenticationRequiredError({ scopes: ['https://management.azure.com/.default'], message: `invalid_client: ${msalDescription(7000215, invalidSecret)}`, cause: msalServerError('invalid_client', msalDescription(7000215, invalidSecret), 401) }), want: TerminalError, message: `invalid_client: AADSTS7000215: ${invalidSecret}` },
+  { reason: 'an unknown tenant (MSAL cannot resolve the authority) is retried, and the message says what to check', err: new CredentialUnavailableError('endpoints_resolution_error: See https://aka.ms/msal.js.errors#endpoints_resolution_error for details'), want: TransientError, message: "endpoints_resolution_error: the authority's OpenID configuration (<authorityHost>/<tenantId>/v2.0/.well-known/openid-configuration) could not be read: check spec.tenantId and spec.authorityHost of the ProviderConfig, or whether the authority can be reached" },
   { reason: 'an unknown tenant behind CredentialUnavailableError is terminal (it has an AADSTS code)', err: new CredentialUnavailableError(`ClientSecretCredential: Endpoints cannot be resolved: ${entra(90002, "Tenant 'x' not found.")}`), want: TerminalError, message: "CredentialUnavailableError: ClientSecretCredential: Endpoints cannot be resolved: AADSTS90002: Tenant 'x' not found." },
   { reason: 'an unreachable authority (no AADSTS code) is transient', err: new CredentialUnavailableError('ClientSecretCredential: Endpoints cannot be resolved: network error'), want: TransientError, message: 'CredentialUnavailableError: ClientSecretCredential: Endpoints cannot be resolved: network error' },
   { reason: 'Entra throttling (429) is throttling', err: authError(429, 'temporarily_unavailable', entra(90055, 'TenantThrottlingError: There are too many incoming requests.')), want: ThrottledError, message: 'temporarily_unavailable: AADSTS90055: TenantThrottlingError: There are too many incoming requests.' },

@@ -73,6 +73,7 @@ const TERMINAL_CODES = new Set([
   'AccountNameInvalid',
   'StorageAccountAlreadyTaken',
   'StorageAccountAlreadyExists',
+  'StorageAccountInAnotherResourceGroup',
   'ScopeLocked',
   'InvalidRequestContent',
   'InvalidRequestFormat',
@@ -156,14 +157,16 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
 }
 
 /**
- * Entra descriptions end with "Trace ID: … Correlation ID: … Timestamp: …" on their own lines: those ids
- * go to the context, the message keeps the sentence a person reads.
+ * Entra descriptions end with "Trace ID: … Correlation ID: … Timestamp: …" (on the same line or the next):
+ * those ids go to the context, the message keeps the sentence a person reads. MSAL wraps the description as
+ * "Error(s): 7000215 - Timestamp: … - Description: AADSTS7000215: … - Correlation ID: … - Trace ID: …".
  */
 export function splitEntraDescription(description: string): { message: string; traceId?: string; correlationId?: string } {
   const traceId = /Trace ID:\s*([-0-9a-fA-F]+)/.exec(description)?.[1];
   const correlationId = /Correlation ID:\s*([-0-9a-fA-F]+)/.exec(description)?.[1];
-  const cut = description.search(/\s*(Trace ID:|Correlation ID:|Timestamp:)/);
-  const message = (cut >= 0 ? description.slice(0, cut) : description).replace(/\s+/g, ' ').trim();
+  const described = /(?:^|\s)Description:\s*([\s\S]*)$/.exec(description)?.[1] ?? description;
+  const cut = described.search(/\s*(Trace ID:|Correlation ID:|Timestamp:)/);
+  const message = (cut >= 0 ? described.slice(0, cut) : described).replace(/\s+/g, ' ').trim();
   return { message, traceId, correlationId };
 }
 
@@ -197,10 +200,19 @@ function identityInfo(errs: unknown[]): AzureErrorInfo | undefined {
   if (name === undefined || !IDENTITY_NAMES.has(name)) return undefined;
   const raw = text(field(first, 'message')) ?? 'no message';
   const status = num(field(first, 'statusCode'));
-  // CredentialUnavailableError wraps a failure to reach or resolve the authority; AADSTS codes say which.
-  const aadsts = /AADSTS\d+/.exec(raw)?.[0];
-  return { ...fromEntra(name, raw, status), ...(aadsts ? {} : { source: 'identity' as const }) };
+  // MSAL's own codes lead the message: "endpoints_resolution_error: See https://aka.ms/… for details".
+  const msal = /^([a-z]+(?:_[a-z]+)+): ([\s\S]*)$/.exec(raw);
+  const code = msal?.[1] ?? name;
+  const hint = AUTHORITY_HINTS[code];
+  return fromEntra(code, hint ?? msal?.[2] ?? raw, status);
 }
+
+/** What MSAL's terse codes mean for a ProviderConfig. */
+const AUTHORITY_HINTS: Readonly<Record<string, string>> = {
+  endpoints_resolution_error:
+    "the authority's OpenID configuration (<authorityHost>/<tenantId>/v2.0/.well-known/openid-configuration) could not be read: " +
+    'check spec.tenantId and spec.authorityHost of the ProviderConfig, or whether the authority can be reached',
+};
 
 function fromEntra(code: string, description: string, httpStatus: number | undefined): AzureErrorInfo {
   const { message, traceId, correlationId } = splitEntraDescription(description);

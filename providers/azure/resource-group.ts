@@ -22,7 +22,7 @@ export type ResourceGroupResource = ManagedResource<ResourceGroupParameters, Res
 
 export const RESOURCE_GROUP_GVK = { group: 'resources.azure.pledge.dev', version: 'v1', kind: 'ResourceGroup' } as const;
 
-/** How many of a group's resources a refused delete names. */
+/** How many of a group's storage accounts a refused delete names. */
 const LISTED_CONTENTS = 5;
 
 export function resourceGroupNameOf(mr: ResourceGroupResource): string {
@@ -40,26 +40,25 @@ export function describeResourceGroupDrift(desired: ResourceGroupParameters, obs
   return tagsUpToDate(desired.tags, observed.tags) || desired.tags === undefined ? '' : describeTagDrift(desired.tags, observed.tags);
 }
 
-/** The last part of an ARM id's type and name: Microsoft.Storage/storageAccounts/acct1. */
-function shortId(id: string | undefined, type: string | undefined, name: string | undefined): string {
-  const match = id === undefined ? null : /\/providers\/(.+)$/i.exec(id);
-  return match?.[1] ?? `${type ?? 'resource'}/${name ?? '?'}`;
-}
-
 function resourceGroupClient(azure: AzureClients, callsFor: (signal: AbortSignal) => AzureCalls): ExternalClient<ResourceGroupParameters, ResourceGroupObservation> {
   /** The provisioning state this reconcile observed: a delete already under way is not started twice. */
   let observedState: string | undefined;
 
-  /** Up to LISTED_CONTENTS resources still in the group. */
-  async function contents(c: AzureCalls, name: string): Promise<string[]> {
-    return c.call('ListResourcesInGroup', 'delete failed', async (o) => {
-      const found: string[] = [];
-      for await (const r of azure.resources.resources.listByResourceGroup(name, { ...o, top: LISTED_CONTENTS })) {
-        found.push(shortId(r.id, r.type, r.name));
-        if (found.length >= LISTED_CONTENTS) break;
-      }
-      return found;
-    });
+  /** The storage accounts still in the group (up to LISTED_CONTENTS); undefined when the group is gone. */
+  async function accountsIn(c: AzureCalls, name: string): Promise<string[] | undefined> {
+    try {
+      return await c.raw('ListStorageAccountsInGroup', async (o) => {
+        const found: string[] = [];
+        for await (const a of azure.storage.storageAccounts.listByResourceGroup(name, o)) {
+          found.push(a.name ?? a.id ?? '(unnamed)');
+          if (found.length >= LISTED_CONTENTS) break;
+        }
+        return found;
+      });
+    } catch (err: unknown) {
+      if (isNotFound(err)) return undefined;
+      throw c.map(err, 'delete failed', 'ListStorageAccountsInGroup');
+    }
   }
 
   return {
@@ -109,21 +108,23 @@ function resourceGroupClient(azure: AzureClients, callsFor: (signal: AbortSignal
     },
 
     /**
-     * Deletes the group only once it is empty. ARM would delete everything in it, and a group may hold
-     * resources that other managed resources own (they are deleted through their own objects, e.g. when
-     * both are deleted at once) or that Pledge does not manage at all: a person must decide about those.
-     * While resources remain this is a TransientError, so the group waits with backoff and says for what.
+     * Deletes the group only once no storage account is left in it. ARM deletes a group with everything in it,
+     * which would bypass the Account objects that manage those accounts (their deletionPolicy Orphan, their
+     * finalizers) and destroy accounts Pledge does not manage. So the group waits, as a TransientError that
+     * retries with backoff and says for what; when a group and its accounts are deleted at once, the accounts
+     * go first through their own objects and the group follows.
      */
     async delete(mr, signal) {
       const c = callsFor(signal);
       const name = resourceGroupNameOf(mr);
       if (observedState === 'Deleting') return;
-      const remaining = await contents(c, name);
+      const remaining = await accountsIn(c, name);
+      if (remaining === undefined) return;
       if (remaining.length > 0) {
         const more = remaining.length >= LISTED_CONTENTS ? ', …' : '';
         const why = new TransientError(
-          `resource group ${name} still contains ${remaining.join(', ')}${more}: Pledge deletes a group only once it is empty, ` +
-            'so that deleting it never deletes resources it does not manage; waiting for them to be deleted (or set spec.deletionPolicy to Orphan)',
+          `resource group ${name} still contains storage account${remaining.length === 1 ? '' : 's'} ${remaining.join(', ')}${more}: ` +
+            'deleting the group would delete them too, so Pledge waits until they are deleted (or set spec.deletionPolicy to Orphan to keep the group)',
         );
         throw wrapError(why, 'delete failed');
       }
