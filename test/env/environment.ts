@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findBinaries, type Binaries } from './binaries.ts';
 import { createCertificates, type Certificates } from './certificates.ts';
+import { startCloudsimChild, type CloudsimEndpoints } from './cloudsim.ts';
 import { startFakeGcs } from './fake-gcs.ts';
 import { freePort } from './free-port.ts';
 import { httpGet } from './http-get.ts';
@@ -35,6 +36,8 @@ export type Environment = {
   motoUrl: string;
   /** http://127.0.0.1:PORT — fake-gcs-server, the GCS JSON API (a ProviderConfig's spec.endpoint). */
   fakeGcsUrl: string;
+  /** cloudsim (project's simulated cloud): S3+RDS, Entra+ARM (https), GCS, admin URLs, its CA and the Azure identity. */
+  cloudsim: CloudsimEndpoints;
   /** http://127.0.0.1:PORT */
   etcdUrl: string;
   /** Bearer token of `pledge-admin` (group system:masters). */
@@ -79,7 +82,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
   const startSignal = signal ?? new AbortController().signal;
   try {
     const since = (t: number) => `${Date.now() - t} ms`;
-    const { etcdPort, etcdPeerPort, apiPort, motoPort, fakeGcsPort } = await distinctFreePorts(['etcdPort', 'etcdPeerPort', 'apiPort', 'motoPort', 'fakeGcsPort']);
+    const { etcdPort, etcdPeerPort, apiPort, motoPort, fakeGcsPort, simAws, simAzure, simGcs, simAdmin } = await distinctFreePorts(['etcdPort', 'etcdPeerPort', 'apiPort', 'motoPort', 'fakeGcsPort', 'simAws', 'simAzure', 'simGcs', 'simAdmin']);
     const token = randomBytes(24).toString('hex');
     const apiServerUrl = `https://127.0.0.1:${apiPort}`;
     const motoUrl = `http://127.0.0.1:${motoPort}`;
@@ -87,7 +90,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
 
     // The three start in parallel; the first failure aborts the others before anything is stopped,
     // so no child can be spawned after stop() has looked at the list.
-    const [certs, , , fakeGcsUrl] = await allOrFirstError(startSignal, [
+    const [certs, , , fakeGcsUrl, cloudsim] = await allOrFirstError(startSignal, [
       (signal) => createCertificates({ dir: join(dir, 'pki'), signal }),
       async (signal) => {
         const etcd = await startEtcd({ binaries, dir, clientPort: etcdPort, peerPort: etcdPeerPort });
@@ -113,6 +116,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
         log(`moto ready after ${since(t)}`);
       },
       (signal) => startFakeGcs({ dir, port: fakeGcsPort, signal, timeoutMs, onStarted: watch, log }),
+      (signal) => startCloudsimChild({ dir, ports: { aws: simAws, azure: simAzure, gcs: simGcs, admin: simAdmin }, signal, timeoutMs, onStarted: watch, log }),
     ] as const);
     const caPem = await readFile(certs.caCertPath, 'utf8');
 
@@ -134,7 +138,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     const kubeconfigPath = join(dir, 'kubeconfig');
     await writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 });
     log(`environment started in ${since(started)} (${dir})`);
-    return { dir, kubeconfigPath, kubeconfig, apiServerUrl, motoUrl, fakeGcsUrl, etcdUrl, token, caCertPath: certs.caCertPath, crashed, stop };
+    return { dir, kubeconfigPath, kubeconfig, apiServerUrl, motoUrl, fakeGcsUrl, cloudsim, etcdUrl, token, caCertPath: certs.caCertPath, crashed, stop };
   } catch (err: unknown) {
     await stop();
     throw err;

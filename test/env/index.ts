@@ -11,6 +11,10 @@ export type TestEnv = {
   motoUrl: string;
   /** Endpoint of fake-gcs-server (the GCS JSON API), as run.ts exports it. */
   fakeGcsUrl?: string;
+  /** cloudsim's endpoints and CA (PLEDGE_TEST_CLOUDSIM_*); set under run.ts. */
+  cloudsim?: { awsUrl: string; azureUrl: string; gcsUrl: string; adminUrl: string; caPath: string; gcpKeyPath?: string };
+  /** The Azure identity cloudsim accepts (PLEDGE_TEST_AZURE_*). */
+  azure?: { tenantId: string; clientId: string; clientSecret: string; subscriptionId: string };
 };
 
 /** The environment started by test/env/run.ts. Throws when the tests were not started that way. */
@@ -23,7 +27,18 @@ export function testEnv(): TestEnv {
         '(or `node test/env/run.ts -- node --test ...`)',
     );
   }
-  return { kubeconfigPath, motoUrl, fakeGcsUrl: process.env.PLEDGE_TEST_FAKE_GCS_URL || undefined };
+  return { kubeconfigPath, motoUrl, fakeGcsUrl: process.env.PLEDGE_TEST_FAKE_GCS_URL || undefined, ...cloudsimFromEnv(process.env) };
+}
+
+function cloudsimFromEnv(env: NodeJS.ProcessEnv): Pick<TestEnv, 'cloudsim' | 'azure'> {
+  const out: Pick<TestEnv, 'cloudsim' | 'azure'> = {};
+  const [awsUrl, azureUrl, gcsUrl, adminUrl, caPath] = ['AWS_URL', 'AZURE_URL', 'GCS_URL', 'ADMIN_URL', 'CA'].map((k) => env[`PLEDGE_TEST_CLOUDSIM_${k}`]);
+  if (awsUrl && azureUrl && gcsUrl && adminUrl && caPath) {
+    out.cloudsim = { awsUrl, azureUrl, gcsUrl, adminUrl, caPath, gcpKeyPath: env.PLEDGE_TEST_CLOUDSIM_GCP_KEY || undefined };
+  }
+  const [tenantId, clientId, clientSecret, subscriptionId] = ['TENANT', 'CLIENT_ID', 'CLIENT_SECRET', 'SUBSCRIPTION'].map((k) => env[`PLEDGE_TEST_AZURE_${k}`]);
+  if (tenantId && clientId && clientSecret && subscriptionId) out.azure = { tenantId, clientId, clientSecret, subscriptionId };
+  return out;
 }
 
 export type KubectlCallOptions = {
