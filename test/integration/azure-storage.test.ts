@@ -2,7 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kubectl, kubectlApply } from '../env/index.ts';
-import { azureTestEnv, rawAzure, setKnobs, uniqueAzureName, type AzureTestEnv } from '../providers/azure-cloudsim.ts';
+import { azureTestEnv, rawAzure, setKnobs, timings, uniqueAzureName, type AzureTestEnv } from '../providers/azure-cloudsim.ts';
 import { condition, eventually, getJson, installCrds, mustKubectl, startController, type ControllerProcess } from './harness.ts';
 
 const found = azureTestEnv();
@@ -85,7 +85,9 @@ describe('Azure ResourceGroup and storage Account on a real kube-apiserver and c
   const group = uniqueAzureName('pledgee2erg');
   const acct = uniqueAzureName('pledgee2e');
 
+  let previousCreateMs = 1_000;
   before(async () => {
+    previousCreateMs = (await timings(env)).armCreateMs ?? previousCreateMs;
     await setKnobs(env, { timings: { armCreateMs: CREATE_MS } });
     await installCrds();
     await apply(providerConfigYaml('default', 'azure-creds', env.clientSecret));
@@ -99,7 +101,7 @@ describe('Azure ResourceGroup and storage Account on a real kube-apiserver and c
     await kubectl(['delete', ACCOUNT, '--all', '--ignore-not-found', '--timeout=60s'], { timeoutMs: 70_000 });
     await kubectl(['delete', RG, '--all', '--ignore-not-found', '--timeout=60s'], { timeoutMs: 70_000 });
     await controller?.stop();
-    await setKnobs(env, { timings: { armCreateMs: 1_000 } });
+    await setKnobs(env, { timings: { armCreateMs: previousCreateMs } });
   });
 
   test('a ResourceGroup and an Account referencing it by resourceGroupNameRef are created and become Ready; the create does not block the queue', async () => {

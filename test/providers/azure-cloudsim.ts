@@ -50,6 +50,13 @@ export function rawAzure(env: AzureTestEnv) {
   };
 }
 
+/** cloudsim's timings (how long ARM operations take), to put back what a test changed. */
+export async function timings(env: AzureTestEnv): Promise<Record<string, number>> {
+  const res = await fetch(`${env.url}/_cloudsim/knobs`, { signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) throw new Error(`cloudsim knobs: HTTP ${res.status}`);
+  return ((await res.json()) as { timings: Record<string, number> }).timings;
+}
+
 /** PATCH cloudsim's knobs (faults, timings); returns what cloudsim answered. */
 export async function setKnobs(env: AzureTestEnv, patch: unknown): Promise<unknown> {
   const res = await fetch(`${env.url}/_cloudsim/knobs`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch), signal: AbortSignal.timeout(10_000) });

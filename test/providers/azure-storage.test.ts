@@ -7,7 +7,7 @@ import { describeError, NotFoundError, PledgeError, TerminalError, ThrottledErro
 import type { CloudCallGate, ConnectContext, ExternalClient, ManagedResource, SecretKeySelector } from '../../core/managed/types.ts';
 import { account, type AccountObservation, type AccountParameters } from '../../providers/azure/account.ts';
 import { resourceGroup, type ResourceGroupObservation, type ResourceGroupParameters } from '../../providers/azure/resource-group.ts';
-import { azureTestEnv, rawAzure, setKnobs, uniqueAzureName, type AzureTestEnv } from './azure-cloudsim.ts';
+import { azureTestEnv, rawAzure, setKnobs, timings, uniqueAzureName, type AzureTestEnv } from './azure-cloudsim.ts';
 
 const found = azureTestEnv();
 const skip = typeof found === 'string' ? found : false;
@@ -107,12 +107,14 @@ describe('Azure ResourceGroup and storage Account against cloudsim', { skip }, (
   const acct = () =>
     storageAccount(accountName, { resourceGroupName: groupName, location: LOCATION, sku: 'Standard_LRS', kind: 'StorageV2', minimumTlsVersion: 'TLS1_2', allowBlobPublicAccess: false, tags: { app: 'web' } });
 
+  let previous: Record<string, number> = {};
   before(async () => {
+    previous = await timings(env);
     // Slow enough that a test can see the account Creating, fast enough to keep the suite quick.
     await setKnobs(env, { timings: { armCreateMs: 1_500, armDeleteMs: 1_000 } });
   });
   after(async () => {
-    if (!skip) await setKnobs(env, { timings: { armCreateMs: 1_000, armDeleteMs: 1_000 } });
+    if (!skip) await setKnobs(env, { timings: { armCreateMs: previous.armCreateMs, armDeleteMs: previous.armDeleteMs } });
   });
 
   it('creates a resource group, notices tag drift, corrects it', async () => {
