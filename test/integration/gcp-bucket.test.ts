@@ -1,0 +1,138 @@
+// GCS Bucket end to end: kubectl → kube-apiserver → `pledge run` → @google-cloud/storage → fake-gcs-server
+// (and cloudsim), and back. The SDK clients here are the test's own, changing buckets behind Pledge's back.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { Storage } from '@google-cloud/storage';
+import { kubectl, kubectlApply, testEnv } from '../env/index.ts';
+import { condition, eventually, getJson, installCrds, mustKubectl, startController, type ControllerProcess } from './harness.ts';
+
+const RESOURCE = 'buckets.storage.gcp.pledge.dev';
+const suffix = randomBytes(3).toString('hex');
+
+function bucketYaml(name: string, providerConfig: string, forProvider: string): string {
+  return `
+apiVersion: storage.gcp.pledge.dev/v1
+kind: Bucket
+metadata: {name: ${name}}
+spec:
+  providerConfigRef: {name: ${providerConfig}}
+  forProvider:
+${forProvider.replace(/^/gm, '    ')}
+`;
+}
+
+async function waitReady(controller: ControllerProcess, name: string): Promise<void> {
+  const wait = await kubectl(['wait', '--for=condition=Ready', '--timeout=60s', `${RESOURCE}/${name}`], { timeoutMs: 70_000 });
+  assert.equal(wait.code, 0, `kubectl wait: ${wait.stderr}\ncontroller log:\n${(await controller.log()).slice(-3000)}`);
+}
+
+async function bucketGone(storage: Storage, name: string): Promise<boolean> {
+  const [exists] = await storage.bucket(name).exists();
+  return !exists;
+}
+
+/** Lines of the controller's log about `name` that contain `text`. */
+async function logLines(controller: ControllerProcess, name: string, text: string): Promise<number> {
+  return (await controller.log()).split('\n').filter((l) => l.includes(`"name":"${name}"`) && l.includes(text)).length;
+}
+
+describe('GCS Bucket on a real kube-apiserver and fake-gcs-server', () => {
+  const fakeGcsUrl = testEnv().fakeGcsUrl;
+  if (!fakeGcsUrl) throw new Error('PLEDGE_TEST_FAKE_GCS_URL is not set: run under test/env/run.ts');
+  const storage = new Storage({ projectId: 'pledge-test', apiEndpoint: fakeGcsUrl, retryOptions: { autoRetry: false } });
+  const providerConfig = 'gcp-fake-gcs';
+  const name = `pledge-gcs-e2e-${suffix}`;
+  let controller: ControllerProcess;
+
+  before(async () => {
+    await installCrds();
+    // fake-gcs-server takes unauthenticated requests: no credentials, only the endpoint.
+    const res = await kubectlApply(`
+apiVersion: gcp.pledge.dev/v1
+kind: ProviderConfig
+metadata: {name: ${providerConfig}}
+spec: {projectId: pledge-test, endpoint: "${fakeGcsUrl}"}
+`);
+    assert.equal(res.code, 0, res.stderr);
+    controller = await startController({ pollInterval: '2s' });
+  });
+
+  after(async () => {
+    await controller?.stop();
+  });
+
+  test('kubectl apply makes a versioned bucket; Ready; atProvider; late-init; printer columns', async () => {
+    assert.equal((await kubectlApply(bucketYaml(name, providerConfig, 'location: us-central1\nversioning: true'))).code, 0);
+    await waitReady(controller, name);
+    const [metadata] = await storage.bucket(name).getMetadata();
+    assert.equal(metadata.versioning?.enabled, true);
+
+    const obj = await getJson<{ spec: { forProvider: Record<string, unknown> }; status: { atProvider: Record<string, string> }; metadata: { annotations: Record<string, string> } }>(RESOURCE, name);
+    assert.equal(obj?.status.atProvider.id, name);
+    assert.equal(obj?.status.atProvider.location, 'US-CENTRAL1');
+    assert.equal(obj?.metadata.annotations['pledge.dev/external-name'], name);
+    assert.deepEqual(obj?.spec.forProvider, {
+      location: 'us-central1',
+      versioning: true,
+      storageClass: 'STANDARD',
+      uniformBucketLevelAccess: false,
+      publicAccessPrevention: 'inherited',
+    }, 'unset fields are late-initialized from the cloud');
+
+    const [header, row] = (await mustKubectl(['get', RESOURCE, name])).trim().split('\n');
+    assert.match(header ?? '', /^NAME\s+READY\s+SYNCED\s+EXTERNAL-NAME\s+AGE$/);
+    assert.match(row ?? '', new RegExp(`^${name}\\s+True\\s+True\\s+${name}\\s+\\d+s$`));
+  });
+
+  test('versioning turned off behind Pledge\'s back is turned back on within the poll interval', async () => {
+    await storage.bucket(name).setMetadata({ versioning: { enabled: false } });
+    const started = Date.now();
+    await eventually(async () => (await storage.bucket(name).getMetadata())[0].versioning?.enabled === true, 'versioning to be restored', 15_000);
+    assert.ok(Date.now() - started < 10_000, `restored after ${Date.now() - started} ms`);
+  });
+
+  test('editing the Bucket updates the cloud', async () => {
+    await mustKubectl(['patch', RESOURCE, name, '--type=merge', '-p', '{"spec":{"forProvider":{"versioning":false}}}']);
+    await eventually(async () => (await storage.bucket(name).getMetadata())[0].versioning?.enabled === false, 'versioning off in the cloud');
+    await eventually(async () => (await condition(RESOURCE, name, 'Synced'))?.status === 'True', 'Synced=True');
+  });
+
+  test('a field the endpoint ignores becomes Synced=False naming it, checked at the poll interval, not in a loop', async () => {
+    await mustKubectl(['patch', RESOURCE, name, '--type=merge', '-p', '{"spec":{"forProvider":{"labels":{"team":"storage"}}}}']);
+    await eventually(async () => (await condition(RESOURCE, name, 'Synced'))?.status === 'False', 'Synced=False');
+    const synced = await condition(RESOURCE, name, 'Synced');
+    assert.equal(synced?.reason, 'ReconcileError');
+    assert.equal(
+      synced?.message,
+      'update failed: the endpoint accepted but did not apply: labels (still labels: {} → {"team":"storage"}); checked again at the poll interval',
+    );
+    assert.equal((await condition(RESOURCE, name, 'Ready'))?.status, 'True', 'the bucket itself is still there and usable');
+
+    const before = await logLines(controller, name, 'update failed');
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    const attempts = (await logLines(controller, name, 'update failed')) - before;
+    // Poll interval 2 s ± 10 %: about three attempts in 6 s; a hot loop would make hundreds.
+    assert.ok(attempts >= 1 && attempts <= 5, `${attempts} update attempts in 6 s`);
+
+    // Dropping the field from the spec ends it.
+    await mustKubectl(['patch', RESOURCE, name, '--type=json', '-p', '[{"op":"remove","path":"/spec/forProvider/labels"}]']);
+    await eventually(async () => (await condition(RESOURCE, name, 'Synced'))?.status === 'True', 'Synced=True again');
+  });
+
+  test('kubectl delete removes the bucket from the cloud and then the finalizer', async () => {
+    const del = await kubectl(['delete', RESOURCE, name, '--timeout=60s'], { timeoutMs: 70_000 });
+    assert.equal(del.code, 0, del.stderr);
+    assert.equal(await getJson(RESOURCE, name), undefined, 'the object is gone');
+    assert.ok(await bucketGone(storage, name), 'the bucket is gone from the cloud');
+  });
+
+  test('a name GCS would refuse is refused at admission, naming the field', async () => {
+    const res = await kubectlApply(bucketYaml(`my-google-bucket-${suffix}`, providerConfig, 'location: us-central1'));
+    assert.notEqual(res.code, 0);
+    assert.match(res.stderr, /metadata\.name must not contain "google"/);
+    const labels = await kubectlApply(bucketYaml(`pledge-badlabel-${suffix}`, providerConfig, 'location: us-central1\nlabels: {Team: x}'));
+    assert.notEqual(labels.code, 0);
+    assert.match(labels.stderr, /spec\.forProvider\.labels keys must be/);
+  });
+});
