@@ -1,0 +1,75 @@
+// Turns a case's Pledge Composition into what `crossplane render` takes: an
+// apiextensions.crossplane.io/v1 Composition in Pipeline mode with one function-patch-and-transform
+// step, and a Function that render reaches over gRPC (Development runtime) instead of Docker.
+//
+//   node crossplane-inputs.ts <case dir> <out dir> <function target host:port>
+//
+// writes <out dir>/composition.yaml and <out dir>/functions.yaml.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { stringify } from 'yaml';
+import { type JsonObject, objectAt, readCase } from './case-files.ts';
+
+export const FUNCTION_NAME = 'function-patch-and-transform';
+
+export const crossplaneInputDefaults = {
+  /** Package named in the Function object; render never pulls it with the Development runtime. */
+  functionPackage: 'xpkg.crossplane.io/crossplane-contrib/function-patch-and-transform:v0.10.7',
+  stepName: 'patch-and-transform',
+};
+
+/** The P&T `Resources` input: exactly the Pledge Composition's resources and patchSets. */
+export function patchAndTransformInput(spec: JsonObject): JsonObject {
+  const input: JsonObject = { apiVersion: 'pt.fn.crossplane.io/v1beta1', kind: 'Resources', resources: spec.resources ?? [] };
+  if (spec.patchSets !== undefined) input.patchSets = spec.patchSets;
+  return input;
+}
+
+export function crossplaneComposition(name: string, composition: JsonObject, options = crossplaneInputDefaults): JsonObject {
+  const spec = objectAt(composition, 'spec');
+  if (spec === undefined) throw new Error(`${name}: composition has no spec`);
+  return {
+    apiVersion: 'apiextensions.crossplane.io/v1',
+    kind: 'Composition',
+    metadata: { name },
+    spec: {
+      compositeTypeRef: spec.compositeTypeRef,
+      mode: 'Pipeline',
+      pipeline: [
+        {
+          step: options.stepName,
+          functionRef: { name: FUNCTION_NAME },
+          input: patchAndTransformInput(spec),
+        },
+      ],
+    },
+  };
+}
+
+export function developmentFunction(target: string, options = crossplaneInputDefaults): JsonObject {
+  return {
+    apiVersion: 'pkg.crossplane.io/v1',
+    kind: 'Function',
+    metadata: {
+      name: FUNCTION_NAME,
+      annotations: {
+        'render.crossplane.io/runtime': 'Development',
+        'render.crossplane.io/runtime-development-target': target,
+      },
+    },
+    spec: { package: options.functionPackage },
+  };
+}
+
+function main(argv: string[]): void {
+  const [caseDir, outDir, target] = argv;
+  if (caseDir === undefined || outDir === undefined || target === undefined) {
+    throw new Error('usage: crossplane-inputs.ts <case dir> <out dir> <host:port>');
+  }
+  const files = readCase(caseDir, basename(caseDir));
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'composition.yaml'), stringify(crossplaneComposition(files.name, files.composition)));
+  writeFileSync(join(outDir, 'functions.yaml'), stringify(developmentFunction(target)));
+}
+
+if (import.meta.main) main(process.argv.slice(2));

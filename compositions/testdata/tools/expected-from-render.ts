@@ -1,0 +1,125 @@
+// Brings `crossplane render` output for one case to the normal form (see ../README.md).
+//
+//   node expected-from-render.ts <case dir> <render stdout file> [out dir]
+//
+// writes <out dir>/expected.yaml, and <out dir>/results.yaml when the function returned results
+// (<out dir> defaults to <case dir>; regenerate.sh --check writes elsewhere and compares).
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { stringify } from 'yaml';
+import { type JsonObject, isObject, objectAt, readCase, readYamlStream, templateNameOf } from './case-files.ts';
+import { deepMerge, type NormalComposed, type NormalForm, normaliseComposed, serialiseNormalForm, serialiseOptions } from './normal-form.ts';
+
+/** P&T composes the XR's connection details into a Secret with this template name (XRs with spec.crossplane). */
+export function connectionSecretName(compositeName: string): string {
+  return `${compositeName}-connection-secret`;
+}
+
+export interface Readiness {
+  compositeReady: boolean;
+  /** Template names render reported unready; undefined when render did not list them. */
+  unready?: Set<string>;
+}
+
+/**
+ * Reads the XR's Ready condition that render synthesises: Available when every desired resource is
+ * ready; Creating with "Unready resources: a, b, and c" otherwise; Creating without a message when
+ * the function itself marked the XR unready (a Required patch held a resource back).
+ */
+export function readinessFromComposite(xr: JsonObject): Readiness {
+  const conditions = objectAt(xr, 'status')?.conditions;
+  const ready = Array.isArray(conditions) ? conditions.find((c: unknown) => isObject(c) && c.type === 'Ready') : undefined;
+  if (!isObject(ready)) throw new Error('render output: the XR has no Ready condition');
+  if (ready.status === 'True') return { compositeReady: true, unready: new Set() };
+  const message = typeof ready.message === 'string' ? ready.message : '';
+  const prefix = 'Unready resources: ';
+  if (!message.startsWith(prefix)) return { compositeReady: false };
+  const list = message.slice(prefix.length);
+  if (/, and \d+ more$/.test(list)) throw new Error(`render listed only some unready resources (${list}): keep a case to three or fewer`);
+  const names = list.split(', ').map((n) => n.replace(/^and /, ''));
+  return { compositeReady: false, unready: new Set(names) };
+}
+
+function decodeSecretData(secret: JsonObject): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(objectAt(secret, 'data') ?? {})) {
+    if (typeof value !== 'string') throw new Error(`connection secret key ${key} is not a string`);
+    out[key] = Buffer.from(value, 'base64').toString('utf8');
+  }
+  return out;
+}
+
+function withoutConditions(xr: JsonObject): JsonObject {
+  const out = structuredClone(xr);
+  const status = objectAt(out, 'status');
+  if (status !== undefined) {
+    delete status.conditions;
+    if (Object.keys(status).length === 0) delete out.status;
+  }
+  return out;
+}
+
+export interface RenderDocuments {
+  composite: JsonObject;
+  composed: JsonObject[];
+  results: JsonObject[];
+}
+
+export function splitRenderOutput(text: string): RenderDocuments {
+  const docs = readYamlStream(text, 'render output');
+  const [composite, ...rest] = docs;
+  if (composite === undefined) throw new Error('render output is empty');
+  const results = rest.filter((d) => d.apiVersion === 'render.crossplane.io/v1beta1' && d.kind === 'Result');
+  const composed = rest.filter((d) => !results.includes(d));
+  return { composite, composed, results };
+}
+
+export function normalFormFromRender(input: { composite: JsonObject; observed: JsonObject[] }, render: RenderDocuments): NormalForm {
+  const compositeName = String(objectAt(input.composite, 'metadata')?.name ?? '');
+  const readiness = readinessFromComposite(render.composite);
+  const observedByName = new Map(input.observed.map((o) => [templateNameOf(o), o]));
+  const resources: NormalComposed[] = [];
+  let connectionDetails: Record<string, string> = {};
+  for (const cd of render.composed) {
+    const name = templateNameOf(cd);
+    if (name === undefined) throw new Error('render output: a composed resource has no composition-resource-name');
+    if (name === connectionSecretName(compositeName) && cd.apiVersion === 'v1' && cd.kind === 'Secret') {
+      connectionDetails = decodeSecretData(cd);
+      continue;
+    }
+    const observedMeta = objectAt(observedByName.get(name) ?? {}, 'metadata');
+    const resource = normaliseComposed(cd, {
+      compositeName,
+      observedName: typeof observedMeta?.name === 'string' ? observedMeta.name : undefined,
+      observedNamespace: typeof observedMeta?.namespace === 'string' ? observedMeta.namespace : undefined,
+    });
+    const entry: NormalComposed = { name, resource };
+    if (readiness.unready !== undefined) entry.ready = !readiness.unready.has(name);
+    resources.push(entry);
+  }
+  return {
+    composite: deepMerge(input.composite, withoutConditions(render.composite)),
+    compositeReady: readiness.compositeReady,
+    resources,
+    connectionDetails,
+  };
+}
+
+function main(argv: string[]): void {
+  const [caseDir, renderFile, outDir = caseDir] = argv;
+  if (caseDir === undefined || renderFile === undefined || outDir === undefined) {
+    throw new Error('usage: expected-from-render.ts <case dir> <render output> [out dir]');
+  }
+  const files = readCase(caseDir, basename(caseDir));
+  const render = splitRenderOutput(readFileSync(renderFile, 'utf8'));
+  writeFileSync(join(outDir, 'expected.yaml'), serialiseNormalForm(normalFormFromRender(files, render)));
+  const resultsPath = join(outDir, 'results.yaml');
+  if (render.results.length === 0) {
+    rmSync(resultsPath, { force: true });
+    return;
+  }
+  const results = render.results.map((r) => ({ severity: r.severity, message: r.message }));
+  writeFileSync(resultsPath, stringify(results, serialiseOptions));
+}
+
+if (import.meta.main) main(process.argv.slice(2));
