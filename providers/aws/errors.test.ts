@@ -29,6 +29,12 @@ function withHeaders(err: S3ServiceException, headers: Record<string, string>): 
   return err;
 }
 
+/** As the SDK builds them from an RDS (query protocol) answer: the class name ends in Fault, Code is the wire code. */
+function rdsError(name: string, code: string, status: number, message: string): RDSServiceException {
+  const err = new RDSServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status, requestId: 'REQ456' }, message });
+  return Object.assign(err, { Code: code });
+}
+
 function networkError(code: string): Error {
   return Object.assign(new Error(`connect ${code} 127.0.0.1:5055`), { code });
 }
@@ -64,6 +70,15 @@ const cases: Array<{ reason: string; err: unknown; want: Class; message: string 
   { reason: 'a reset connection is transient', err: networkError('ECONNRESET'), want: TransientError, message: 'ECONNRESET: connect ECONNRESET 127.0.0.1:5055' },
   { reason: 'an SDK timeout is transient', err: Object.assign(new Error('Connection timed out after 5000 ms'), { name: 'TimeoutError' }), want: TransientError, message: 'TimeoutError: Connection timed out after 5000 ms' },
   { reason: 'something unknown is transient', err: 'a string', want: TransientError, message: 'UnknownError: no message' },
+  { reason: 'RDS: the wire code wins over the Fault class name', err: rdsError('DBInstanceNotFoundFault', 'DBInstanceNotFound', 404, 'DBInstance db1 not found.'), want: NotFoundError, message: 'DBInstanceNotFound: DBInstance db1 not found.' },
+  { reason: 'RDS: an identifier taken (outside a create retry) is the user\'s to fix', err: rdsError('DBInstanceAlreadyExistsFault', 'DBInstanceAlreadyExists', 400, 'DB instance already exists'), want: TerminalError, message: 'DBInstanceAlreadyExists: DB instance already exists' },
+  { reason: 'RDS: an instance busy modifying passes on retry', err: rdsError('InvalidDBInstanceStateFault', 'InvalidDBInstanceState', 400, 'Instance is not available'), want: TransientError, message: 'InvalidDBInstanceState: Instance is not available' },
+  { reason: 'RDS: a bad parameter value needs a spec change', err: rdsError('InvalidParameterValueException', 'InvalidParameterValue', 400, 'Invalid storage size'), want: TerminalError, message: 'InvalidParameterValue: Invalid storage size' },
+  { reason: 'RDS: a parameter combination needs a spec change', err: rdsError('InvalidParameterCombinationException', 'InvalidParameterCombination', 400, 'Cannot shrink storage'), want: TerminalError, message: 'InvalidParameterCombination: Cannot shrink storage' },
+  { reason: 'RDS: a storage quota needs a quota raise', err: rdsError('StorageQuotaExceededFault', 'StorageQuotaExceeded', 400, 'Quota exceeded'), want: TerminalError, message: 'StorageQuotaExceeded: Quota exceeded' },
+  { reason: 'RDS: a final snapshot name taken needs another name', err: rdsError('DBSnapshotAlreadyExistsFault', 'DBSnapshotAlreadyExists', 400, 'exists'), want: TerminalError, message: 'DBSnapshotAlreadyExists: exists' },
+  { reason: 'RDS: no capacity for the class right now passes on retry', err: rdsError('InsufficientDBInstanceCapacityFault', 'InsufficientDBInstanceCapacity', 400, 'no capacity'), want: TransientError, message: 'InsufficientDBInstanceCapacity: no capacity' },
+  { reason: 'RDS: Throttling (400) is throttling', err: rdsError('ThrottlingException', 'Throttling', 400, 'Rate exceeded'), want: ThrottledError, message: 'Throttling: Rate exceeded' },
 ];
 
 describe('toPledgeError', () => {
