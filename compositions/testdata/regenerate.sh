@@ -143,8 +143,8 @@ render_cases() { # $1 mode (write|check), rest: case names
     mkdir -p "$out"
     node "$TOOLS/crossplane-inputs.ts" "$case_dir" "$out" "127.0.0.1:$port"
     args=(--include-function-results --timeout 30s)
-    [[ -f "$case_dir/observed.yaml" ]] && args+=(--observed-resources "$case_dir/observed.yaml")
-    if ! "$CROSSPLANE" render "$case_dir/xr.yaml" "$out/composition.yaml" "$out/functions.yaml" "${args[@]}" \
+    [[ -f "$case_dir/observed.yaml" ]] && args+=(--observed-resources "$out/observed.yaml")
+    if ! "$CROSSPLANE" render "$out/xr.yaml" "$out/composition.yaml" "$out/functions.yaml" "${args[@]}" \
       >"$out/render.yaml" 2>"$out/render.err"; then
       log "$name: crossplane render failed:"; cat "$out/render.err" >&2
       failed=1

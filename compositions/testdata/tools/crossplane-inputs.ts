@@ -4,10 +4,12 @@
 //
 //   node crossplane-inputs.ts <case dir> <out dir> <function target host:port>
 //
-// writes <out dir>/composition.yaml and <out dir>/functions.yaml.
+// writes <out dir>/{xr,composition,functions,observed}.yaml. Every file is written as JSON (which
+// is YAML): the case files are read with the `yaml` package (YAML 1.2, as Pledge's test reads them),
+// while crossplane reads YAML 1.1, where `on`, `off`, `yes`, `no` are booleans. JSON leaves no room
+// for the two to read a case differently.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { stringify } from 'yaml';
 import { type JsonObject, objectAt, readCase } from './case-files.ts';
 
 export const FUNCTION_NAME = 'function-patch-and-transform';
@@ -68,8 +70,11 @@ function main(argv: string[]): void {
   }
   const files = readCase(caseDir, basename(caseDir));
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'composition.yaml'), stringify(crossplaneComposition(files.name, files.composition)));
-  writeFileSync(join(outDir, 'functions.yaml'), stringify(developmentFunction(target)));
+  const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+  writeFileSync(join(outDir, 'xr.yaml'), json(files.composite));
+  writeFileSync(join(outDir, 'composition.yaml'), json(crossplaneComposition(files.name, files.composition)));
+  writeFileSync(join(outDir, 'functions.yaml'), json(developmentFunction(target)));
+  writeFileSync(join(outDir, 'observed.yaml'), files.observed.map(json).join('---\n'));
 }
 
 if (import.meta.main) main(process.argv.slice(2));
