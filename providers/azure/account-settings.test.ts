@@ -5,6 +5,7 @@ import { TerminalError } from '../../core/errors/index.ts';
 import {
   accountLateInit,
   accountObservation,
+  connectionSecretCurrent,
   createParameters,
   describeAccountDrift,
   desiredOf,
@@ -120,5 +121,28 @@ describe('accountObservation', () => {
       provisioningState: 'Creating',
       primaryEndpoints: { blob: 'https://acct1.blob.core.windows.net/' },
     });
+  });
+});
+
+describe('connectionSecretCurrent', () => {
+  const secret = { accountName: 'acct1', primaryKey: 'k', connectionString: 'DefaultEndpointsProtocol=https;AccountName=acct1;AccountKey=k;EndpointSuffix=core.windows.net' };
+  const at = (primaryKeyCreationTime?: string) => (primaryKeyCreationTime ? { primaryKeyCreationTime } : {});
+  const cases: Array<{ reason: string; previous?: string; now?: string; secret: Record<string, string>; current: boolean }> = [
+    { reason: 'the key is as old as when the secret was written: no need to list keys', previous: '2025-01-01T00:00:00.000Z', now: '2025-01-01T00:00:00.000Z', secret, current: true },
+    { reason: 'a regenerated key has a newer creation time', previous: '2025-01-01T00:00:00.000Z', now: '2025-02-01T00:00:00.000Z', secret, current: false },
+    { reason: 'a secret without the key (deleted, or never written)', previous: '2025-01-01T00:00:00.000Z', now: '2025-01-01T00:00:00.000Z', secret: {}, current: false },
+    { reason: 'a secret of another account (renamed external name)', previous: '2025-01-01T00:00:00.000Z', now: '2025-01-01T00:00:00.000Z', secret: { ...secret, accountName: 'other' }, current: false },
+    { reason: 'an account that does not report key creation times', secret, current: false },
+    { reason: 'nothing recorded yet in status', now: '2025-01-01T00:00:00.000Z', secret, current: false },
+  ];
+  for (const c of cases) {
+    it(c.reason, () => {
+      assert.equal(connectionSecretCurrent({ accountName: 'acct1', previous: at(c.previous), now: at(c.now), secret: c.secret }), c.current);
+    });
+  }
+
+  it('accountObservation reports key1\'s creation time', () => {
+    const account = observed({ keyCreationTime: { key1: new Date('2025-01-01T00:00:00Z'), key2: new Date('2025-01-02T00:00:00Z') } });
+    assert.equal(accountObservation(account).primaryKeyCreationTime, '2025-01-01T00:00:00.000Z');
   });
 });

@@ -53,6 +53,8 @@ export interface AccountObservation {
   id?: string;
   provisioningState?: string;
   primaryEndpoints?: { blob?: string };
+  /** When key1 was made (ARM's keyCreationTime.key1): a regenerated key shows here first. */
+  primaryKeyCreationTime?: string;
 }
 
 export type AccountResource = ManagedResource<AccountParameters, AccountObservation>;
@@ -171,9 +173,29 @@ export function accountLateInit(spec: AccountParameters, observed: StorageAccoun
 /** What status.atProvider shows. */
 export function accountObservation(observed: StorageAccount): AccountObservation {
   const blob = observed.primaryEndpoints?.blob;
+  const keyTime = observed.keyCreationTime?.key1;
+  const primaryKeyCreationTime = keyTime instanceof Date && !Number.isNaN(keyTime.getTime()) ? keyTime.toISOString() : undefined;
   return {
     ...(observed.id ? { id: observed.id } : {}),
     ...(observed.provisioningState ? { provisioningState: observed.provisioningState } : {}),
     ...(blob ? { primaryEndpoints: { blob } } : {}),
+    ...(primaryKeyCreationTime ? { primaryKeyCreationTime } : {}),
   };
+}
+
+/**
+ * True when the connection secret already holds this account's key: it has the keys Pledge writes, and key1
+ * was made when it was last read (status.atProvider is written only after the secret). Then observe need not
+ * list the keys again, which halves the ARM reads of a steady account. An account that does not report
+ * keyCreationTime has its keys listed on every observe.
+ */
+export function connectionSecretCurrent(options: {
+  accountName: string;
+  previous: AccountObservation | undefined;
+  now: AccountObservation;
+  secret: Readonly<Record<string, string>>;
+}): boolean {
+  const { accountName, previous, now, secret } = options;
+  if (now.primaryKeyCreationTime === undefined || previous?.primaryKeyCreationTime !== now.primaryKeyCreationTime) return false;
+  return secret.accountName === accountName && Boolean(secret.primaryKey) && Boolean(secret.connectionString);
 }

@@ -7,6 +7,7 @@ import {
   ACCOUNT_KINDS,
   accountLateInit,
   accountObservation,
+  connectionSecretCurrent,
   createParameters,
   describeAccountDrift,
   desiredOf,
@@ -36,7 +37,11 @@ export function accountNameOf(mr: AccountResource): string {
   return externalNameOf(mr, STORAGE_ACCOUNT_NAME_RULES);
 }
 
-function accountClient(azure: AzureClients, callsFor: (signal: AbortSignal) => AzureCalls): ExternalClient<AccountParameters, AccountObservation> {
+function accountClient(
+  azure: AzureClients,
+  callsFor: (signal: AbortSignal) => AzureCalls,
+  secret: Readonly<Record<string, string>>,
+): ExternalClient<AccountParameters, AccountObservation> {
   /** What this reconcile's observe saw: update PATCHes only what differs, re-PUTs a failed account; delete does not delete twice. */
   let observed: StorageAccount | undefined;
   let observedState: string | undefined;
@@ -78,7 +83,8 @@ function accountClient(azure: AzureClients, callsFor: (signal: AbortSignal) => A
       }
       const diff = describeAccountDrift(desired, account);
       const lateInit = accountLateInit(mr.spec.forProvider, account);
-      const wantsSecret = mr.spec.writeConnectionSecretToRef !== undefined && !deleting;
+      const current = connectionSecretCurrent({ accountName: name, previous: mr.status?.atProvider, now: atProvider, secret });
+      const listKeys = mr.spec.writeConnectionSecretToRef !== undefined && !deleting && !current;
       return {
         exists: true,
         ready: true,
@@ -86,7 +92,7 @@ function accountClient(azure: AzureClients, callsFor: (signal: AbortSignal) => A
         atProvider,
         ...(lateInit ? { lateInit } : {}),
         ...(diff === '' ? {} : { diff }),
-        ...(wantsSecret ? { connectionDetails: await connectionDetails(c, group, name, account) } : {}),
+        ...(listKeys ? { connectionDetails: await connectionDetails(c, group, name, account) } : {}),
       };
     },
 
@@ -209,6 +215,7 @@ export const account: ManagedKind<AccountParameters, AccountObservation> = {
           description: 'Endpoints of the primary location.',
           properties: { blob: { type: 'string', description: 'Blob service endpoint.' } },
         },
+        primaryKeyCreationTime: { type: 'string', description: 'When the primary key (key1) was made; it changes when the key is regenerated.' },
       },
     },
     validations: nameValidations(STORAGE_ACCOUNT_NAME_RULES),
@@ -216,6 +223,7 @@ export const account: ManagedKind<AccountParameters, AccountObservation> = {
   async connect(mr, ctx) {
     const config = await resolveAzureConfig(ctx.providerConfig, ctx.readSecret, ctx.signal);
     const context = { kind: 'Account', name: mr.metadata.name };
-    return accountClient(azureClientsFor(config), (signal) => azureCalls({ gate: ctx.calls, signal, secret: config.clientSecret, context }));
+    const callsFor = (signal: AbortSignal) => azureCalls({ gate: ctx.calls, signal, secret: config.clientSecret, context });
+    return accountClient(azureClientsFor(config), callsFor, ctx.connectionDetails);
   },
 };

@@ -123,11 +123,13 @@ describe('Azure ResourceGroup and storage Account on a real kube-apiserver and c
     const obj = await getJson<{ spec: { forProvider: { resourceGroupName?: string } }; metadata: { annotations: Record<string, string> }; status: { atProvider: Record<string, unknown> } }>(ACCOUNT, acct);
     assert.equal(obj?.spec.forProvider.resourceGroupName, group, 'the reference was resolved into resourceGroupName');
     assert.equal(obj?.metadata.annotations['pledge.dev/external-name'], acct);
-    assert.deepEqual(obj?.status.atProvider, {
+    const { primaryKeyCreationTime, ...atProvider } = obj?.status.atProvider ?? {};
+    assert.deepEqual(atProvider, {
       id: `/subscriptions/${env.subscriptionId}/resourceGroups/${group}/providers/Microsoft.Storage/storageAccounts/${acct}`,
       provisioningState: 'Succeeded',
       primaryEndpoints: { blob: `https://${acct}.blob.core.windows.net/` },
     });
+    assert.ok(!Number.isNaN(Date.parse(String(primaryKeyCreationTime))), 'atProvider.primaryKeyCreationTime is a time');
     const cloud = await raw?.storage.storageAccounts.getProperties(group, acct);
     assert.equal(cloud?.minimumTlsVersion, 'TLS1_2');
     assert.equal(cloud?.allowBlobPublicAccess, false);
@@ -152,8 +154,15 @@ describe('Azure ResourceGroup and storage Account on a real kube-apiserver and c
     assert.equal(data.accountName, acct);
     assert.equal(data.primaryKey, key1);
     assert.equal(data.connectionString, `DefaultEndpointsProtocol=https;AccountName=${acct};AccountKey=${key1};EndpointSuffix=core.windows.net`);
+    // A key regenerated in Azure reaches the secret at the next poll.
+    const rotated = await raw?.storage.storageAccounts.regenerateKey(group, acct, { keyName: 'key1' });
+    const newKey = rotated?.keys?.find((k) => k.keyName === 'key1')?.value ?? '';
+    await eventually(async () => {
+      const secret = await getJson<{ data?: Record<string, string> }>('secret', `${acct}-conn`, 'default');
+      return Buffer.from(secret?.data?.primaryKey ?? '', 'base64').toString('utf8') === newKey;
+    }, 'the regenerated key in the connection secret', 15_000);
     const log = await controller.log();
-    assert.ok(!log.includes(key1), 'the account key is not logged');
+    assert.ok(!log.includes(key1) && !log.includes(newKey), 'the account keys are not logged');
     assert.ok(!log.includes(env.clientSecret), 'the client secret is not logged');
     assert.match(log, /connectionKeys/, 'key names are logged');
   });

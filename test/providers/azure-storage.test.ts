@@ -208,6 +208,29 @@ describe('Azure ResourceGroup and storage Account against cloudsim', { skip }, (
     assert.equal((await observe(account, mr)).observation.upToDate, true);
   });
 
+  it('a current connection secret is not read again; a regenerated key is', async () => {
+    const mr = acct();
+    const first = (await observe(account, mr)).observation;
+    const details = first.connectionDetails ?? {};
+    assert.ok(details.primaryKey, 'the first observe lists the keys');
+    assert.ok(mr.status?.atProvider?.primaryKeyCreationTime, 'and records when key1 was made');
+
+    const steady = countingGate();
+    const again = (await observe(account, mr, connectContext({ calls: steady, connectionDetails: details }))).observation;
+    assert.deepEqual(steady.recorded.map((r) => r.operation), ['GetStorageAccount'], 'one ARM call per poll for a steady account');
+    assert.equal(again.connectionDetails, undefined);
+
+    await delay(20, undefined, { signal }); // a later creation time
+    const rotated = await raw?.storage.storageAccounts.regenerateKey(groupName, accountName, { keyName: 'key1' });
+    const newKey = rotated?.keys?.find((k) => k.keyName === 'key1')?.value ?? '';
+    assert.ok(newKey !== '' && newKey !== details.primaryKey);
+    const after = countingGate();
+    const seen = (await observe(account, mr, connectContext({ calls: after, connectionDetails: details }))).observation;
+    assert.deepEqual(after.recorded.map((r) => r.operation), ['GetStorageAccount', 'ListStorageAccountKeys']);
+    assert.equal(seen.connectionDetails?.primaryKey, newKey);
+    assert.match(seen.connectionDetails?.connectionString ?? '', new RegExp(`;AccountKey=${newKey.replace(/[+/]/g, '\\$&')};`));
+  });
+
   it('an unset setting is not managed: an account without a connection secret makes one call per observe', async () => {
     const mr = storageAccount(accountName, { resourceGroupName: groupName, location: LOCATION }, false);
     const gate = countingGate();
