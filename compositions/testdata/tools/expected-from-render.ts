@@ -4,11 +4,16 @@
 //
 // writes <out dir>/expected.yaml, and <out dir>/results.yaml when the function returned results
 // (<out dir> defaults to <case dir>; regenerate.sh --check writes elsewhere and compares).
+//
+//   node expected-from-render.ts --fatal <case dir> <render stderr file> [out dir]
+//
+// for a case where the function returned a fatal result (render exits non-zero): expected.yaml is
+// `fatal: true`, results.yaml holds the message.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { stringify } from 'yaml';
 import { type JsonObject, isObject, objectAt, readCase, readYamlStream, templateNameOf } from './case-files.ts';
-import { deepMerge, type NormalComposed, type NormalForm, normaliseComposed, serialiseNormalForm, serialiseOptions } from './normal-form.ts';
+import { deepMerge, type NormalComposed, type NormalForm, normaliseComposed, serialiseFatal, serialiseNormalForm, serialiseOptions } from './normal-form.ts';
 
 /** P&T composes the XR's connection details into a Secret with this template name (XRs with spec.crossplane). */
 export function connectionSecretName(compositeName: string): string {
@@ -105,21 +110,35 @@ export function normalFormFromRender(input: { composite: JsonObject; observed: J
   };
 }
 
+/** render's error when the function returned a fatal result; undefined for any other failure. */
+export function fatalMessage(stderr: string): string | undefined {
+  const match = /returned a fatal result: (.*)$/m.exec(stderr);
+  return match?.[1]?.trim();
+}
+
+function writeResults(outDir: string, results: Array<{ severity: unknown; message: unknown }>): void {
+  const resultsPath = join(outDir, 'results.yaml');
+  if (results.length === 0) rmSync(resultsPath, { force: true });
+  else writeFileSync(resultsPath, stringify(results, serialiseOptions));
+}
+
 function main(argv: string[]): void {
-  const [caseDir, renderFile, outDir = caseDir] = argv;
+  const fatal = argv[0] === '--fatal';
+  const [caseDir, renderFile, outDir = caseDir] = fatal ? argv.slice(1) : argv;
   if (caseDir === undefined || renderFile === undefined || outDir === undefined) {
-    throw new Error('usage: expected-from-render.ts <case dir> <render output> [out dir]');
+    throw new Error('usage: expected-from-render.ts [--fatal] <case dir> <render stdout, or stderr with --fatal> [out dir]');
   }
   const files = readCase(caseDir, basename(caseDir));
-  const render = splitRenderOutput(readFileSync(renderFile, 'utf8'));
-  writeFileSync(join(outDir, 'expected.yaml'), serialiseNormalForm(normalFormFromRender(files, render)));
-  const resultsPath = join(outDir, 'results.yaml');
-  if (render.results.length === 0) {
-    rmSync(resultsPath, { force: true });
+  if (fatal) {
+    const message = fatalMessage(readFileSync(renderFile, 'utf8'));
+    if (message === undefined) throw new Error(`${files.name}: render failed without a fatal result from the function`);
+    writeFileSync(join(outDir, 'expected.yaml'), serialiseFatal());
+    writeResults(outDir, [{ severity: 'SEVERITY_FATAL', message }]);
     return;
   }
-  const results = render.results.map((r) => ({ severity: r.severity, message: r.message }));
-  writeFileSync(resultsPath, stringify(results, serialiseOptions));
+  const render = splitRenderOutput(readFileSync(renderFile, 'utf8'));
+  writeFileSync(join(outDir, 'expected.yaml'), serialiseNormalForm(normalFormFromRender(files, render)));
+  writeResults(outDir, render.results.map((r) => ({ severity: r.severity, message: r.message })));
 }
 
 if (import.meta.main) main(process.argv.slice(2));

@@ -89,6 +89,11 @@ export function canonicalNormalForm(form: NormalForm): NormalForm {
 
 export const serialiseOptions = { sortMapEntries: true, lineWidth: 0, minContentWidth: 0, indent: 2 } as const;
 
+/** expected.yaml of a case where the function returned a fatal result: Crossplane renders nothing. */
+export function serialiseFatal(): string {
+  return stringify({ fatal: true }, serialiseOptions);
+}
+
 /** The exact bytes of expected.yaml: YAML (the `yaml` package) with map keys sorted, no line folding. */
 export function serialiseNormalForm(form: NormalForm): string {
   return stringify(canonicalNormalForm(form), serialiseOptions);
