@@ -24,6 +24,7 @@ export const COMPOSITE_REASONS = {
   cannotRender: 'CannotComposeResources',
   cannotApply: 'CannotApplyComposedResource',
   deletingComposed: 'DeletingComposedResources',
+  renderWarning: 'ComposedResourceWarning',
 } as const;
 
 export interface CompositeContext {
@@ -177,9 +178,11 @@ export async function reconcileComposite(ctx: CompositeContext, name: string): P
     await writeConnectionSecret(client, xr as unknown as ManagedResource, details);
   }
 
-  const notReady = result.resources.filter((r) => !r.ready).map((r) => r.name);
+  for (const warning of result.warnings ?? []) ctx.recorder.warning(xr, COMPOSITE_REASONS.renderWarning, `resource "${warning.resource}": ${warning.message}`);
+  const notReady = [...result.resources.filter((r) => !r.ready).map((r) => r.name), ...(result.skipped ?? [])];
   const { conditions: _c, ...renderedStatus } = (result.composite.status ?? {}) as Record<string, unknown>;
-  const ready = notReady.length === 0 ? cond('Ready', 'True', 'Available') : cond('Ready', 'False', 'Creating', `waiting for ${notReady.join(', ')}`);
+  const skippedNote = result.skipped?.length ? ` (not composed yet: ${(result.warnings ?? []).map((w) => w.message).join('; ')})` : '';
+  const ready = notReady.length === 0 ? cond('Ready', 'True', 'Available') : cond('Ready', 'False', 'Creating', `waiting for ${notReady.join(', ')}${skippedNote}`);
   await writeStatus(ctx, xr, renderedStatus, [ready, cond('Synced', 'True', 'ReconcileSuccess')]);
   return { requeueAfterMs: notReady.length === 0 ? COMPOSITE_DEFAULTS.pollIntervalMs : COMPOSITE_DEFAULTS.notReadyPollMs };
 }

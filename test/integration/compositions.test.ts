@@ -112,7 +112,10 @@ spec:
   - name: bucket
     base: {apiVersion: s3.aws.pledge.dev/v1, kind: Bucket, spec: {forProvider: {region: us-east-1}}}
     patches:
-    - {type: FromCompositeFieldPath, fromFieldPath: spec.doesNotExist, toFieldPath: spec.forProvider.region, policy: {fromFieldPath: Required}}
+    - type: FromCompositeFieldPath
+      fromFieldPath: spec.region
+      toFieldPath: spec.forProvider.region
+      transforms: [{type: math, math: {type: Multiply, multiply: 2}}]
 `);
     const broken = `broken-${suffix}`;
     assert.equal((await kubectlApply(`apiVersion: platform.example.org/v1alpha1\nkind: ObjectStorage\nmetadata: {name: ${broken}, namespace: default}\nspec: {region: us-east-1, compositionSelector: {matchLabels: {provider: broken-${suffix}}}}\n`)).code, 0);
@@ -120,6 +123,7 @@ spec:
     const synced = await condition('objectstorage', broken, 'Synced', 'default');
     assert.match(synced?.message ?? '', new RegExp(`broken-${suffix}`));
     assert.match(synced?.message ?? '', /resource "bucket"/);
+    assert.match(synced?.message ?? '', /input is required to be a number/);
     const events = await mustKubectl(['get', 'events', '-n', 'default', '--field-selector', `involvedObject.name=${broken}`, '-o', 'jsonpath={.items[*].reason}']);
     assert.match(events, /CompositeResourceNotSynced/);
     assert.equal(controller.child.hasExited(), false);
