@@ -57,6 +57,9 @@ function accountClient(
     async observe(mr, signal): Promise<Observation<AccountParameters, AccountObservation>> {
       const c = callsFor(signal);
       const name = accountNameOf(mr);
+      const deleting = mr.metadata.deletionTimestamp !== undefined;
+      // Deleted before its reference ever resolved: nothing can have been created, so nothing blocks the delete.
+      if (deleting && !mr.spec.forProvider?.resourceGroupName) return { exists: false };
       const desired = desiredOf(mr);
       const group = desired.resourceGroupName;
       let account: StorageAccount;
@@ -71,7 +74,6 @@ function accountClient(
       observed = account;
       observedState = state;
       const atProvider = accountObservation(account);
-      const deleting = mr.metadata.deletionTimestamp !== undefined;
       const misplaced = locationProblem(desired, account, name);
       if (misplaced && !deleting) throw new TerminalError(misplaced);
       if (state !== undefined && FAILED_STATES.has(state)) {

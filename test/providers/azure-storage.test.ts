@@ -296,6 +296,15 @@ describe('Azure ResourceGroup and storage Account against cloudsim', { skip }, (
     await assert.rejects(external.create(mr, signal), rejectsWith(NotFoundError, /^create failed: ResourceGroupNotFound: Resource group '.*' could not be found\.$/));
   });
 
+  it('an Account deleted before its reference resolved has nothing to delete (no stuck finalizer)', async () => {
+    const mr = storageAccount(uniqueAzureName('pledgeunres'), { resourceGroupNameRef: { name: 'never-ready' }, location: LOCATION });
+    const gate = countingGate();
+    await assert.rejects(observe(account, mr, connectContext({ calls: gate })), rejectsWith(TerminalError, /resourceGroupName is required/));
+    mr.metadata.deletionTimestamp = new Date().toISOString();
+    assert.deepEqual((await observe(account, mr, connectContext({ calls: gate }))).observation, { exists: false });
+    assert.equal(gate.acquired, 0, 'no cloud call either way');
+  });
+
   it('a wrong client secret is terminal with Entra\'s AADSTS code, and the secret never shows', async () => {
     const wrong = 'abc8Q~this-is-the-wrong-secret-0123456789';
     const gate = countingGate();
