@@ -24,7 +24,15 @@ export type GcpServiceAccount = {
 
 export type Identities = { azure: AzureIdentity[]; gcp: GcpServiceAccount[] };
 
-export const IDENTITY_DEFAULTS = { gcpProjectId: 'cloudsim-project', gcpServiceAccount: 'pledge' } as const;
+export const IDENTITY_DEFAULTS = {
+  gcpProjectId: 'cloudsim-project',
+  gcpServiceAccount: 'pledge',
+  /**
+   * universe_domain of the key file. Not googleapis.com on purpose: google-auth-library (Node) then signs its
+   * own JWTs instead of calling oauth2.googleapis.com/token, which it hard-codes (it ignores token_uri).
+   */
+  gcpUniverse: 'cloudsim.local',
+} as const;
 
 export function generateAzureIdentity(): AzureIdentity {
   // Entra secrets look like `abc8Q~…`: 40 characters with a tilde in the fourth place.
@@ -60,7 +68,7 @@ export function serviceAccountKeyFile(account: GcpServiceAccount, gcsUrl: string
     token_uri: `${gcsUrl}/token`,
     auth_provider_x509_cert_url: `${gcsUrl}/oauth2/v1/certs`,
     client_x509_cert_url: `${gcsUrl}/robot/v1/metadata/x509/${encodeURIComponent(account.clientEmail)}`,
-    universe_domain: 'googleapis.com',
+    universe_domain: IDENTITY_DEFAULTS.gcpUniverse,
   };
 }
 

@@ -52,6 +52,11 @@ export interface SimService extends FaultResponses {
   route(req: SimRequest): SimRoute | undefined;
 }
 
+/** Tells a handler's early answer from the value it was after. */
+export function isResponse(value: object): value is SimResponse {
+  return 'status' in value && typeof value.status === 'number' && !('children' in value);
+}
+
 export function header(req: SimRequest, name: string): string | undefined {
   const value = req.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
