@@ -2,10 +2,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { GetBucketVersioningCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
-import { kubectl, kubectlApply } from '../env/index.ts';
-import { condition, eventually, getJson, installAwsProviderConfig, installCrds, motoS3, mustKubectl, REPO, startController, type ControllerProcess } from './harness.ts';
+import { kubectl, kubectlApply, testEnv } from '../env/index.ts';
+import { condition, eventually, getJson, installAwsProviderConfig, installCrds, motoS3, mustKubectl, REPO, startController, TEST_CREDENTIALS, type ControllerProcess } from './harness.ts';
 
 const examples = join(REPO, 'compositions/examples');
 const suffix = randomBytes(3).toString('hex');
@@ -128,6 +130,42 @@ spec:
     assert.match(events, /CompositeResourceNotSynced/);
     assert.equal(controller.child.hasExited(), false);
     await kubectl(['delete', 'objectstorage', broken, '-n', 'default', '--timeout=60s']);
+  });
+
+  test('the claim turned Ready within 2 s of its last composed resource', async () => {
+    const c = await getJson<Obj & { status: { conditions: Array<{ type: string; lastTransitionTime: string }> } }>('objectstorage', claim, 'default');
+    const xr = await getJson<Obj>('xobjectstorage', c?.spec.resourceRef?.name ?? '');
+    const bucketName = xr?.spec.resourceRefs?.find((r) => r.kind === 'Bucket')?.name ?? '';
+    const bucket = await getJson<{ status: { conditions: Array<{ type: string; lastTransitionTime: string }> } }>('buckets.s3.aws.pledge.dev', bucketName);
+    const readyAt = (conds: Array<{ type: string; lastTransitionTime: string }> | undefined) => Date.parse(conds?.find((x) => x.type === 'Ready')?.lastTransitionTime ?? '');
+    const lag = readyAt(c?.status.conditions) - readyAt(bucket?.status.conditions);
+    assert.ok(lag >= 0 && lag <= 2_000, `claim Ready ${lag} ms after its Bucket (timestamps have 1 s resolution)`);
+  });
+
+  test('postgres: claim → RDS instance in moto → claim secret with host, port, username, password', async () => {
+    await mustKubectl(['apply', '-f', join(examples, 'postgres/definition.yaml'), '-f', join(examples, 'postgres/composition-aws.yaml')]);
+    await mustKubectl(['wait', '--for=condition=Offered', '--timeout=60s', 'compositeresourcedefinitions.pledge.dev/xpostgresqlinstances.platform.example.org']);
+    const dbClaim = `orders-${suffix}`;
+    const yaml = (await readFile(join(examples, 'postgres/claim.yaml'), 'utf8')).replaceAll('orders-db', dbClaim);
+    assert.equal((await kubectlApply(yaml)).code, 0);
+    const wait = await kubectl(['wait', '--for=condition=Ready', '--timeout=90s', `postgresqlinstance/${dbClaim}`, '-n', 'default'], { timeoutMs: 100_000 });
+    assert.equal(wait.code, 0, `${wait.stderr}\n${(await controller.log()).slice(-3000)}`);
+    const secret = await getJson<{ data: Record<string, string> }>('secret', `${dbClaim}-conn`, 'default');
+    const data = Object.fromEntries(Object.entries(secret?.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
+    assert.deepEqual(Object.keys(data).sort(), ['host', 'password', 'port', 'username']);
+    assert.equal(data.username, 'app');
+    assert.match(data.port ?? '', /^\d+$/);
+    assert.ok((data.password ?? '').length >= 16, 'a generated password');
+    const c = await getJson<Obj>('postgresqlinstance', dbClaim, 'default');
+    const xr = await getJson<Obj>('xpostgresqlinstance', c?.spec.resourceRef?.name ?? '');
+    const dbName = xr?.spec.resourceRefs?.find((r) => r.kind === 'DBInstance')?.name ?? '';
+    const rds = new RDSClient({ region: 'us-east-1', endpoint: testEnv().motoUrl, credentials: TEST_CREDENTIALS });
+    const described = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: dbName }));
+    assert.equal(described.DBInstances?.[0]?.Engine, 'postgres');
+    assert.equal(described.DBInstances?.[0]?.Endpoint?.Address, data.host);
+    assert.equal(c?.status?.address, data.host, 'status.address flows back to the claim');
+    assert.equal((await kubectl(['delete', 'postgresqlinstance', dbClaim, '-n', 'default', '--timeout=90s'], { timeoutMs: 100_000 })).code, 0);
+    await eventually(async () => ((await rds.send(new DescribeDBInstancesCommand({}))).DBInstances ?? []).every((d) => d.DBInstanceIdentifier !== dbName), 'the RDS instance gone');
   });
 
   test('deleting the claim removes the XR, the Bucket and the cloud bucket', async () => {
