@@ -14,7 +14,7 @@ const ACCOUNT = 'accounts.storage.azure.pledge.dev';
 const LOCATION = 'westeurope';
 const WRONG_SECRET = 'xyz8Q~definitely-not-the-client-secret-0123';
 /** How long cloudsim keeps a new storage account Creating in these tests: long enough to be seen. */
-const CREATE_MS = 4_000;
+const CREATE_MS = 8_000;
 
 function providerConfigYaml(name: string, secretName: string, secret: string): string {
   return `
