@@ -37,7 +37,7 @@ function desiredOf(mr: ResourceGroupResource): ResourceGroupParameters {
 
 /** What differs between the spec and the group, for events and logs (tag keys, never values). */
 export function describeResourceGroupDrift(desired: ResourceGroupParameters, observed: ResourceGroup): string {
-  return tagsUpToDate(desired.tags, observed.tags) || desired.tags === undefined ? '' : describeTagDrift(desired.tags, observed.tags);
+  return desired.tags === undefined || tagsUpToDate(desired.tags, observed.tags) ? '' : describeTagDrift(desired.tags, observed.tags);
 }
 
 function resourceGroupClient(azure: AzureClients, callsFor: (signal: AbortSignal) => AzureCalls): ExternalClient<ResourceGroupParameters, ResourceGroupObservation> {
