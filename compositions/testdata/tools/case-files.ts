@@ -68,3 +68,16 @@ export function readCase(caseDir: string, name: string): CaseFiles {
   }
   return { name, composite, composition, observed };
 }
+
+/**
+ * The observed map Pledge's render() takes, keyed by template name. Connection details are always
+ * empty: crossplane render cannot pass observed connection details, so the goldens assume none.
+ */
+export function observedByTemplate(observed: JsonObject[]): Record<string, { resource: JsonObject; connectionDetails: Record<string, string> }> {
+  const out: Record<string, { resource: JsonObject; connectionDetails: Record<string, string> }> = {};
+  for (const resource of observed) {
+    const name = templateNameOf(resource);
+    if (name !== undefined) out[name] = { resource, connectionDetails: {} };
+  }
+  return out;
+}

@@ -13,7 +13,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { stringify } from 'yaml';
 import { type JsonObject, isObject, objectAt, readCase, readYamlStream, templateNameOf } from './case-files.ts';
-import { deepMerge, type NormalComposed, type NormalForm, normaliseComposed, serialiseFatal, serialiseNormalForm, serialiseOptions } from './normal-form.ts';
+import { deepMerge, type NormalForm, type RendererOutput, serialiseFatal, serialiseNormalForm, serialiseOptions, toNormalForm } from './normal-form.ts';
 
 /** P&T composes the XR's connection details into a Secret with this template name (XRs with spec.crossplane). */
 export function connectionSecretName(compositeName: string): string {
@@ -82,32 +82,21 @@ export function splitRenderOutput(text: string): RenderDocuments {
 export function normalFormFromRender(input: { composite: JsonObject; observed: JsonObject[] }, render: RenderDocuments): NormalForm {
   const compositeName = String(objectAt(input.composite, 'metadata')?.name ?? '');
   const readiness = readinessFromComposite(render.composite);
-  const observedByName = new Map(input.observed.map((o) => [templateNameOf(o), o]));
-  const resources: NormalComposed[] = [];
-  let connectionDetails: Record<string, string> = {};
+  const output: RendererOutput = {
+    composite: deepMerge(input.composite, withoutConditions(render.composite)),
+    resources: [],
+    connectionDetails: {},
+  };
   for (const cd of render.composed) {
     const name = templateNameOf(cd);
     if (name === undefined) throw new Error('render output: a composed resource has no composition-resource-name');
     if (name === connectionSecretName(compositeName) && cd.apiVersion === 'v1' && cd.kind === 'Secret') {
-      connectionDetails = decodeSecretData(cd);
+      output.connectionDetails = decodeSecretData(cd);
       continue;
     }
-    const observedMeta = objectAt(observedByName.get(name) ?? {}, 'metadata');
-    const resource = normaliseComposed(cd, {
-      compositeName,
-      observedName: typeof observedMeta?.name === 'string' ? observedMeta.name : undefined,
-      observedNamespace: typeof observedMeta?.namespace === 'string' ? observedMeta.namespace : undefined,
-    });
-    const entry: NormalComposed = { name, resource };
-    if (readiness.unready !== undefined) entry.ready = !readiness.unready.has(name);
-    resources.push(entry);
+    output.resources.push({ name, resource: cd, ready: readiness.unready !== undefined && !readiness.unready.has(name) });
   }
-  return {
-    composite: deepMerge(input.composite, withoutConditions(render.composite)),
-    compositeReady: readiness.compositeReady,
-    resources,
-    connectionDetails,
-  };
+  return toNormalForm(input, output, readiness.compositeReady, readiness.unready !== undefined);
 }
 
 /** render's error when the function returned a fatal result; undefined for any other failure. */

@@ -81,6 +81,43 @@ export function normaliseComposed(resource: JsonObject, context: ComposedMetadat
   return out;
 }
 
+/** What a renderer produced, in the shape of Pledge's RenderResult (structurally; no import). */
+export interface RendererOutput {
+  composite: JsonObject;
+  resources: Array<{ name: string; resource: JsonObject; ready: boolean }>;
+  connectionDetails: Record<string, string>;
+}
+
+/**
+ * The normal form of a renderer's output for one case: `input` is the case (xr.yaml and
+ * observed.yaml), `compositeReady` whatever the renderer says of the XR's readiness. `withReady`
+ * false leaves `ready` out of every resource, as the goldens do where render does not tell.
+ */
+export function toNormalForm(
+  input: { composite: JsonObject; observed: JsonObject[] },
+  output: RendererOutput,
+  compositeReady: boolean,
+  withReady = true,
+): NormalForm {
+  const compositeName = String(objectAt(input.composite, 'metadata')?.name ?? '');
+  const observedMeta = new Map<string, JsonObject | undefined>();
+  for (const o of input.observed) {
+    const meta = objectAt(o, 'metadata');
+    const name = objectAt(meta ?? {}, 'annotations')?.[RESOURCE_NAME_ANNOTATION];
+    if (typeof name === 'string') observedMeta.set(name, meta);
+  }
+  const resources = output.resources.map((r): NormalComposed => {
+    const meta = observedMeta.get(r.name);
+    const resource = normaliseComposed(r.resource, {
+      compositeName,
+      observedName: typeof meta?.name === 'string' ? meta.name : undefined,
+      observedNamespace: typeof meta?.namespace === 'string' ? meta.namespace : undefined,
+    });
+    return withReady ? { name: r.name, ready: r.ready, resource } : { name: r.name, resource };
+  });
+  return { composite: output.composite, compositeReady, resources, connectionDetails: output.connectionDetails };
+}
+
 /** Key order is made canonical by the serialiser; resources are sorted by name here. */
 export function canonicalNormalForm(form: NormalForm): NormalForm {
   const resources = [...form.resources].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
