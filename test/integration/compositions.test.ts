@@ -180,4 +180,18 @@ spec:
     assert.ok(await bucketGone(bucketName), 'cloud bucket gone');
     assert.equal(await getJson('secret', `${claim}-conn`, 'default'), undefined, 'claim secret gone');
   });
+
+  test('deleting an XRD is refused while instances exist; once they are gone its CRDs go too', async () => {
+    const keep = `keep-${suffix}`;
+    assert.equal((await kubectlApply(`apiVersion: platform.example.org/v1alpha1\nkind: ObjectStorage\nmetadata: {name: ${keep}, namespace: default}\nspec: {region: us-east-1, compositionSelector: {matchLabels: {provider: aws}}}\n`)).code, 0);
+    const xrd = 'compositeresourcedefinitions.pledge.dev/xobjectstorages.platform.example.org';
+    await mustKubectl(['delete', xrd, '--wait=false']);
+    await eventually(async () => (await condition('compositeresourcedefinitions.pledge.dev', 'xobjectstorages.platform.example.org', 'Established'))?.reason === 'DeletionBlocked', 'DeletionBlocked');
+    const blocked = await condition('compositeresourcedefinitions.pledge.dev', 'xobjectstorages.platform.example.org', 'Established');
+    assert.match(blocked?.message ?? '', /1 ObjectStorage/);
+    assert.ok(await getJson('crd', 'objectstorages.platform.example.org'), 'the claim CRD is still served');
+    assert.equal((await kubectl(['delete', 'objectstorage', keep, '-n', 'default', '--timeout=60s'], { timeoutMs: 70_000 })).code, 0);
+    await eventually(async () => (await getJson('crd', 'xobjectstorages.platform.example.org')) === undefined, 'the XR CRD removed', 30_000);
+    assert.equal(await getJson('compositeresourcedefinitions.pledge.dev', 'xobjectstorages.platform.example.org'), undefined);
+  });
 });
