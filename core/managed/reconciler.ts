@@ -6,7 +6,7 @@ import type { ReconcileResult, Reconciler } from '../runtime/controller/index.ts
 import type { EventRecorder } from '../runtime/events/index.ts';
 import { createMetrics, type PledgeMetrics } from '../runtime/metrics/index.ts';
 import { ANNOTATIONS, createdAt, createOutcomeUnknown, externalNameOf, isPaused, parseDuration } from './annotations.ts';
-import { getCondition, Ready, setConditions, Synced } from './conditions.ts';
+import { getCondition, Ready, REASONS, setConditions, Synced } from './conditions.ts';
 import { deleteConnectionSecret, readConnectionDetails, writeConnectionSecret } from './connection-secret.ts';
 import { EVENT_REASONS } from './events.ts';
 import { hasFinalizer, withFinalizer, withoutFinalizer } from './finalizer.ts';
@@ -25,6 +25,8 @@ export const RECONCILER_DEFAULTS = {
   /** Wait between checks that a deleted cloud object is gone. */
   deletePollMs: 2_000,
   conflictRequeueMs: 200,
+  /** How soon a resource waiting for a referenced resource checks again. */
+  referenceWaitMs: 2_000,
 } as const;
 
 export interface ManagedReconcilerOptions {
@@ -49,8 +51,9 @@ export interface ManagedReconcilerOptions {
   now?: () => Date;
 }
 
-type Settings = Required<Pick<ManagedReconcilerOptions, Exclude<keyof typeof RECONCILER_DEFAULTS, 'conflictRequeueMs'> | 'random' | 'now'>> & {
+type Settings = Required<Pick<ManagedReconcilerOptions, Exclude<keyof typeof RECONCILER_DEFAULTS, 'conflictRequeueMs' | 'referenceWaitMs'> | 'random' | 'now'>> & {
   conflictRequeueMs: number;
+  referenceWaitMs: number;
 };
 
 /** Outcome of a step that ends the reconcile (already recorded in status and events). */
@@ -107,12 +110,13 @@ export function createManagedReconciler(options: ManagedReconcilerOptions): Reco
   }
 
   /** Records a failure: Warning event, Synced=False with the cloud's message, and the error for backoff. */
-  async function fail(mr: ManagedResource, log: Logger, reason: string, step: string, err: unknown, ready?: Condition): Promise<never> {
+  async function fail(mr: ManagedResource, log: Logger, reason: string, step: string, err: unknown, ready?: Condition, retryAfterMs?: number): Promise<never> {
     const wrapped = wrapError(err, `${step} failed`);
     const message = describeError(wrapped);
     log.info({ err: wrapped, reason }, message);
     recorder.warning(mr, reason, message);
     await writeStatus(mr, ready ? [ready, Synced.error(message)] : [Synced.error(message)]);
+    if (retryAfterMs !== undefined) throw new StepDone({ requeueAfterMs: retryAfterMs });
     if (wrapped instanceof TerminalError) {
       // The user must change something; check again at the poll interval, never in a hot loop.
       throw new StepDone({ requeueAfterMs: jittered(pollInterval(mr)) });
@@ -155,8 +159,11 @@ export function createManagedReconciler(options: ManagedReconcilerOptions): Reco
         } catch (err: unknown) {
           return fail(mr, log, EVENT_REASONS.cannotDelete, 'delete', err, Ready.deleting());
         }
-        log.info('deleting external resource');
-        recorder.normal(mr, EVENT_REASONS.deletedExternal, `deleting ${kind.gvk.kind} ${externalNameOf(mr) ?? mr.metadata.name}`);
+        // A cloud delete can take a while; say so once, not at every check.
+        if (getCondition(mr.status?.conditions, 'Ready')?.reason !== REASONS.deleting) {
+          log.info('deleting external resource');
+          recorder.normal(mr, EVENT_REASONS.deletedExternal, `deleting ${kind.gvk.kind} ${externalNameOf(mr) ?? mr.metadata.name}`);
+        }
         await writeStatus(mr, [Ready.deleting(), Synced.success()]);
         // Come back to confirm it is gone before the finalizer goes.
         return { requeueAfterMs: s.deletePollMs };
@@ -269,7 +276,8 @@ export function createManagedReconciler(options: ManagedReconcilerOptions): Reco
         if (resolved.changed) mr = await writeMetadata(resolved.mr);
       } catch (err: unknown) {
         if (isConflict(err)) throw err;
-        return fail(mr, log, EVENT_REASONS.cannotResolveReferences, 'resolve references', err);
+        // Waiting on another resource is not a failure to back off from: check again soon.
+        return fail(mr, log, EVENT_REASONS.cannotResolveReferences, 'resolve references', err, undefined, s.referenceWaitMs);
       }
     }
     if (createOutcomeUnknown(mr) && !kind.deterministicExternalName) {
