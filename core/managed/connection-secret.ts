@@ -13,6 +13,9 @@ export async function readConnectionDetails(client: KubeClient, mr: ManagedResou
   const ref = mr.spec.writeConnectionSecretToRef;
   if (!ref) return {};
   const secret = await client.getSecret(ref.namespace, ref.name);
+  // Another object's secret is not ours to read from: its password is not this resource's.
+  const owners = secret?.metadata?.ownerReferences ?? [];
+  if (owners.length > 0 && !owners.some((o) => o.uid === mr.metadata.uid)) return {};
   return Object.fromEntries(Object.entries(secret?.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
 }
 

@@ -245,8 +245,9 @@ export function createManagedReconciler(options: ManagedReconcilerOptions): Reco
     const filled = Object.keys(lateInit).filter((k) => forProvider[k] === undefined && lateInit[k] !== undefined);
     if (filled.length === 0) return mr;
     for (const k of filled) forProvider[k] = lateInit[k];
+    const written = await writeMetadata({ ...mr, spec: { ...mr.spec, forProvider } });
     log.info({ fields: filled }, 'late-initialized');
-    return writeMetadata({ ...mr, spec: { ...mr.spec, forProvider } });
+    return written;
   }
 
   async function reconcileOnce(name: string, signal: AbortSignal): Promise<ReconcileResult> {
