@@ -125,7 +125,7 @@ export function decodeBase64Strict(s: string): string {
     } else if (/[A-Za-z0-9+/]/.test(String.fromCharCode(b))) quantum = (quantum + 1) % 4;
     else fail(i);
   }
-  if (!done && quantum !== 0) fail(raw.length);
+  if (!done && quantum !== 0) fail(raw.length - quantum);
   return Buffer.from(s.replace(/[\r\n]/g, ''), 'base64').toString('utf8');
 }
 
