@@ -54,14 +54,15 @@ function decodeSecretData(secret: JsonObject): Record<string, string> {
   return out;
 }
 
-function withoutConditions(xr: JsonObject): JsonObject {
-  const out = structuredClone(xr);
-  const status = objectAt(out, 'status');
-  if (status !== undefined) {
-    delete status.conditions;
-    if (Object.keys(status).length === 0) delete out.status;
-  }
-  return out;
+/**
+ * The part of render's desired XR that Crossplane applies: only `status` (it patches the XR through
+ * the status subresource, so desired spec and metadata are dropped), without the Ready condition
+ * render synthesises.
+ */
+export function appliedDesiredXR(xr: JsonObject): JsonObject {
+  const status = structuredClone(objectAt(xr, 'status') ?? {});
+  delete status.conditions;
+  return Object.keys(status).length === 0 ? {} : { status };
 }
 
 export interface RenderDocuments {
@@ -83,7 +84,7 @@ export function normalFormFromRender(input: { composite: JsonObject; observed: J
   const compositeName = String(objectAt(input.composite, 'metadata')?.name ?? '');
   const readiness = readinessFromComposite(render.composite);
   const output: RendererOutput = {
-    composite: deepMerge(input.composite, withoutConditions(render.composite)),
+    composite: deepMerge(input.composite, appliedDesiredXR(render.composite)),
     resources: [],
     connectionDetails: {},
   };
