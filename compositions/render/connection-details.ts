@@ -31,8 +31,9 @@ function fromFieldPath(resource: JsonObject, path: string): string | undefined {
   let value: JsonValue;
   try {
     value = getValue(resource, path);
-  } catch {
-    // P&T drops the detail on any read error; the path may resolve later.
+  } catch (err: unknown) {
+    // P&T drops the detail on any read error (missing field, bad path): it may resolve later.
+    void err;
     return undefined;
   }
   return typeof value === 'string' ? value : goJsonMarshal(value);

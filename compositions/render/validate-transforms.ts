@@ -43,7 +43,8 @@ function validRegexp(re: string): boolean {
   try {
     compileGoRegexp(re);
     return true;
-  } catch {
+  } catch (err: unknown) {
+    void err;
     return false;
   }
 }
