@@ -12,7 +12,7 @@ class Scanner {
 
   fail(context: string): never {
     if (this.i >= this.s.length) throw new Error('unexpected end of JSON input');
-    throw new Error(`invalid character ${quoteChar(this.s[this.i] as string)} ${context}`);
+    throw new Error(`invalid character ${quoteChar(String.fromCodePoint(this.s.codePointAt(this.i) ?? 0))} ${context}`);
   }
 
   ws(): void {
@@ -131,7 +131,9 @@ class Scanner {
 function quoteChar(c: string): string {
   if (c === "'") return `'\\''`;
   if (c === '"') return `'"'`;
-  const q = JSON.stringify(c);
+  // Go's scanner names a byte: a non-ASCII character shows as its first UTF-8 byte.
+  const byte = Buffer.from(c, 'utf8')[0] ?? 0;
+  const q = JSON.stringify(String.fromCharCode(byte));
   return `'${q.slice(1, -1)}'`;
 }
 

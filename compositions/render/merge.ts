@@ -53,7 +53,7 @@ function isEmpty(v: JsonValue | undefined): boolean {
 
 /** Go type name used in mergo's slice error. */
 const goType = (v: JsonValue | undefined): string =>
-  Array.isArray(v) ? '[]interface {}' : isObject(v) ? 'map[string]interface {}' : typeof v === 'string' ? 'string' : typeof v === 'number' ? 'float64' : typeof v === 'boolean' ? 'bool' : '<nil>';
+  Array.isArray(v) ? '[]interface {}' : isObject(v) ? 'map[string]interface {}' : typeof v === 'string' ? 'string' : typeof v === 'number' ? (Number.isInteger(v) ? 'int64' : 'float64') : typeof v === 'boolean' ? 'bool' : '<nil>';
 
 /** mergo's deepMerge of src into the dst map, in place. */
 function mergeMaps(dst: JsonObject, src: JsonObject, mo: MergeOptions): void {

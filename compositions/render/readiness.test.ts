@@ -90,8 +90,12 @@ describe('isReady', () => {
 });
 
 describe('conditionStatus', () => {
-  it('is Unknown when the conditions cannot be decoded (a bad lastTransitionTime), as crossplane-runtime reads them', () => {
-    assert.equal(conditionStatus(resource({ conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: 'yesterday' }] }), 'Ready'), 'Unknown');
+  it('is empty when the conditions cannot be decoded (a bad lastTransitionTime), as function-sdk-go reads them', () => {
+    assert.equal(conditionStatus(resource({ conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: 'yesterday' }] }), 'Ready'), '');
+  });
+  it('is empty without a status, and Unknown when status has no such condition', () => {
+    assert.equal(conditionStatus({ apiVersion: 'v1', kind: 'T' }, 'Ready'), '');
+    assert.equal(conditionStatus(resource({}), 'Ready'), 'Unknown');
   });
   it('takes the first condition of the type', () => {
     assert.equal(conditionStatus(resource({ conditions: [{ type: 'Ready', status: 'False' }, { type: 'Ready', status: 'True' }] }), 'Ready'), 'False');

@@ -11,16 +11,18 @@ export const READINESS_CHECK_TYPES = ['NonEmpty', 'MatchString', 'MatchInteger',
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /**
- * The status of the condition of the given type, as crossplane-runtime's GetCondition reads it:
- * "Unknown" when absent, or when status.conditions cannot be decoded as conditions at all.
+ * The status of the condition of the given type, as P&T reads it (function-sdk-go's GetCondition):
+ * "" when status is absent or cannot be decoded as conditions, "Unknown" when no condition has
+ * the type.
  */
 export function conditionStatus(resource: JsonObject, type: string): string {
+  if (!Object.hasOwn(resource, 'status')) return '';
   const status = resource.status;
-  if (status === undefined || status === null) return 'Unknown';
-  if (!isObject(status)) return 'Unknown';
+  if (status === null) return 'Unknown';
+  if (!isObject(status)) return '';
   const conditions = status.conditions;
   if (conditions === undefined || conditions === null) return 'Unknown';
-  if (!Array.isArray(conditions) || !conditions.every(decodableCondition)) return 'Unknown';
+  if (!Array.isArray(conditions) || !conditions.every(decodableCondition)) return '';
   const found = conditions.find((c) => isObject(c) && c.type === type) as JsonObject | undefined;
   return typeof found?.status === 'string' ? found.status : found ? '' : 'Unknown';
 }
