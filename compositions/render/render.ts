@@ -121,8 +121,9 @@ export function render(input: RenderInput): RenderResult {
     if (outcome.skipped) skipped.push(t.name);
   }
 
-  const { apiVersion: _a, kind: _k, ...overlay } = desiredComposite;
-  const composite = mergeOverlay(cloneJson(asJson(input.composite)), overlay) as unknown as KubeResource;
+  // Crossplane applies the desired XR through the status subresource: only its status counts.
+  const desiredStatus = desiredComposite.status;
+  const composite = (isObject(desiredStatus) ? mergeOverlay(cloneJson(asJson(input.composite)), { status: desiredStatus }) : cloneJson(asJson(input.composite))) as unknown as KubeResource;
   return {
     composite,
     desiredComposite: desiredComposite as unknown as KubeResource,

@@ -100,14 +100,15 @@ export interface RenderProblem {
 
 export interface RenderResult {
   /**
-   * The XR with the desired XR overlay merged in: objects merged key by key, anything else
-   * replaced (what a server-side apply of desiredComposite by the composition's field manager
-   * gives, spec and status alike).
+   * The XR with the status of desiredComposite merged in: objects merged key by key, anything
+   * else replaced. Only status, as in Crossplane, which server-side-applies the desired XR
+   * through the status subresource: ToComposite patches into spec or metadata have no effect.
    */
   composite: KubeResource;
   /**
    * What P&T returns as the desired XR: apiVersion and kind plus only the fields that
-   * ToComposite/CombineToComposite patches wrote (from observed composed resources).
+   * ToComposite/CombineToComposite patches wrote (from observed composed resources), including
+   * any into spec or metadata, which Crossplane (and so composite) ignores.
    */
   desiredComposite?: KubeResource;
   /** One per template that rendered, in template order; skipped and failed templates are absent. */
