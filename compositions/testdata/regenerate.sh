@@ -25,6 +25,8 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 CASES_DIR="$HERE/cases"
 TOOLS="$HERE/tools"
+PROBE_SRC="$TOOLS/connection-details-probe/main.go"
+PROBE="$BIN_DIR/connection-details-probe-$PT_VERSION-$(sha256sum "$PROBE_SRC" | cut -c1-12)"
 NODE_BIN="$CACHE/node24/node_modules/.bin"
 [[ -d "$NODE_BIN" ]] && export PATH="$NODE_BIN:$PATH"
 
@@ -54,8 +56,8 @@ copy_replaces() { # $1: path of the tool module's go.mod; edits ./go.mod
   fi
 }
 
-build_tool() { # $1 name, $2 module, $3 version (with v), $4 package, $5 output file, $6 extra ldflags
-  local name="$1" module="$2" version="$3" pkg="$4" out="$5" ldflags="${6:-}"
+build_tool() { # $1 name, $2 module, $3 version (with v), $4 package, $5 output file, $6 extra ldflags, $7 main.go of our own
+  local name="$1" module="$2" version="$3" pkg="$4" out="$5" ldflags="${6:-}" own_main="${7:-}"
   local dir="$CACHE/build/$name-$version"
   rm -rf "$dir" && mkdir -p "$dir"
   (
@@ -66,6 +68,7 @@ build_tool() { # $1 name, $2 module, $3 version (with v), $4 package, $5 output 
     copy_replaces "$gomod"
     # The package is a main package: a tools file lets `go mod tidy` resolve its imports.
     printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$pkg" > tools.go
+    if [[ -n "$own_main" ]]; then cp "$own_main" main.go; pkg=.; fi
     go mod tidy >&2
     rm tools.go
     go build -trimpath -ldflags "-s -w $ldflags" -o "$out.tmp" "$pkg" >&2
@@ -80,14 +83,16 @@ crossplane_module() {
   esac
 }
 
+built() { [[ -x "$CROSSPLANE" && -x "$FUNCTION" && -f "$BIN_DIR/.installed-$PT_VERSION" && -x "$PROBE" ]]; }
+
 ensure_built() {
-  if [[ -x "$CROSSPLANE" && -x "$FUNCTION" && -f "$BIN_DIR/.installed-$PT_VERSION" ]]; then return; fi
+  if built; then return; fi
   command -v go >/dev/null || { log "Go is needed to build crossplane and function-patch-and-transform"; exit 1; }
   mkdir -p "$BIN_DIR"
   if command -v flock >/dev/null; then
     exec 9>"$CACHE/.crossplane-$CROSSPLANE_VERSION.lock"
     flock 9
-    if [[ -x "$CROSSPLANE" && -x "$FUNCTION" && -f "$BIN_DIR/.installed-$PT_VERSION" ]]; then return; fi
+    if built; then return; fi
   fi
   export CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -mod=mod"
   local module
@@ -103,6 +108,12 @@ ensure_built() {
       "v$PT_VERSION" github.com/crossplane-contrib/function-patch-and-transform "$FUNCTION"
   fi
   touch "$BIN_DIR/.installed-$PT_VERSION"
+  if [[ ! -x "$PROBE" ]]; then
+    # Our own client, built against the function's module so it speaks its function-sdk-go version.
+    log "building connection-details-probe against function-patch-and-transform v$PT_VERSION"
+    build_tool connection-details-probe github.com/crossplane-contrib/function-patch-and-transform \
+      "v$PT_VERSION" github.com/crossplane-contrib/function-patch-and-transform "$PROBE" "" "$PROBE_SRC"
+  fi
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -145,6 +156,11 @@ render_cases() { # $1 mode (write|check), rest: case names
     args=(--include-function-results --timeout 30s)
     [[ -f "$case_dir/observed.yaml" ]] && args+=(--observed-resources "$out/observed.yaml")
     local normalise=("$case_dir" "$out/render.yaml")
+    if [[ -f "$out/probe-request.json" ]]; then
+      # render cannot pass observed connection details: ask the function directly for them.
+      "$PROBE" "127.0.0.1:$port" <"$out/probe-request.json" >"$out/probe.json"
+      normalise=(--connection-details "$out/probe.json" "${normalise[@]}")
+    fi
     if ! "$CROSSPLANE" render "$out/xr.yaml" "$out/composition.yaml" "$out/functions.yaml" "${args[@]}" \
       >"$out/render.yaml" 2>"$out/render.err"; then
       if ! grep -q 'returned a fatal result' "$out/render.err"; then
@@ -202,4 +218,4 @@ main() {
   unshare --net "${userns[@]}" bash "${BASH_SOURCE[0]}" --inside-netns "$mode" "${names[@]}"
 }
 
-main "$@"
+main "$@"; exit $?

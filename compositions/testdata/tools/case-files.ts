@@ -16,6 +16,11 @@ export interface CaseFiles {
   composition: JsonObject;
   /** observed.yaml (optional): composed resources as they exist, each annotated with its template name. */
   observed: JsonObject[];
+  /**
+   * observed-connection-details.yaml (optional): template name -> the observed resource's
+   * connection details (key -> value). Empty for every case that has no such file.
+   */
+  observedConnectionDetails: Record<string, Record<string, string>>;
 }
 
 export function isObject(value: unknown): value is JsonObject {
@@ -66,18 +71,43 @@ export function readCase(caseDir: string, name: string): CaseFiles {
       throw new Error(`${name}/observed.yaml: every resource needs the ${RESOURCE_NAME_ANNOTATION} annotation`);
     }
   }
-  return { name, composite, composition, observed };
+  const details = readConnectionDetails(join(caseDir, 'observed-connection-details.yaml'), name);
+  for (const template of Object.keys(details)) {
+    if (!observed.some((o) => templateNameOf(o) === template)) {
+      throw new Error(`${name}/observed-connection-details.yaml: ${template} has no observed resource`);
+    }
+  }
+  return { name, composite, composition, observed, observedConnectionDetails: details };
+}
+
+function readConnectionDetails(path: string, name: string): Record<string, Record<string, string>> {
+  if (!existsSync(path)) return {};
+  const doc = readYamlObject(path);
+  const out: Record<string, Record<string, string>> = {};
+  for (const [template, details] of Object.entries(doc)) {
+    if (!isObject(details)) throw new Error(`${name}/observed-connection-details.yaml: ${template} must map keys to strings`);
+    const entry: Record<string, string> = {};
+    for (const [k, v] of Object.entries(details)) {
+      if (typeof v !== 'string') throw new Error(`${name}/observed-connection-details.yaml: ${template}.${k} must be a string`);
+      entry[k] = v;
+    }
+    out[template] = entry;
+  }
+  return out;
 }
 
 /**
- * The observed map Pledge's render() takes, keyed by template name. Connection details are always
- * empty: crossplane render cannot pass observed connection details, so the goldens assume none.
+ * The observed map Pledge's render() takes, keyed by template name, with each observed resource's
+ * connection details from observed-connection-details.yaml ({} where the case gives none).
  */
-export function observedByTemplate(observed: JsonObject[]): Record<string, { resource: JsonObject; connectionDetails: Record<string, string> }> {
+export function observedByTemplate(
+  observed: JsonObject[],
+  connectionDetails: Record<string, Record<string, string>> = {},
+): Record<string, { resource: JsonObject; connectionDetails: Record<string, string> }> {
   const out: Record<string, { resource: JsonObject; connectionDetails: Record<string, string> }> = {};
   for (const resource of observed) {
     const name = templateNameOf(resource);
-    if (name !== undefined) out[name] = { resource, connectionDetails: {} };
+    if (name !== undefined) out[name] = { resource, connectionDetails: { ...(connectionDetails[name] ?? {}) } };
   }
   return out;
 }

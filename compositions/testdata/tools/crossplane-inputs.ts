@@ -4,13 +4,14 @@
 //
 //   node crossplane-inputs.ts <case dir> <out dir> <function target host:port>
 //
-// writes <out dir>/{xr,composition,functions,observed}.yaml. Every file is written as JSON (which
+// writes <out dir>/{xr,composition,functions,observed}.yaml, and probe-request.json for a case
+// with observed-connection-details.yaml (see connection-details-probe/). Every file is written as JSON (which
 // is YAML): the case files are read with the `yaml` package (YAML 1.2, as Pledge's test reads them),
 // while crossplane reads YAML 1.1, where `on`, `off`, `yes`, `no` are booleans. JSON leaves no room
 // for the two to read a case differently.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { type JsonObject, objectAt, readCase } from './case-files.ts';
+import { type JsonObject, objectAt, observedByTemplate, readCase } from './case-files.ts';
 
 export const FUNCTION_NAME = 'function-patch-and-transform';
 
@@ -75,6 +76,15 @@ function main(argv: string[]): void {
   writeFileSync(join(outDir, 'composition.yaml'), json(crossplaneComposition(files.name, files.composition)));
   writeFileSync(join(outDir, 'functions.yaml'), json(developmentFunction(target)));
   writeFileSync(join(outDir, 'observed.yaml'), files.observed.map(json).join('---\n'));
+  if (Object.keys(files.observedConnectionDetails).length > 0) {
+    const spec = objectAt(files.composition, 'spec') ?? {};
+    const request = {
+      composite: files.composite,
+      observed: observedByTemplate(files.observed, files.observedConnectionDetails),
+      input: patchAndTransformInput(spec),
+    };
+    writeFileSync(join(outDir, 'probe-request.json'), json(request));
+  }
 }
 
 if (import.meta.main) main(process.argv.slice(2));

@@ -9,6 +9,11 @@
 //
 // for a case where the function returned a fatal result (render exits non-zero): expected.yaml is
 // `fatal: true`, results.yaml holds the message.
+//
+//   node expected-from-render.ts --connection-details <probe output> <case dir> <render stdout> [out dir]
+//
+// for a case with observed-connection-details.yaml: connectionDetails come from
+// connection-details-probe (the same function, given the observed connection details).
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { stringify } from 'yaml';
@@ -112,11 +117,31 @@ function writeResults(outDir: string, results: Array<{ severity: unknown; messag
   else writeFileSync(resultsPath, stringify(results, serialiseOptions));
 }
 
+/** The probe's answer: the XR connection details function-patch-and-transform returned. */
+export function probeConnectionDetails(text: string): Record<string, string> {
+  const parsed: unknown = JSON.parse(text);
+  const details = isObject(parsed) ? objectAt(parsed, 'connectionDetails') : undefined;
+  if (details === undefined) throw new Error('probe output has no connectionDetails');
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(details)) {
+    if (typeof v !== 'string') throw new Error(`probe connection detail ${k} is not a string`);
+    out[k] = v;
+  }
+  return out;
+}
+
 function main(argv: string[]): void {
-  const fatal = argv[0] === '--fatal';
-  const [caseDir, renderFile, outDir = caseDir] = fatal ? argv.slice(1) : argv;
+  const args = [...argv];
+  const fatal = args[0] === '--fatal';
+  if (fatal) args.shift();
+  let probeFile: string | undefined;
+  if (args[0] === '--connection-details') {
+    probeFile = args[1];
+    args.splice(0, 2);
+  }
+  const [caseDir, renderFile, outDir = caseDir] = args;
   if (caseDir === undefined || renderFile === undefined || outDir === undefined) {
-    throw new Error('usage: expected-from-render.ts [--fatal] <case dir> <render stdout, or stderr with --fatal> [out dir]');
+    throw new Error('usage: expected-from-render.ts [--fatal] [--connection-details <probe output>] <case dir> <render stdout, or stderr with --fatal> [out dir]');
   }
   const files = readCase(caseDir, basename(caseDir));
   if (fatal) {
@@ -127,7 +152,9 @@ function main(argv: string[]): void {
     return;
   }
   const render = splitRenderOutput(readFileSync(renderFile, 'utf8'));
-  writeFileSync(join(outDir, 'expected.yaml'), serialiseNormalForm(normalFormFromRender(files, render)));
+  const form = normalFormFromRender(files, render);
+  if (probeFile !== undefined) form.connectionDetails = probeConnectionDetails(readFileSync(probeFile, 'utf8'));
+  writeFileSync(join(outDir, 'expected.yaml'), serialiseNormalForm(form));
   writeResults(outDir, render.results.map((r) => ({ severity: r.severity, message: r.message })));
 }
 

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { observedByTemplate, readCase } from './case-files.ts';
 import { crossplaneComposition } from './crossplane-inputs.ts';
-import { fatalMessage, normalFormFromRender, readinessFromComposite, splitRenderOutput } from './expected-from-render.ts';
+import { fatalMessage, normalFormFromRender, probeConnectionDetails, readinessFromComposite, splitRenderOutput } from './expected-from-render.ts';
 import { deepMerge, type NormalForm, normaliseComposed, serialiseNormalForm, toNormalForm } from './normal-form.ts';
 
 const CASES = join(import.meta.dirname, '..', 'cases');
@@ -72,6 +72,23 @@ describe('fatalMessage', () => {
     const stderr = 'crossplane: error: cannot render composite resource: pipeline step "patch-and-transform" returned a fatal result: key huge is not found in map\n';
     assert.equal(fatalMessage(stderr), 'key huge is not found in map');
     assert.equal(fatalMessage('crossplane: error: cannot load composite resource\n'), undefined);
+  });
+});
+
+describe('observed connection details', () => {
+  it('gives each observed resource its details, and {} to the others', () => {
+    const observed = [
+      { apiVersion: 'k/v1', kind: 'K', metadata: { annotations: { 'crossplane.io/composition-resource-name': 'db' } } },
+      { apiVersion: 'k/v1', kind: 'K', metadata: { annotations: { 'crossplane.io/composition-resource-name': 'bucket' } } },
+    ];
+    const byName = observedByTemplate(observed, { db: { password: 'p' } });
+    assert.deepEqual(byName.db?.connectionDetails, { password: 'p' });
+    assert.deepEqual(byName.bucket?.connectionDetails, {});
+  });
+
+  it('reads the probe answer and refuses a malformed one', () => {
+    assert.deepEqual(probeConnectionDetails('{"connectionDetails": {"host": "h"}, "results": []}'), { host: 'h' });
+    assert.throws(() => probeConnectionDetails('{"results": []}'), /no connectionDetails/);
   });
 });
 
