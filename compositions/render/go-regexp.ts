@@ -1,6 +1,6 @@
 // Go (RE2) regular expressions run on JS's engine. The pattern is rewritten token by token so
-// that what RE2 accepts means the same here (`(?P<n>…)`, `(?i)` mid-pattern, `\A`, `\z`, `\Q…\E`,
-// POSIX classes, literal braces, `.` not matching only `\n`), and what RE2 rejects
+// that what RE2 accepts means the same here (`(?P<n>…)`, flags `i s m U` anywhere, `\A`, `\z`,
+// `\Q…\E`, POSIX classes, literal braces, `.` and `^`/`$` around `\n` only), and what RE2 rejects
 // (look-around, back-references) is rejected here too.
 
 const POSIX: Record<string, string> = {
@@ -123,13 +123,28 @@ function charClass(s: string, start: number): [string, number] {
 
 interface Level {
   dotAll: boolean;
+  /** Go's (?m): ^ and $ also match at \n only (JS would also take \r and U+2028/9). */
+  multiline: boolean;
+  /** Go's (?U): quantifiers are lazy unless followed by '?'. */
+  ungreedy: boolean;
   /** `(?flags:` groups opened for mid-group `(?flags)`, closed at `|` and at the group's end. */
   opened: string[];
 }
 
+/** After a quantifier: under (?U) a bare quantifier turns lazy and a '?' turns it greedy again. */
+function greediness(pattern: string, i: number, ungreedy: boolean, emit: (text: string) => void): number {
+  const lazyMark = pattern[i] === '?';
+  if (!ungreedy) {
+    if (lazyMark) emit('?');
+    return lazyMark ? i + 1 : i;
+  }
+  if (!lazyMark) emit('?');
+  return lazyMark ? i + 1 : i;
+}
+
 /** Translates a Go regexp to JS source and flags; throws where Go's regexp.Compile would. */
 export function translateGoRegexp(pattern: string): { source: string; flags: string } {
-  const stack: Level[] = [{ dotAll: false, opened: [] }];
+  const stack: Level[] = [{ dotAll: false, multiline: false, ungreedy: false, opened: [] }];
   let out = '';
   let i = 0;
   const top = (): Level => stack[stack.length - 1] as Level;
@@ -146,16 +161,24 @@ export function translateGoRegexp(pattern: string): { source: string; flags: str
     } else if (c === '.') {
       out += top().dotAll ? '[\\s\\S]' : '[^\\n]';
       i++;
+    } else if (c === '^' || c === '$') {
+      if (top().multiline) out += c === '^' ? '(?<![^\\n])' : '(?![^\\n])';
+      else out += c;
+      i++;
     } else if (c === '{') {
       const rep = /^\{(\d+)(,(\d*))?\}/.exec(pattern.slice(i));
       if (rep) {
         if (Number(rep[1]) > 1000 || Number(rep[3] || 0) > 1000) throw new Error(`invalid repeat count: \`${rep[0]}\``);
         out += rep[0];
         i += rep[0].length;
+        i = greediness(pattern, i, top().ungreedy, (t) => (out += t));
       } else {
         out += '\\{';
         i++;
       }
+    } else if (c === '*' || c === '+' || c === '?') {
+      out += c;
+      i = greediness(pattern, i + 1, top().ungreedy, (t) => (out += t));
     } else if (c === '}') {
       out += '\\}';
       i++;
@@ -172,35 +195,42 @@ export function translateGoRegexp(pattern: string): { source: string; flags: str
       const rest = pattern.slice(i);
       const named = /^\(\?P?<([A-Za-z0-9_]+)>/.exec(rest);
       const flagged = /^\(\?([imsU-]+)(:|\))/.exec(rest);
-      const parentDotAll = top().dotAll;
+      const parent = top();
       if (named) {
         out += `(?<${named[1]}>`;
-        stack.push({ dotAll: parentDotAll, opened: [] });
+        stack.push({ ...top(), opened: [] });
         i += named[0].length;
       } else if (flagged) {
         const flags = flagged[1] ?? '';
-        if (flags.includes('U')) throw new Error('the U (ungreedy) flag is not supported');
         const [on = '', off = ''] = flags.split('-');
-        const dotAll = on.includes('s') ? true : off.includes('s') ? false : parentDotAll;
-        const js = `(?${on}${off ? `-${off}` : ''}:`;
+        const flag = (f: string, current: boolean): boolean => (on.includes(f) ? true : off.includes(f) ? false : current);
+        const dotAll = flag('s', parent.dotAll);
+        const multiline = flag('m', parent.multiline);
+        const ungreedy = flag('U', parent.ungreedy);
+        // s and m are handled by rewriting '.', '^' and '$'; only i is left to JS.
+        const jsOn = on.includes('i') ? 'i' : '';
+        const jsOff = off.includes('i') ? 'i' : '';
+        const js = jsOn || jsOff ? `(?${jsOn}${jsOff ? `-${jsOff}` : ''}:` : '(?:';
         if (flagged[2] === ':') {
           out += js;
-          stack.push({ dotAll, opened: [] });
+          stack.push({ dotAll, multiline, ungreedy, opened: [] });
         } else {
           out += js;
           top().opened.push(js);
           top().dotAll = dotAll;
+          top().multiline = multiline;
+          top().ungreedy = ungreedy;
         }
         i += flagged[0].length;
       } else if (rest.startsWith('(?:')) {
         out += '(?:';
-        stack.push({ dotAll: parentDotAll, opened: [] });
+        stack.push({ ...top(), opened: [] });
         i += 3;
       } else if (rest.startsWith('(?')) {
         throw new Error(`invalid or unsupported Perl syntax: \`${rest.slice(0, 3)}\``);
       } else {
         out += '(';
-        stack.push({ dotAll: parentDotAll, opened: [] });
+        stack.push({ ...top(), opened: [] });
         i++;
       }
     } else {
