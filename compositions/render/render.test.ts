@@ -32,6 +32,13 @@ describe('render', () => {
     assert.deepEqual(result.resources, [{ name: 'bucket', ready: false, resource: { apiVersion: 's3.aws.pledge.dev/v1', kind: 'Bucket', spec: { forProvider: { region: 'eu-west-1' } } } }]);
   });
 
+  it('keeps the name of an existing composed resource, even against a patch to metadata.name', () => {
+    const result = render(input([bucket({ patches: [{ fromFieldPath: 'spec.tier', toFieldPath: 'metadata.name' }] })], { bucket: observedBucket() }));
+    assert.deepEqual(result.resources[0]?.resource.metadata, { name: 'media-abc' });
+    const fresh = render(input([bucket({ patches: [{ fromFieldPath: 'spec.tier', toFieldPath: 'metadata.name' }] })]));
+    assert.deepEqual(fresh.resources[0]?.resource.metadata, { name: 'gold' }, 'a new resource takes the patched name');
+  });
+
   it('never mutates its input', () => {
     const i = input(
       [bucket({ patches: [{ fromFieldPath: 'spec.region', toFieldPath: 'spec.forProvider.region' }, { type: 'ToCompositeFieldPath', fromFieldPath: 'status.arn', toFieldPath: 'status.endpoint.arn' }] })],

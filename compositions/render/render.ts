@@ -83,7 +83,23 @@ function renderTemplate(t: ComposedTemplate, patches: readonly Patch[], input: R
       problem(`cannot render composed resource ${JSON.stringify(t.name)} ${describePatch(p, i)}: ignoring 'policy.fromFieldPath: Required' because 'to' resource already exists: ${message}`, false);
     }
   }
+  if (observed) keepObservedIdentity(desired, asJson(observed.resource));
   return { rendered: { name: t.name, resource: desired as unknown as KubeResource, ready }, connectionDetails };
+}
+
+/**
+ * An existing composed resource keeps its name, namespace and generateName whatever the base or a
+ * patch says (P&T copies them from the observed resource, and Crossplane again after the pipeline).
+ */
+function keepObservedIdentity(desired: JsonObject, observed: JsonObject): void {
+  const from = isObject(observed.metadata) ? observed.metadata : {};
+  const meta: JsonObject = isObject(desired.metadata) ? desired.metadata : {};
+  for (const key of ['name', 'namespace', 'generateName']) {
+    const value = from[key];
+    if (typeof value === 'string' && value !== '') meta[key] = value;
+    else delete meta[key];
+  }
+  if (Object.keys(meta).length > 0 || isObject(desired.metadata)) desired.metadata = meta;
 }
 
 /** Renders a composition for one XR. See RenderResult for how to read the outcome. */

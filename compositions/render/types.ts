@@ -83,7 +83,11 @@ export interface RenderInput {
 export interface RenderedComposed {
   /** The template name (resources[].name). */
   name: string;
-  /** Desired state: base with FromComposite/CombineFromComposite patches applied (no metadata.name set unless a patch or the base sets it). */
+  /**
+   * Desired state: base with FromComposite/CombineFromComposite patches applied. For a template
+   * whose resource exists, metadata.name/namespace/generateName are the observed resource's (as in
+   * Crossplane, a patch cannot rename it); otherwise whatever the base and patches set, if anything.
+   */
   resource: KubeResource;
   /** Readiness of the observed resource per its readinessChecks; false when not observed yet. */
   ready: boolean;
