@@ -3,6 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Storage } from '@google-cloud/storage';
 import { kubectl, kubectlApply, testEnv } from '../env/index.ts';
 import { condition, eventually, getJson, installCrds, mustKubectl, startController, type ControllerProcess } from './harness.ts';
@@ -37,30 +38,54 @@ async function logLines(controller: ControllerProcess, name: string, text: strin
   return (await controller.log()).split('\n').filter((l) => l.includes(`"name":"${name}"`) && l.includes(text)).length;
 }
 
+const env = testEnv();
+const fakeGcsUrl = env.fakeGcsUrl;
+const sim = env.cloudsim;
+if (!fakeGcsUrl || !sim?.gcpKeyPath) throw new Error('PLEDGE_TEST_FAKE_GCS_URL and PLEDGE_TEST_CLOUDSIM_* are not set: run under test/env/run.ts');
+const keyJson = readFileSync(sim.gcpKeyPath, 'utf8');
+const simProject = (JSON.parse(keyJson) as { project_id: string }).project_id;
+let controller: ControllerProcess;
+
+before(async () => {
+  await installCrds();
+  // fake-gcs-server takes unauthenticated requests: no credentials, only the endpoint. cloudsim gets the
+  // service-account key it issued, whose token_uri points at it.
+  const res = await kubectlApply(`
+apiVersion: gcp.pledge.dev/v1
+kind: ProviderConfig
+metadata: {name: gcp-fake-gcs}
+spec: {projectId: pledge-test, endpoint: "${fakeGcsUrl}"}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: pledge-system}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: gcp-cloudsim-key, namespace: pledge-system}
+data:
+  credentials.json: ${Buffer.from(keyJson).toString('base64')}
+---
+apiVersion: gcp.pledge.dev/v1
+kind: ProviderConfig
+metadata: {name: gcp-cloudsim}
+spec:
+  projectId: ${simProject}
+  endpoint: "${sim.gcsUrl}"
+  credentialsSecretRef: {name: gcp-cloudsim-key, namespace: pledge-system}
+`);
+  assert.equal(res.code, 0, res.stderr);
+  controller = await startController({ pollInterval: '2s' });
+});
+
+after(async () => {
+  await controller?.stop();
+});
+
 describe('GCS Bucket on a real kube-apiserver and fake-gcs-server', () => {
-  const fakeGcsUrl = testEnv().fakeGcsUrl;
-  if (!fakeGcsUrl) throw new Error('PLEDGE_TEST_FAKE_GCS_URL is not set: run under test/env/run.ts');
   const storage = new Storage({ projectId: 'pledge-test', apiEndpoint: fakeGcsUrl, retryOptions: { autoRetry: false } });
   const providerConfig = 'gcp-fake-gcs';
   const name = `pledge-gcs-e2e-${suffix}`;
-  let controller: ControllerProcess;
-
-  before(async () => {
-    await installCrds();
-    // fake-gcs-server takes unauthenticated requests: no credentials, only the endpoint.
-    const res = await kubectlApply(`
-apiVersion: gcp.pledge.dev/v1
-kind: ProviderConfig
-metadata: {name: ${providerConfig}}
-spec: {projectId: pledge-test, endpoint: "${fakeGcsUrl}"}
-`);
-    assert.equal(res.code, 0, res.stderr);
-    controller = await startController({ pollInterval: '2s' });
-  });
-
-  after(async () => {
-    await controller?.stop();
-  });
 
   test('kubectl apply makes a versioned bucket; Ready; atProvider; late-init; printer columns', async () => {
     assert.equal((await kubectlApply(bucketYaml(name, providerConfig, 'location: us-central1\nversioning: true'))).code, 0);
@@ -98,7 +123,7 @@ spec: {projectId: pledge-test, endpoint: "${fakeGcsUrl}"}
     await eventually(async () => (await condition(RESOURCE, name, 'Synced'))?.status === 'True', 'Synced=True');
   });
 
-  test('a field the endpoint ignores becomes Synced=False naming it, checked at the poll interval, not in a loop', async () => {
+  test('a field the endpoint ignores becomes Synced=False naming it, checked at the poll interval, not in a loop', async (t) => {
     await mustKubectl(['patch', RESOURCE, name, '--type=merge', '-p', '{"spec":{"forProvider":{"labels":{"team":"storage"}}}}']);
     await eventually(async () => (await condition(RESOURCE, name, 'Synced'))?.status === 'False', 'Synced=False');
     const synced = await condition(RESOURCE, name, 'Synced');
@@ -114,6 +139,7 @@ spec: {projectId: pledge-test, endpoint: "${fakeGcsUrl}"}
     const attempts = (await logLines(controller, name, 'update failed')) - before;
     // Poll interval 2 s ± 10 %: about three attempts in 6 s; a hot loop would make hundreds.
     assert.ok(attempts >= 1 && attempts <= 5, `${attempts} update attempts in 6 s`);
+    t.diagnostic(`${attempts} update attempts in 6 s at a 2 s poll interval`);
 
     // Dropping the field from the spec ends it.
     await mustKubectl(['patch', RESOURCE, name, '--type=json', '-p', '[{"op":"remove","path":"/spec/forProvider/labels"}]']);
@@ -136,3 +162,90 @@ spec: {projectId: pledge-test, endpoint: "${fakeGcsUrl}"}
     assert.match(labels.stderr, /spec\.forProvider\.labels keys must be/);
   });
 });
+
+describe('GCS Bucket on a real kube-apiserver and cloudsim (service-account key, token endpoint)', () => {
+  // The test's own client: cloudsim serves requests without Authorization, as the emulators do.
+  const storage = new Storage({ projectId: simProject, apiEndpoint: sim.gcsUrl, retryOptions: { autoRetry: false } });
+  const providerConfig = 'gcp-cloudsim';
+  const name = `pledge-gcs-sim-${suffix}`;
+  const every = [
+    'location: EU',
+    'storageClass: NEARLINE',
+    'versioning: true',
+    'labels: {team: storage, env: test}',
+    'uniformBucketLevelAccess: true',
+    'publicAccessPrevention: enforced',
+    'lifecycleRules: [{deleteAfterDays: 30}]',
+  ].join('\n');
+
+  async function cloud() {
+    const [metadata] = await storage.bucket(name).getMetadata();
+    return {
+      storageClass: metadata.storageClass,
+      versioning: metadata.versioning?.enabled === true,
+      labels: metadata.labels ?? {},
+      uniformBucketLevelAccess: metadata.iamConfiguration?.uniformBucketLevelAccess?.enabled === true,
+      publicAccessPrevention: metadata.iamConfiguration?.publicAccessPrevention,
+      deleteAfterDays: (metadata.lifecycle?.rule ?? []).map((r) => r.condition.age),
+    };
+  }
+  const wanted = { storageClass: 'NEARLINE', versioning: true, labels: { team: 'storage', env: 'test' }, uniformBucketLevelAccess: true, publicAccessPrevention: 'enforced', deleteAfterDays: [30] };
+
+  test('kubectl apply makes a bucket with every field set; Ready; the cloud has them all', async () => {
+    assert.equal((await kubectlApply(bucketYaml(name, providerConfig, every))).code, 0);
+    await waitReady(controller, name);
+    assert.deepEqual(await cloud(), wanted);
+    const obj = await getJson<{ status: { atProvider: Record<string, string> } }>(RESOURCE, name);
+    assert.equal(obj?.status.atProvider.location, 'EU');
+    assert.equal(obj?.status.atProvider.storageClass, 'NEARLINE');
+    assert.equal((await condition(RESOURCE, name, 'Synced'))?.status, 'True');
+  });
+
+  test('drift in every field, made through the SDK, is put back within the poll interval', async (t) => {
+    await storage.bucket(name).setMetadata({
+      storageClass: 'COLDLINE',
+      versioning: { enabled: false },
+      labels: { team: 'hacker', extra: 'x' },
+      iamConfiguration: { uniformBucketLevelAccess: { enabled: false }, publicAccessPrevention: 'inherited' },
+      lifecycle: null,
+    });
+    assert.notDeepEqual(await cloud(), wanted, 'the drift took');
+    const started = Date.now();
+    await eventually(async () => isDeepEqual(await cloud(), wanted), 'every field to be restored', 15_000);
+    assert.ok(Date.now() - started < 10_000, `restored after ${Date.now() - started} ms`);
+    t.diagnostic(`every field restored ${Date.now() - started} ms after the drift`);
+  });
+
+  test('editing the Bucket updates the cloud, field by field', async () => {
+    await mustKubectl(['patch', RESOURCE, name, '--type=merge', '-p', JSON.stringify({
+      spec: { forProvider: { storageClass: 'ARCHIVE', labels: { team: 'data', env: null }, lifecycleRules: [{ deleteAfterDays: 7 }, { deleteAfterDays: 90 }] } },
+    })]);
+    await eventually(async () => isDeepEqual(await cloud(), { ...wanted, storageClass: 'ARCHIVE', labels: { team: 'data' }, deleteAfterDays: [7, 90] }), 'the new settings in the cloud');
+    await eventually(async () => (await condition(RESOURCE, name, 'Synced'))?.status === 'True', 'Synced=True');
+  });
+
+  test('kubectl delete removes the bucket from cloudsim and then the finalizer', async () => {
+    const del = await kubectl(['delete', RESOURCE, name, '--timeout=60s'], { timeoutMs: 70_000 });
+    assert.equal(del.code, 0, del.stderr);
+    assert.equal(await getJson(RESOURCE, name), undefined);
+    assert.ok(await bucketGone(storage, name));
+  });
+
+  test('neither the private key nor an access token ever reached the controller\'s log', async () => {
+    const log = await controller.log();
+    const pem = (JSON.parse(keyJson) as { private_key: string }).private_key;
+    const keyBody = pem.split('\n').find((line) => line.length > 40) ?? pem;
+    assert.ok(log.includes(name), 'the log covers the cloudsim bucket');
+    assert.ok(!log.includes(keyBody), 'no private key material');
+    assert.ok(!/ya29\./.test(log), 'no access token');
+  });
+});
+
+function isDeepEqual(a: unknown, b: unknown): boolean {
+  try {
+    assert.deepEqual(a, b);
+    return true;
+  } catch {
+    return false;
+  }
+}
