@@ -131,3 +131,48 @@ function formatAbs(x: number, format: FloatFormat, prec: number): string {
   if (prec > dec.dp) prec = dec.d.length;
   return fmtF(dec, Math.max(prec - dec.dp, 0));
 }
+
+/** %b (decimal mantissa, binary exponent) and %x/%X (hexadecimal mantissa) of a float64. */
+export function formatBinaryFloat(x: number, verb: 'b' | 'x' | 'X', precision: number | undefined): string {
+  const sign = x < 0 || Object.is(x, -0) ? '-' : '';
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'NaN' : `${x > 0 ? '+' : '-'}Inf`;
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(x));
+  const bits = view.getBigUint64(0);
+  const expBits = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & 0xfffffffffffffn;
+  let exp = expBits - 1075;
+  if (expBits === 0) exp = -1074;
+  else mant |= 1n << 52n;
+  if (verb === 'b') return `${sign}${mant}p${exp >= 0 ? '+' : ''}${exp}`;
+  if (mant === 0n) return verb === 'X' ? `${sign}0X0P+00` : `${sign}0x0p+00`;
+  // Normalise to 1.hhhh × 2^e with the leading 1 at bit 52 (subnormals shifted up).
+  while (mant < 1n << 52n) {
+    mant <<= 1n;
+    exp--;
+  }
+  exp += 52;
+  let frac = (mant & 0xfffffffffffffn).toString(16).padStart(13, '0');
+  frac = precision !== undefined ? roundHex(frac, precision, (d) => (exp += d)) : frac.replace(/0+$/, '');
+  const lead = frac.startsWith('!') ? '2' : '1';
+  frac = frac.replace('!', '');
+  let out = `${sign}0x${lead}${frac ? `.${frac}` : ''}p${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  if (lead === '2') out = out.replace('0x2', '0x1');
+  return verb === 'X' ? out.toUpperCase() : out;
+}
+
+/** Rounds hex fraction digits to prec places, half to even; a carry into the integer bumps the exponent. */
+function roundHex(frac: string, prec: number, bump: (d: number) => void): string {
+  if (prec >= frac.length) return frac.padEnd(prec, '0');
+  const value = BigInt(`0x1${frac}`);
+  const drop = BigInt((frac.length - prec) * 4);
+  const half = 1n << (drop - 1n);
+  const rem = value & ((1n << drop) - 1n);
+  let kept = value >> drop;
+  if (rem > half || (rem === half && (kept & 1n) === 1n)) kept++;
+  if (kept >> BigInt(prec * 4) === 2n) {
+    bump(1);
+    kept >>= 1n;
+  }
+  return prec === 0 ? '' : (kept & ((1n << BigInt(prec * 4)) - 1n)).toString(16).padStart(prec, '0');
+}

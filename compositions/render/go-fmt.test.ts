@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatFloat } from './go-float.ts';
-import { goSprintf } from './go-fmt.ts';
+import { goSprintf } from './go-sprintf.ts';
 import type { GoValue } from './json-value.ts';
 
 describe('goSprintf', () => {

@@ -3,7 +3,7 @@
 // read the observed composed resource and write the desired XR.
 
 import { expandWildcards, formatPath, getValue, wrap } from './field-path.ts';
-import { goSprintf } from './go-fmt.ts';
+import { goSprintf } from './go-sprintf.ts';
 import { toValidJson, type GoValue, type JsonObject, type JsonValue } from './json-value.ts';
 import { mergeOptionsFor, mergeValue } from './merge.ts';
 import { resolveTransforms } from './transforms.ts';

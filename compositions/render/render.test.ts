@@ -39,6 +39,12 @@ describe('render', () => {
     assert.deepEqual(fresh.resources[0]?.resource.metadata, { name: 'gold' }, 'a new resource takes the patched name');
   });
 
+  it('lets a later template of the same name replace an earlier one, as P&T’s desired state is keyed by name', () => {
+    const later = bucket({ base: { apiVersion: 's3.aws.pledge.dev/v1', kind: 'Bucket', spec: { later: true } } });
+    const result = render(input([bucket(), later]));
+    assert.deepEqual(result.resources.map((r) => r.resource.spec), [{ later: true }]);
+  });
+
   it('never mutates its input', () => {
     const i = input(
       [bucket({ patches: [{ fromFieldPath: 'spec.region', toFieldPath: 'spec.forProvider.region' }, { type: 'ToCompositeFieldPath', fromFieldPath: 'status.arn', toFieldPath: 'status.endpoint.arn' }] })],

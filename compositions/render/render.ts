@@ -133,7 +133,13 @@ export function render(input: RenderInput): RenderResult {
     }
     const outcome = renderTemplate(t, patches, input, desiredComposite, problems);
     Object.assign(connectionDetails, outcome.connectionDetails);
-    if (outcome.rendered) resources.push(outcome.rendered);
+    if (outcome.rendered) {
+      // Templates are keyed by name in P&T's desired state: a later one of the same name replaces
+      // an earlier one (unless it was held back).
+      const same = resources.findIndex((r) => r.name === t.name);
+      if (same >= 0) resources[same] = outcome.rendered;
+      else resources.push(outcome.rendered);
+    }
     if (outcome.skipped) skipped.push(t.name);
   }
 

@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { goQuote } from './field-path.ts';
-import { goSprintf, goSprintV } from './go-fmt.ts';
+import { goSprintf, goSprintV } from './go-sprintf.ts';
 import { compileGoRegexp, findStringSubmatch } from './go-regexp.ts';
 import { goJsonMarshal, type GoValue } from './json-value.ts';
 import type { Config } from './transforms.ts';
