@@ -32,6 +32,15 @@ NODE_BIN="$CACHE/node24/node_modules/.bin"
 
 log() { echo "regenerate: $*" >&2; }
 
+ensure_node() {
+  if ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 24 ? 0 : 1)' 2>/dev/null; then
+    log "Node 24 is needed (the tools are TypeScript run by node): installing it with 'make node'"
+    PLEDGE_CACHE="$CACHE" make -s -C "$REPO" node >&2
+    export PATH="$NODE_BIN:$PATH"
+  fi
+  [[ -d "$REPO/node_modules/yaml" ]] || { log "the repo's node_modules are missing: run 'make deps' first"; exit 1; }
+}
+
 # ---------------------------------------------------------------------------------------------
 # Build (cached by version). `go install module/pkg@version` is not used: it asks the proxy for
 # the module's version list (deprecation check), which the proxy may refuse, and it ignores the
@@ -203,6 +212,7 @@ main() {
     esac
     shift
   done
+  ensure_node
   ensure_built
   if [[ "$mode" == build ]]; then echo "$BIN_DIR"; return; fi
   if ((${#names[@]} == 0)); then
