@@ -166,10 +166,8 @@ export async function reconcileComposite(ctx: CompositeContext, name: string): P
       await client.delete(ctx.kinds.resolve(old.apiVersion, old.kind), old.name);
     }
   }
-  const renderedSpec = (result.composite.spec ?? {}) as Record<string, unknown>;
-  const specChanges = Object.fromEntries(Object.entries(renderedSpec).filter(([k, v]) => !isDeepStrictEqual(xr?.spec[k], v)));
-  if (!isDeepStrictEqual(xr.spec.resourceRefs ?? [], refs) || Object.keys(specChanges).length > 0) {
-    xr = await client.patch<Composite>(ctx.type, name, { spec: { ...specChanges, resourceRefs: refs } });
+  if (!isDeepStrictEqual(xr.spec.resourceRefs ?? [], refs)) {
+    xr = await client.patch<Composite>(ctx.type, name, { spec: { resourceRefs: refs } });
   }
 
   if (xr.spec.writeConnectionSecretToRef) {
@@ -181,7 +179,8 @@ export async function reconcileComposite(ctx: CompositeContext, name: string): P
   for (const warning of result.warnings ?? []) ctx.recorder.warning(xr, COMPOSITE_REASONS.renderWarning, `resource "${warning.resource}": ${warning.message}`);
   const notReady = [...result.resources.filter((r) => !r.ready).map((r) => r.name), ...(result.skipped ?? [])];
   const { conditions: _c, ...renderedStatus } = (result.composite.status ?? {}) as Record<string, unknown>;
-  const skippedNote = result.skipped?.length ? ` (not composed yet: ${(result.warnings ?? []).map((w) => w.message).join('; ')})` : '';
+  const skippedWhy = (result.warnings ?? []).filter((w) => result.skipped?.includes(w.resource)).map((w) => w.message);
+  const skippedNote = skippedWhy.length > 0 ? ` (not composed yet: ${skippedWhy.join('; ')})` : '';
   const ready = notReady.length === 0 ? cond('Ready', 'True', 'Available') : cond('Ready', 'False', 'Creating', `waiting for ${notReady.join(', ')}${skippedNote}`);
   await writeStatus(ctx, xr, renderedStatus, [ready, cond('Synced', 'True', 'ReconcileSuccess')]);
   return { requeueAfterMs: notReady.length === 0 ? COMPOSITE_DEFAULTS.pollIntervalMs : COMPOSITE_DEFAULTS.notReadyPollMs };
