@@ -90,3 +90,31 @@ describe('GCS Bucket against cloudsim: authentication', () => {
     assert.ok(gate.recorded.every((r) => r.err === undefined || r.err instanceof NotFoundError));
   });
 });
+
+describe('GCS Bucket against cloudsim: token lifetime', () => {
+  after(async () => {
+    await knobs({ timings: { tokenLifetimeSeconds: 3599 } });
+  });
+
+  it('a token is replaced before it expires, so no call is refused for an expired one', async () => {
+    await knobs({ timings: { tokenLifetimeSeconds: 2 } });
+    const signal = AbortSignal.timeout(60_000);
+    const gate = countingGate();
+    const mr = managed(uniqueName('pledge-refresh'), { location: 'us-central1' });
+    // A project of its own, so the session (and its token cache) is not one an earlier test warmed up.
+    const ctx = {
+      providerConfig: { metadata: { name: 'sim' }, spec: { projectId: 'pledge-refresh-test', endpoint: gcsUrl, credentialsSecretRef } },
+      readSecret: async () => keyJson,
+      connectionDetails: {},
+      calls: gate,
+      signal,
+    };
+    const external = await bucket.connect(mr, ctx);
+    await external.observe(mr, signal);
+    await external.observe(mr, signal);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    await external.observe(mr, signal);
+    assert.deepEqual(gate.operations(), ['OAuthToken', 'GetBucket', 'GetBucket', 'OAuthToken', 'GetBucket'], 'one token for the first calls, a new one past half its 2 s life');
+    assert.ok(gate.recorded.every((r) => r.err === undefined || r.err instanceof NotFoundError), 'no call refused');
+  });
+});
