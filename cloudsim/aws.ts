@@ -1,6 +1,7 @@
 /**
  * The AWS listener: S3 and RDS on one port, told apart by the SigV4 credential scope. Signatures are not
- * checked; the access key id picks the account (a 12-digit key id is that account, as moto does).
+ * checked; the access key id picks the account (a 12-digit key id is that account, as moto does), and so does
+ * moto's `x-moto-account-id` header.
  */
 import { randomBytes } from 'node:crypto';
 import { createRdsService } from './rds.ts';
@@ -24,9 +25,11 @@ export function awsCaller(req: SimRequest): AwsCaller {
   const auth = header(req, 'authorization') ?? '';
   const credential = /Credential=([^,\s]+)/.exec(auth)?.[1] ?? req.query.get('X-Amz-Credential') ?? '';
   const [accessKeyId = '', , region, service] = credential.split('/');
+  // moto's account header is honoured too, so test suites written for moto run here unchanged.
+  const motoAccount = header(req, 'x-moto-account-id');
   return {
     accessKeyId,
-    account: /^\d{12}$/.test(accessKeyId) ? accessKeyId : AWS_DEFAULTS.account,
+    account: motoAccount !== undefined && /^\d{12}$/.test(motoAccount) ? motoAccount : /^\d{12}$/.test(accessKeyId) ? accessKeyId : AWS_DEFAULTS.account,
     region: region || AWS_DEFAULTS.region,
     service: service || undefined,
   };

@@ -95,17 +95,21 @@ export async function startCloudsim(options: CloudsimOptions = {}): Promise<Clou
 
   const store = new StateStore({ path: options.statePath, log });
   await store.load();
-  const identities: Identities = {
-    azure: (options.azureIdentities ?? store.state.identities?.azure ?? [generateAzureIdentity()]).map((i, n) => validateAzureIdentity(i, `azureIdentities[${n}]`)),
-    gcp: store.state.identities?.gcp ?? [await generateGcpServiceAccount(options.gcpProjectId ?? CLOUDSIM_DEFAULTS.gcpProjectId)],
-  };
+  const azureIdentities = (options.azureIdentities ?? store.state.identities?.azure ?? [generateAzureIdentity()]).map((i, n) =>
+    validateAzureIdentity(i, `azureIdentities[${n}]`),
+  );
+  // The two slow steps (an RSA key, the openssl calls) run side by side.
+  const [gcpAccounts, tls] = await Promise.all([
+    store.state.identities?.gcp ?? generateGcpServiceAccount(options.gcpProjectId ?? CLOUDSIM_DEFAULTS.gcpProjectId).then((a) => [a]),
+    options.tls ? loadTls(options.tls) : createTls({ dir: join(dir, 'tls'), extraNames: [host, ...(options.tlsNames ?? [])], signal: options.signal }),
+  ]);
+  const identities: Identities = { azure: azureIdentities, gcp: gcpAccounts };
   const [azure] = identities.azure;
   const [gcp] = identities.gcp;
   if (azure === undefined || gcp === undefined) throw new Error('cloudsim: azureIdentities must not be empty');
   store.state.identities = identities;
   store.changed();
 
-  const tls = options.tls ? await loadTls(options.tls) : await createTls({ dir: join(dir, 'tls'), extraNames: [host, ...(options.tlsNames ?? [])], signal: options.signal });
   const stopping = new AbortController();
   const knobs = defaultKnobs();
   applyKnobsPatch(knobs, initialKnobs);
