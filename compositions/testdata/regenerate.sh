@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates the golden outputs of the composition differential cases with Crossplane's own
-# renderer: `crossplane render` (module github.com/crossplane/crossplane, package cmd/crank)
-# driving function-patch-and-transform. Both are built from Go modules into the user's cache,
-# once per version, never into the repo. See README.md beside this script.
+# renderer: `crossplane render` (module github.com/crossplane/crossplane/v2, package cmd/crank)
+# driving function-patch-and-transform, plus tools/connection-details-probe for cases with observed
+# connection details (render cannot pass them). All are built from Go modules into the user's
+# cache, once per version, never into the repo. See README.md beside this script.
 #
 #   compositions/testdata/regenerate.sh            # build if needed, render every case, write expected.yaml
 #   compositions/testdata/regenerate.sh CASE...    # only these cases
