@@ -20,8 +20,8 @@ async function localImports(file: string): Promise<string[]> {
   return [...text.matchAll(/^\s*(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]/gm)].map((m) => relative(root, resolve(dirname(join(root, file)), m[1] ?? '')));
 }
 
-/** Contracts a provider may use: the managed-resource contract, the typed errors, the CRD schema type. */
-const PROVIDER_MAY_IMPORT = ['core/managed/types.ts', 'core/errors/index.ts', 'core/crd/schema.ts', 'core/crd/index.ts'];
+/** Contracts a provider may use: the managed-resource contract and its call gate, the typed errors, the CRD schema type. */
+const PROVIDER_MAY_IMPORT = ['core/managed/types.ts', 'core/managed/cloud-call.ts', 'core/errors/index.ts', 'core/crd/schema.ts', 'core/crd/index.ts'];
 
 test('core imports neither providers nor compositions nor cloudsim', async () => {
   for (const file of await sources('core')) {

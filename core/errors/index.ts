@@ -61,3 +61,11 @@ export function wrapError(err: unknown, message: string, context: ErrorContext =
   }
   return new TransientError(message, { cause: err, context });
 }
+
+/** Parses an HTTP Retry-After value: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1_000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}

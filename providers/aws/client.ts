@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { TerminalError } from '../../core/errors/index.ts';
+import { gatedCall } from '../../core/managed/cloud-call.ts';
 import type { CloudCallGate } from '../../core/managed/types.ts';
 import type { AwsClientConfig } from './config.ts';
 import { toPledgeError } from './errors.ts';
@@ -104,14 +105,6 @@ export function rdsClientFor(config: AwsClientConfig, region: string | undefined
  * records the outcome (the mapped error on failure, so throttling slows the bucket). The SDK error is
  * rethrown as is, for the caller to inspect and map. With maxAttempts 1, one call is one HTTP request.
  */
-export async function gated<O>(calls: CloudCallGate, operation: string, signal: AbortSignal, send: () => Promise<O>): Promise<O> {
-  await calls.acquire(signal);
-  try {
-    const out = await send();
-    calls.record(operation);
-    return out;
-  } catch (err: unknown) {
-    calls.record(operation, toPledgeError(err, `${operation} failed`));
-    throw err;
-  }
+export function gated<O>(calls: CloudCallGate, operation: string, signal: AbortSignal, send: () => Promise<O>): Promise<O> {
+  return gatedCall(calls, operation, signal, send, (err) => toPledgeError(err, `${operation} failed`));
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { StorageManagementClient } from '@azure/arm-storage';
 import { ClientSecretCredential } from '@azure/identity';
+import { gatedCall } from '../../core/managed/cloud-call.ts';
 import type { CloudCallGate } from '../../core/managed/types.ts';
 import type { AzureClientConfig } from './config.ts';
 import { toPledgeError } from './errors.ts';
@@ -85,16 +86,8 @@ export function azureClientsFor(config: AzureClientConfig): AzureClients {
  * is, for the caller to inspect and map. With no SDK retries, one call is one HTTP request to ARM (plus a
  * token request when the cached token has expired).
  */
-export async function gated<O>(calls: CloudCallGate, operation: string, signal: AbortSignal, send: () => Promise<O>): Promise<O> {
-  await calls.acquire(signal);
-  try {
-    const out = await send();
-    calls.record(operation);
-    return out;
-  } catch (err: unknown) {
-    calls.record(operation, toPledgeError(err, `${operation} failed`));
-    throw err;
-  }
+export function gated<O>(calls: CloudCallGate, operation: string, signal: AbortSignal, send: () => Promise<O>): Promise<O> {
+  return gatedCall(calls, operation, signal, send, (err) => toPledgeError(err, `${operation} failed`));
 }
 
 /** What every SDK operation takes: the reconcile's abort signal and a per-request timeout. */

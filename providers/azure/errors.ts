@@ -6,6 +6,7 @@ import {
   TransientError,
   type ErrorContext,
   wrapError,
+  parseRetryAfter,
 } from '../../core/errors/index.ts';
 import {
   IDENTITY_NAMES,
@@ -60,13 +61,7 @@ function header(err: unknown, name: string): string | undefined {
   return undefined;
 }
 
-/** Parses Retry-After: delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
-  if (value === undefined) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1_000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
+export { parseRetryAfter };
 
 /**
  * Entra descriptions end with "Trace ID: … Correlation ID: … Timestamp: …" (on the same line or the next):

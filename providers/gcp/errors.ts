@@ -6,6 +6,7 @@ import {
   TransientError,
   type ErrorContext,
   wrapError,
+  parseRetryAfter,
 } from '../../core/errors/index.ts';
 
 /** What Pledge reads from a GCS JSON API error (the SDK's ApiError), an OAuth token error or a Node network error. */
@@ -64,13 +65,7 @@ function bodyMessage(err: unknown): string | undefined {
   }
 }
 
-/** Parses Retry-After: delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
-  if (value === undefined) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1_000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
+export { parseRetryAfter };
 
 /**
  * Reads reason, message and status from anything a GCS call threw: the SDK's ApiError (`code` is the HTTP

@@ -1,3 +1,4 @@
+import { gatedCall } from '../../core/managed/cloud-call.ts';
 import type { CloudCallGate } from '../../core/managed/types.ts';
 import { toPledgeError } from './errors.ts';
 
@@ -35,14 +36,6 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promi
  * outcome (the mapped error on failure, so throttling slows the bucket). The error is rethrown as is, for the
  * caller to inspect and map. The library's retries are off, so one call is one HTTP request.
  */
-export async function gated<O>(calls: CloudCallGate, operation: string, signal: AbortSignal, send: () => Promise<O>): Promise<O> {
-  await calls.acquire(signal);
-  try {
-    const out = await untilAborted(send(), signal);
-    calls.record(operation);
-    return out;
-  } catch (err: unknown) {
-    calls.record(operation, toPledgeError(err, `${operation} failed`));
-    throw err;
-  }
+export function gated<O>(calls: CloudCallGate, operation: string, signal: AbortSignal, send: () => Promise<O>): Promise<O> {
+  return gatedCall(calls, operation, signal, () => untilAborted(send(), signal), (err) => toPledgeError(err, `${operation} failed`));
 }
