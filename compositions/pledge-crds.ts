@@ -1,24 +1,7 @@
-import type { CustomResourceDefinition, JSONSchema } from '../core/crd/index.ts';
+import { conditionsSchema as conditions, type CustomResourceDefinition, type JSONSchema } from '../core/crd/index.ts';
 import { GROUP, VERSION } from './types.ts';
 
 const anyObject: JSONSchema = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
-const conditions: JSONSchema = {
-  type: 'array',
-  'x-kubernetes-list-type': 'map',
-  'x-kubernetes-list-map-keys': ['type'],
-  items: {
-    type: 'object',
-    required: ['type', 'status', 'reason'],
-    properties: {
-      type: { type: 'string' },
-      status: { type: 'string' },
-      reason: { type: 'string' },
-      message: { type: 'string' },
-      lastTransitionTime: { type: 'string', format: 'date-time' },
-      observedGeneration: { type: 'integer' },
-    },
-  },
-};
 
 const compositionSpec = (extra: Record<string, JSONSchema> = {}, immutable = false): JSONSchema => ({
   type: 'object',

@@ -1,25 +1,8 @@
-import type { CustomResourceDefinition, JSONSchema } from '../core/crd/index.ts';
+import { conditionsSchema as conditions, type CustomResourceDefinition, type JSONSchema } from '../core/crd/index.ts';
 import type { CompositeResourceDefinition, XrdVersion } from './types.ts';
 
 const str: JSONSchema = { type: 'string' };
 const nameRef: JSONSchema = { type: 'object', required: ['name'], properties: { name: str } };
-const conditions: JSONSchema = {
-  type: 'array',
-  'x-kubernetes-list-type': 'map',
-  'x-kubernetes-list-map-keys': ['type'],
-  items: {
-    type: 'object',
-    required: ['type', 'status', 'reason'],
-    properties: {
-      type: str,
-      status: str,
-      reason: str,
-      message: str,
-      lastTransitionTime: { type: 'string', format: 'date-time' },
-      observedGeneration: { type: 'integer' },
-    },
-  },
-};
 
 const compositionFields: Record<string, JSONSchema> = {
   compositionRef: nameRef,

@@ -14,9 +14,10 @@ const obj = (properties: Record<string, JSONSchema>, extra: JSONSchema = {}): JS
   ...extra,
 });
 
-const conditionsSchema: JSONSchema = {
+/** status.conditions as every Pledge kind serves it: a map list keyed by type. */
+export const conditionsSchema: JSONSchema = {
   type: 'array',
-  description: 'Conditions of the resource: Ready (the cloud object can be used) and Synced (the last reconcile succeeded).',
+  description: 'Conditions of the resource, one per type. Managed resources: Ready (the cloud object can be used) and Synced (the last reconcile succeeded).',
   'x-kubernetes-list-type': 'map',
   'x-kubernetes-list-map-keys': ['type'],
   items: obj(
