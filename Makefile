@@ -6,7 +6,7 @@ NODE24_DIR := $(PLEDGE_CACHE)/node24
 # Node 24 LTS from the npm registry's `node` package when the machine's node is older.
 export PATH := $(NODE24_DIR)/node_modules/.bin:$(PATH)
 
-UNIT_TESTS := 'core/**/*.test.ts' 'providers/**/*.test.ts'
+UNIT_TESTS := 'core/**/*.test.ts' 'providers/**/*.test.ts' 'compositions/**/*.test.ts'
 ALL_TESTS := $(UNIT_TESTS) 'test/**/*.test.ts'
 
 .PHONY: install node deps kube moto fake-gcs build typecheck crds test test-unit test-integration dev run clean bench
