@@ -2,7 +2,8 @@
  * The admin endpoint, under /_cloudsim/ on every listener and on the admin listener:
  *   GET    /_cloudsim/healthz               {"ok":true}
  *   GET    /_cloudsim/counters              calls by service, operation and outcome
- *   DELETE /_cloudsim/counters              zero them
+ *   DELETE /_cloudsim/counters              zero them (and empty the request log)
+ *   GET    /_cloudsim/requests[?since=MS&service=s3]  when each call was answered, with its operation and outcome
  *   GET    /_cloudsim/knobs                 faults, outages (ISO end times), timings
  *   PATCH  /_cloudsim/knobs                 {"faults":{"s3":{"throttleRate":0.5}},"timings":{"rdsCreateMs":500}}
  *   POST   /_cloudsim/outages               {"service":"s3","seconds":10}
@@ -10,7 +11,7 @@
  *   POST   /_cloudsim/reset[?state=true]    counters and knobs back to start values; with state=true, forget every resource
  *   GET    /_cloudsim/state                 resources (no keys or secrets)
  */
-import type { CounterSnapshot } from './counters.ts';
+import type { CounterSnapshot, RequestFilter, RequestLog } from './counters.ts';
 import { validateKnobsPatch, type KnobsPatch, type Timings, type FaultKnobs } from './knobs.ts';
 import { empty, isServiceName, json, jsonBody, type ServiceName, type SimRequest, type SimResponse } from './sim-http.ts';
 
@@ -24,6 +25,8 @@ export type KnobsView = {
 export interface CloudsimControl {
   counters(): CounterSnapshot;
   resetCounters(): void;
+  /** The bounded log of answered calls (see Counters.requests). */
+  requests(filter?: RequestFilter): RequestLog;
   knobs(): KnobsView;
   /** Throws an Error naming the field when the patch is invalid. */
   setKnobs(patch: KnobsPatch): void;
@@ -46,6 +49,13 @@ export function adminHandler(control: CloudsimControl): (req: SimRequest) => Sim
           return json(200, { ok: true });
         case 'GET /_cloudsim/counters':
           return json(200, control.counters());
+        case 'GET /_cloudsim/requests': {
+          const since = req.query.get('since');
+          const service = req.query.get('service');
+          if (since !== null && (since === '' || !Number.isFinite(Number(since)))) return badRequest(`requests: since must be epoch milliseconds, got ${JSON.stringify(since)}`);
+          if (service !== null && !isServiceName(service)) return badRequest(`requests: unknown service ${JSON.stringify(service)}`);
+          return json(200, control.requests({ ...(since === null ? {} : { since: Number(since) }), ...(service === null ? {} : { service }) }));
+        }
         case 'DELETE /_cloudsim/counters':
           control.resetCounters();
           return empty(204);

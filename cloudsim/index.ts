@@ -30,7 +30,8 @@ import type { ServiceName } from './sim-http.ts';
 import { StateStore } from './state.ts';
 import { createTls, loadTls, type TlsFiles } from './tls.ts';
 
-export type { CounterSnapshot, Outcome } from './counters.ts';
+export type { CounterSnapshot, Outcome, RequestFilter, RequestLog, RequestRecord } from './counters.ts';
+export { COUNTER_DEFAULTS } from './counters.ts';
 export type { FaultKnobs, KnobsPatch, Timings } from './knobs.ts';
 export { TIMING_DEFAULTS } from './knobs.ts';
 export type { KnobsView } from './admin.ts';
@@ -61,6 +62,8 @@ export type CloudsimOptions = {
   azureIdentities?: AzureIdentity[];
   gcpProjectId?: string;
   knobs?: KnobsPatch;
+  /** Calls kept in the request log (GET /_cloudsim/requests). Default COUNTER_DEFAULTS.requestLogSize. */
+  requestLogSize?: number;
   /** Injectable for tests. */
   clock?: () => number;
   random?: () => number;
@@ -113,13 +116,14 @@ export async function startCloudsim(options: CloudsimOptions = {}): Promise<Clou
   const stopping = new AbortController();
   const knobs = defaultKnobs();
   applyKnobsPatch(knobs, initialKnobs);
-  const counters = new Counters();
+  const counters = new Counters({ clock: now, ...(options.requestLogSize === undefined ? {} : { requestLogSize: options.requestLogSize }) });
   const runtime: SimRuntime = { knobs, counters, now, random: options.random ?? Math.random, signal: stopping.signal, log };
   const ctx: ServiceContext = { runtime, store, identities };
 
   const control: CloudsimControl = {
     counters: () => counters.snapshot(),
     resetCounters: () => counters.reset(),
+    requests: (filter) => counters.requests(filter),
     knobs: (): KnobsView => ({
       faults: structuredClone(knobs.faults),
       outages: Object.fromEntries(Object.entries(knobs.outages).filter(([, until]) => until > now()).map(([s, until]) => [s, new Date(until).toISOString()])),
