@@ -51,7 +51,8 @@ export function createInstance({ ctx, p, caller, now }: RdsCall): SimResponse {
     const problem = passwordProblem(engine, password);
     if (problem) return invalid(problem);
   }
-  const storageType = p.str('StorageType') ?? (p.int('Iops') !== undefined ? 'io1' : 'gp2');
+  // CreateDBInstance's documented default: io1 with Iops, otherwise gp3.
+  const storageType = p.str('StorageType') ?? (p.int('Iops') !== undefined ? 'io1' : 'gp3');
   if (!STORAGE_TYPES.includes(storageType)) return invalid(`Invalid storage type: ${storageType}`);
   const allocatedStorage = p.int('AllocatedStorage');
   if (allocatedStorage === undefined) return invalid('The parameter AllocatedStorage must be provided and must not be blank.');

@@ -24,6 +24,8 @@ function pendingXml(pending: RdsPending): string {
   );
 }
 
+const GP3_BASELINE_IOPS = 3000;
+
 export function instanceXml(i: RdsInstance, now: number): string {
   const status = instanceStatus(i, now);
   // No endpoint until the instance has been created once.
@@ -58,7 +60,8 @@ export function instanceXml(i: RdsInstance, now: number): string {
       el('AutoMinorVersionUpgrade', i.autoMinorVersionUpgrade) +
       raw('ReadReplicaDBInstanceIdentifiers', '') +
       el('LicenseModel', i.licenseModel) +
-      el('Iops', i.iops) +
+      // gp3 comes with its baseline (3000 IOPS, 125 MiB/s) unless more was asked for.
+      el('Iops', i.iops ?? (i.storageType === 'gp3' ? GP3_BASELINE_IOPS : undefined)) +
       raw('OptionGroupMemberships', raw('OptionGroupMembership', `${el('OptionGroupName', `default:${family.replace(/\d+$/, (v) => `-${v}`)}`)}${el('Status', 'in-sync')}`)) +
       el('PubliclyAccessible', i.publiclyAccessible) +
       el('StorageType', i.storageType) +

@@ -10,7 +10,7 @@ import { GetBucketTaggingCommand } from '@aws-sdk/client-s3';
 import { ThrottledError } from '../../core/errors/index.ts';
 import { gated, rdsClientFor, s3ClientFor } from '../../providers/aws/client.ts';
 import { toPledgeError } from '../../providers/aws/errors.ts';
-import { countingGate } from './aws-moto.ts';
+import { countingGate } from './aws-endpoint.ts';
 
 const S3_SLOW_DOWN = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>';
 const RDS_THROTTLING =
