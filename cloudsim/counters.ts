@@ -20,6 +20,8 @@ export type RequestRecord = {
   seq: number;
   /** When the call was answered, epoch ms (cloudsim's clock). */
   at: number;
+  /** When its request arrived (before its body was read and any latency knob), epoch ms; `at` when not known. */
+  receivedAt: number;
   service: ServiceName;
   operation: string;
   outcome: Outcome;
@@ -71,11 +73,13 @@ export class Counters {
     this.#clock = options.clock ?? Date.now;
   }
 
-  record(service: ServiceName, operation: string, outcome: Outcome): void {
+  /** Counts one answered call and logs it; `receivedAt` is when its request arrived (default: now). */
+  record(service: ServiceName, operation: string, outcome: Outcome, receivedAt?: number): void {
     const byOperation = (this.#counts[service] ??= {});
     const byOutcome = (byOperation[operation] ??= {});
     byOutcome[outcome] = (byOutcome[outcome] ?? 0) + 1;
-    const entry: RequestRecord = { seq: ++this.#seq, at: this.#clock(), service, operation, outcome };
+    const at = this.#clock();
+    const entry: RequestRecord = { seq: ++this.#seq, at, receivedAt: receivedAt ?? at, service, operation, outcome };
     if (this.#log.length < this.#capacity) {
       this.#log.push(entry);
     } else {

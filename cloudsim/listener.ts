@@ -84,6 +84,8 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | u
 
 async function serve(options: ListenerOptions, incoming: IncomingMessage, res: ServerResponse): Promise<void> {
   const { runtime } = options;
+  // Before the body, the latency knob and the handler: the request log times calls by their arrival.
+  const receivedAt = runtime.now();
   const origin = `${options.tls ? 'https' : 'http'}://${incoming.headers.host ?? `${options.host}:0`}`;
   const url = new URL(incoming.url ?? '/', origin);
   const body = await readBody(incoming, LISTENER_DEFAULTS.maxBodyBytes);
@@ -134,7 +136,7 @@ async function serve(options: ListenerOptions, incoming: IncomingMessage, res: S
       response = await route.handle();
       outcome = response.status < 400 ? 'ok' : 'error';
     }
-    runtime.counters.record(service.name, operation, outcome);
+    runtime.counters.record(service.name, operation, outcome, receivedAt);
     return write(res, req.method, response);
   }
   write(res, req.method, json(404, { error: `cloudsim: nothing on this listener serves ${req.method} ${url.pathname}` }));

@@ -1,6 +1,6 @@
-// cloudsim's request log (GET /_cloudsim/requests): every answered call with its instant, service, operation
+// cloudsim's request log (GET /_cloudsim/requests): every answered call with its instants, service, operation
 // and outcome; filtered by since and service; bounded, saying when it dropped what a filter asked for.
-// Starts its own cloudsim with a clock the test moves (no test environment needed).
+// Starts its own cloudsims, most with a clock the test moves (no test environment needed).
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { startCloudsim, type Cloudsim, type RequestLog } from '../../cloudsim/index.ts';
@@ -33,8 +33,8 @@ test('each answered call is logged with its instant, service, operation and outc
   const first = (await requestsOver(sim.urls.admin)).body as RequestLog;
   assert.deepEqual(first, {
     requests: [
-      { seq: 1, at: 1_000, service: 'gcs', operation: 'buckets.list', outcome: 'ok' },
-      { seq: 2, at: 1_001, service: 'gcs', operation: 'buckets.list', outcome: 'ok' },
+      { seq: 1, at: 1_000, receivedAt: 1_000, service: 'gcs', operation: 'buckets.list', outcome: 'ok' },
+      { seq: 2, at: 1_001, receivedAt: 1_001, service: 'gcs', operation: 'buckets.list', outcome: 'ok' },
     ],
     capacity: 3,
     dropped: 0,
@@ -98,7 +98,18 @@ test('bad filters are refused naming the parameter; zeroing the counters empties
   assert.deepEqual(sim.requests(), { requests: [], capacity: 50_000, dropped: 0, complete: true });
   now = 6_000;
   assert.equal(await listBuckets(sim), 200);
-  assert.deepEqual(sim.requests().requests, [{ seq: 1, at: 6_000, service: 'gcs', operation: 'buckets.list', outcome: 'ok' }], 'numbering starts again');
+  assert.deepEqual(sim.requests().requests, [{ seq: 1, at: 6_000, receivedAt: 6_000, service: 'gcs', operation: 'buckets.list', outcome: 'ok' }], 'numbering starts again');
   sim.reset();
   assert.deepEqual(sim.requests().requests, [], 'reset empties it too');
+});
+
+test('a call is logged as received when it arrived, before the latency knob, and as answered after it', async () => {
+  const sim = await started({ knobs: { faults: { gcs: { latencyMs: 300 } } } });
+  const before = Date.now();
+  assert.equal(await listBuckets(sim), 200);
+  const [call] = sim.requests({ since: before }).requests;
+  assert.ok(call, 'the call is logged');
+  assert.ok(call.receivedAt >= before && call.receivedAt < before + 250, `received ${call.receivedAt - before} ms after it was sent`);
+  assert.ok(call.at - call.receivedAt >= 290, `answered ${call.at - call.receivedAt} ms after it arrived`);
+  assert.deepEqual(sim.requests({ since: call.at + 1 }).requests, [], 'since filters on the answer');
 });
