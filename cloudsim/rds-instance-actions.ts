@@ -26,6 +26,14 @@ function storageProblem(engine: string, storageType: string, size: number): SimR
   return undefined;
 }
 
+/**
+ * RDS's documented default for a non-Aurora instance: public without a subnet group or in the `default` one
+ * (the default VPC, which has an internet gateway), private in any other subnet group.
+ */
+export function defaultPubliclyAccessible(subnetGroup: string | undefined): boolean {
+  return subnetGroup === undefined || subnetGroup === 'default';
+}
+
 export function createInstance({ ctx, p, caller, now }: RdsCall): SimResponse {
   const required = ['DBInstanceIdentifier', 'DBInstanceClass', 'Engine'].find((name) => !p.str(name));
   if (required) return rdsError(400, 'MissingParameter', `The request must contain the parameter ${required}`);
@@ -79,7 +87,7 @@ export function createInstance({ ctx, p, caller, now }: RdsCall): SimResponse {
     masterUsername,
     manageMasterUserPassword: managed,
     port: p.int('Port') ?? spec.port,
-    publiclyAccessible: p.bool('PubliclyAccessible') ?? false,
+    publiclyAccessible: p.bool('PubliclyAccessible') ?? defaultPubliclyAccessible(p.str('DBSubnetGroupName')),
     backupRetentionPeriod: retention,
     multiAZ: p.bool('MultiAZ') ?? false,
     deletionProtection: p.bool('DeletionProtection') ?? false,

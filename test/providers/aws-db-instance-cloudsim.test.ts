@@ -16,7 +16,7 @@ awsDBInstanceSuite({
   ...cloudsimAws(),
   postgresDefaultVersion: '17.4',
   defaultStorageType: 'gp3',
-  reportsPubliclyAccessible: true,
+  defaultPubliclyAccessible: true,
   availableAtOnce: false,
   notRun: {},
 });

@@ -16,7 +16,7 @@ export function dbInstanceLifecycleCases(endpoint: AwsDBInstanceEndpoint, runs: 
   /** What observe late-initializes on a postgres instance whose spec leaves storage type and public access unset. */
   const lateInit = {
     storageType: endpoint.defaultStorageType,
-    ...(endpoint.reportsPubliclyAccessible ? { publiclyAccessible: false } : {}),
+    ...(endpoint.defaultPubliclyAccessible === undefined ? {} : { publiclyAccessible: endpoint.defaultPubliclyAccessible }),
   };
 
   if (runs('life')) {

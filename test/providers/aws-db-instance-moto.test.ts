@@ -7,7 +7,7 @@ awsDBInstanceSuite({
   // moto's defaults are its own, long out of date: postgres 9.3.3, gp2, and no PubliclyAccessible in its answers.
   postgresDefaultVersion: '9.3.3',
   defaultStorageType: 'gp2',
-  reportsPubliclyAccessible: false,
+  defaultPubliclyAccessible: undefined,
   // moto makes an instance available at once and deletes it at once.
   availableAtOnce: true,
   notRun: {

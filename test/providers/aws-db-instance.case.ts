@@ -29,8 +29,11 @@ export interface AwsDBInstanceEndpoint extends AwsEndpoint {
   postgresDefaultVersion: string;
   /** The storage type of an instance created without one: AWS's CreateDBInstance default is gp3. */
   defaultStorageType: 'gp2' | 'gp3';
-  /** DescribeDBInstances reports PubliclyAccessible (AWS always does, so observe late-initializes it). */
-  reportsPubliclyAccessible: boolean;
+  /**
+   * PubliclyAccessible of an instance created without it and without a subnet group, which observe late-initializes:
+   * AWS documents true for non-Aurora engines. Undefined where DescribeDBInstances does not report it.
+   */
+  defaultPubliclyAccessible: boolean | undefined;
   /** The instance is available the moment CreateDBInstance answers; on AWS it is `creating` first, without an endpoint. */
   availableAtOnce: boolean;
   /** Cases this endpoint does not run, each with the reason. */
