@@ -86,41 +86,54 @@ export function dbInstanceLifecycleCases(endpoint: AwsDBInstanceEndpoint, runs: 
 
   if (runs('passes-through-states')) {
     it('creating, modifying and deleting: not ready, changes wait until available, a deleting instance is not deleted again', async () => {
-      const id = uniqueName('pledge-states');
-      const mr = managed(id, { skipFinalSnapshot: true });
-      const created = await (await connect(mr)).create(mr, signal);
-      const connectionDetails = { password: created.connectionDetails?.password ?? '' };
-
-      // Creating: not ready, no endpoint yet; a spec change made meanwhile waits (RDS would refuse the modify).
-      mr.spec.forProvider.dbInstanceClass = 'db.t3.small';
-      const gate = countingGate();
-      let external = await connect(mr, { gate, connectionDetails });
-      const creating = await external.observe(mr, signal);
-      assert.deepEqual(
-        { ready: creating.ready, upToDate: creating.upToDate, status: creating.atProvider?.status, address: creating.atProvider?.address, details: creating.connectionDetails },
-        { ready: false, upToDate: true, status: 'creating', address: undefined, details: { username: 'pledge' } },
-      );
-
-      // Available: the change is due now; applied, the instance is modifying (not ready, nothing more to do).
-      await cloud.available(id);
-      external = await connect(mr, { gate, connectionDetails });
-      const due = await external.observe(mr, signal);
-      assert.deepEqual({ ready: due.ready, upToDate: due.upToDate, diff: due.diff }, { ready: true, upToDate: false, diff: 'dbInstanceClass db.t3.micro→db.t3.small' });
-      await external.update(mr, signal);
-      const modifying = await external.observe(mr, signal);
-      assert.deepEqual({ ready: modifying.ready, upToDate: modifying.upToDate, status: modifying.atProvider?.status }, { ready: false, upToDate: true, status: 'modifying' });
-      assert.equal((await cloud.available(id)).DBInstanceClass, 'db.t3.small');
-
-      // Deleting: still there, not ready; the next reconcile's delete sees it on its way out and sends nothing.
-      await external.delete(mr, signal);
-      external = await connect(mr, { gate, connectionDetails });
-      const deleting = await external.observe(mr, signal);
-      assert.deepEqual({ exists: deleting.exists, ready: deleting.ready, status: deleting.atProvider?.status }, { exists: true, ready: false, status: 'deleting' });
-      const before = gate.acquired;
-      await external.delete(mr, signal);
-      assert.equal(gate.acquired, before, 'no second DeleteDBInstance');
-      await cloud.gone(id);
-      assert.deepEqual(await external.observe(mr, signal), { exists: false });
+      const setRdsTimings = endpoint.setRdsTimings;
+      assert.ok(setRdsTimings, 'the endpoint must let the test set how long RDS takes');
+      // Long enough for each state to be seen on a slow machine, short enough not to matter.
+      const restore = await setRdsTimings({ rdsCreateMs: 1_500, rdsModifyMs: 1_000, rdsDeleteMs: 1_000, rdsSnapshotMs: 500 });
+      try {
+        await watchStates();
+      } finally {
+        await setRdsTimings(restore);
+      }
     });
+  }
+
+  /** Creating, modifying, deleting: each observed while the endpoint is in it. */
+  async function watchStates() {
+    const id = uniqueName('pledge-states');
+    const mr = managed(id, { skipFinalSnapshot: true });
+    const created = await (await connect(mr)).create(mr, signal);
+    const connectionDetails = { password: created.connectionDetails?.password ?? '' };
+
+    // Creating: not ready, no endpoint yet; a spec change made meanwhile waits (RDS would refuse the modify).
+    mr.spec.forProvider.dbInstanceClass = 'db.t3.small';
+    const gate = countingGate();
+    let external = await connect(mr, { gate, connectionDetails });
+    const creating = await external.observe(mr, signal);
+    assert.deepEqual(
+      { ready: creating.ready, upToDate: creating.upToDate, status: creating.atProvider?.status, address: creating.atProvider?.address, details: creating.connectionDetails },
+      { ready: false, upToDate: true, status: 'creating', address: undefined, details: { username: 'pledge' } },
+    );
+
+    // Available: the change is due now; applied, the instance is modifying (not ready, nothing more to do).
+    await cloud.available(id);
+    external = await connect(mr, { gate, connectionDetails });
+    const due = await external.observe(mr, signal);
+    assert.deepEqual({ ready: due.ready, upToDate: due.upToDate, diff: due.diff }, { ready: true, upToDate: false, diff: 'dbInstanceClass db.t3.micro→db.t3.small' });
+    await external.update(mr, signal);
+    const modifying = await external.observe(mr, signal);
+    assert.deepEqual({ ready: modifying.ready, upToDate: modifying.upToDate, status: modifying.atProvider?.status }, { ready: false, upToDate: true, status: 'modifying' });
+    assert.equal((await cloud.available(id)).DBInstanceClass, 'db.t3.small');
+
+    // Deleting: still there, not ready; the next reconcile's delete sees it on its way out and sends nothing.
+    await external.delete(mr, signal);
+    external = await connect(mr, { gate, connectionDetails });
+    const deleting = await external.observe(mr, signal);
+    assert.deepEqual({ exists: deleting.exists, ready: deleting.ready, status: deleting.atProvider?.status }, { exists: true, ready: false, status: 'deleting' });
+    const before = gate.acquired;
+    await external.delete(mr, signal);
+    assert.equal(gate.acquired, before, 'no second DeleteDBInstance');
+    await cloud.gone(id);
+    assert.deepEqual(await external.observe(mr, signal), { exists: false });
   }
 }

@@ -18,7 +18,11 @@ export interface AwsEndpoint {
   rds(region?: string): RDSClient;
   /** Throttles every call of the service (rate 1) or stops throttling it (0); only endpoints with fault injection. */
   setThrottle?: (service: 's3' | 'rds', rate: number) => Promise<void>;
+  /** Sets how long RDS takes to create, modify, delete and snapshot; resolves to the timings replaced. Only endpoints that take time. */
+  setRdsTimings?: (timings: RdsTimings) => Promise<RdsTimings>;
 }
+
+export type RdsTimings = { rdsCreateMs: number; rdsModifyMs: number; rdsDeleteMs: number; rdsSnapshotMs: number };
 
 /** The credentials the ProviderConfig's Secret holds: not 12 digits, so both endpoints take the default account. */
 const TEST_KEYS: Record<string, string> = { accessKeyId: 'AKIAPLEDGETEST', secretAccessKey: 'pledge-test-secret-key' };
