@@ -2,12 +2,13 @@
 // (see aws-db-instance.case.ts).
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { AddTagsToResourceCommand, ModifyDBInstanceCommand } from '@aws-sdk/client-rds';
+import { AddTagsToResourceCommand, DeleteDBSnapshotCommand, ModifyDBInstanceCommand } from '@aws-sdk/client-rds';
+import { describeError, TransientError } from '../../core/errors/index.ts';
 import type { AwsDBInstanceEndpoint, DBInstanceCaseName } from './aws-db-instance.case.ts';
 import { managed, rdsCloud, signal } from './aws-db-instance-resource.ts';
-import { countingGate, TEST_ACCOUNT, uniqueName } from './aws-endpoint.ts';
+import { countingGate, TEST_ACCOUNT, uniqueName, type RdsTimings } from './aws-endpoint.ts';
 
-export const LIFECYCLE_CASES = ['life', 'passes-through-states'] as const;
+export const LIFECYCLE_CASES = ['life', 'passes-through-states', 'delete-while-creating'] as const;
 
 export function dbInstanceLifecycleCases(endpoint: AwsDBInstanceEndpoint, runs: (name: DBInstanceCaseName) => boolean): void {
   const cloud = rdsCloud(endpoint);
@@ -84,18 +85,41 @@ export function dbInstanceLifecycleCases(endpoint: AwsDBInstanceEndpoint, runs: 
     });
   }
 
+  /** Runs body with RDS timings long enough for each state to be seen on a slow machine, short enough not to matter. */
+  async function withSlowRds(body: () => Promise<void>) {
+    const setRdsTimings = endpoint.setRdsTimings;
+    assert.ok(setRdsTimings, 'the endpoint must let the test set how long RDS takes');
+    const restore: RdsTimings = await setRdsTimings({ rdsCreateMs: 1_000, rdsModifyMs: 600, rdsDeleteMs: 600, rdsSnapshotMs: 300 });
+    try {
+      await body();
+    } finally {
+      await setRdsTimings(restore);
+    }
+  }
+
   if (runs('passes-through-states')) {
-    it('creating, modifying and deleting: not ready, changes wait until available, a deleting instance is not deleted again', async () => {
-      const setRdsTimings = endpoint.setRdsTimings;
-      assert.ok(setRdsTimings, 'the endpoint must let the test set how long RDS takes');
-      // Long enough for each state to be seen on a slow machine, short enough not to matter.
-      const restore = await setRdsTimings({ rdsCreateMs: 1_500, rdsModifyMs: 1_000, rdsDeleteMs: 1_000, rdsSnapshotMs: 500 });
-      try {
-        await watchStates();
-      } finally {
-        await setRdsTimings(restore);
-      }
-    });
+    it('creating, modifying and deleting: not ready, changes wait until available, a deleting instance is not deleted again', () => withSlowRds(watchStates));
+  }
+
+  if (runs('delete-while-creating')) {
+    it('deleted while creating, with a final snapshot: RDS refuses for now (Transient, retried), then it goes with its snapshot', () =>
+      withSlowRds(async () => {
+        const id = uniqueName('pledge-early');
+        const mr = managed(id, {});
+        const external = await connect(mr);
+        await external.create(mr, signal);
+        await assert.rejects(external.delete(mr, signal), (err: unknown) => {
+          assert.ok(err instanceof TransientError, `a TransientError, got ${String(err)}`);
+          assert.match(describeError(err), /^delete failed: InvalidDBInstanceState: .*creating/);
+          return true;
+        });
+        await cloud.available(id);
+        await external.delete(mr, signal);
+        assert.deepEqual(await cloud.snapshotIds(id), [`${id}-final`]);
+        await cloud.gone(id);
+        await cloud.snapshotsAvailable(id);
+        await cloud.rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: `${id}-final` }));
+      }));
   }
 
   /** Creating, modifying, deleting: each observed while the endpoint is in it. */
