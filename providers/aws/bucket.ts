@@ -51,8 +51,11 @@ export function bucketNameOf(mr: BucketResource): string {
   return name;
 }
 
-/** One bucket's S3 calls: each passes the call gate, carries the reconcile's abort signal and maps its errors once. */
-function bucketClient(s3: S3Client, calls: CloudCallGate): ExternalClient<BucketParameters, BucketObservation> {
+/**
+ * One bucket's S3 calls: each passes the call gate, carries the reconcile's abort signal and maps its errors once.
+ * `s3` is signed for the spec's region; `s3In` gives a client for another (a bucket found elsewhere is deleted there).
+ */
+function bucketClient(s3: S3Client, s3In: (region: string) => S3Client, calls: CloudCallGate): ExternalClient<BucketParameters, BucketObservation> {
   // The reconciler's logger already carries the object's name; errors add the cloud call and bucket.
   const context = (operation: string, bucket: string) => ({ kind: 'Bucket', bucket, operation });
 
@@ -107,6 +110,8 @@ function bucketClient(s3: S3Client, calls: CloudCallGate): ExternalClient<Bucket
         region = regionFromLocation(location.LocationConstraint);
       }
       if (region !== desired.region) {
+        // Being deleted, it is still ours to delete (in its own region): a wrong region must not block deletion.
+        if (mr.metadata.deletionTimestamp) return { exists: true, upToDate: true, atProvider: { arn: bucketArn(name), region } };
         throw new TerminalError(`bucket ${name} exists in region ${region} but spec.forProvider.region is ${desired.region}`, {
           context: context('HeadBucket', name),
         });
@@ -155,8 +160,15 @@ function bucketClient(s3: S3Client, calls: CloudCallGate): ExternalClient<Bucket
 
     async delete(mr, signal) {
       const name = bucketNameOf(mr);
+      const deleteWith = (client: S3Client) =>
+        gated(calls, 'DeleteBucket', signal, () => client.send(new DeleteBucketCommand({ Bucket: name }), { abortSignal: signal }));
       try {
-        await gated(calls, 'DeleteBucket', signal, () => s3.send(new DeleteBucketCommand({ Bucket: name }), { abortSignal: signal }));
+        await deleteWith(s3).catch((err: unknown) => {
+          // S3 answers 301 to a request signed for another region than the bucket's: ask there.
+          const info = awsErrorInfo(err);
+          if (info.httpStatus !== 301 || info.bucketRegion === undefined) throw err;
+          return deleteWith(s3In(info.bucketRegion));
+        });
       } catch (err: unknown) {
         const code = awsErrorInfo(err).code;
         if (code === 'NoSuchBucket' || code === 'NotFound') return;
@@ -224,6 +236,6 @@ export const bucket: ManagedKind<BucketParameters, BucketObservation> = {
   async connect(mr, ctx) {
     const config = await resolveAwsConfig(ctx.providerConfig, ctx.readSecret, ctx.signal);
     // Only the region is needed to connect; create and update check the rest of the spec and name what is wrong.
-    return bucketClient(s3ClientFor(config, parametersOf(mr).region), ctx.calls);
+    return bucketClient(s3ClientFor(config, parametersOf(mr).region), (region) => s3ClientFor(config, region), ctx.calls);
   },
 };

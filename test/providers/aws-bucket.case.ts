@@ -141,7 +141,7 @@ export function awsBucketSuite(endpoint: AwsBucketEndpoint): void {
     }
 
     if (runs('region-mismatch')) {
-      it('refuses a bucket that exists in another region than the spec says', async () => {
+      it('refuses a bucket that exists in another region than the spec says (it cannot move), yet can still delete it', async () => {
         const name = uniqueName('pledge-region');
         // A bucket outside us-east-1 is addressed with a client of its own region (S3 answers others 301).
         const eu = endpoint.s3({ region: 'eu-west-1' });
@@ -153,7 +153,13 @@ export function awsBucketSuite(endpoint: AwsBucketEndpoint): void {
           assert.equal(describeError(err), `bucket ${name} exists in region eu-west-1 but spec.forProvider.region is us-west-2`);
           return true;
         });
-        await eu.send(new DeleteBucketCommand({ Bucket: name }));
+        // Deleting the resource: the delete path sees the bucket, and the delete reaches it in its own region.
+        mr.metadata.deletionTimestamp = new Date().toISOString();
+        const seen = await observe(external, mr);
+        assert.deepEqual({ exists: seen.exists, region: seen.atProvider?.region }, { exists: true, region: 'eu-west-1' });
+        await external.delete(mr, signal);
+        await assert.rejects(eu.send(new HeadBucketCommand({ Bucket: name })), { name: 'NotFound' });
+        assert.deepEqual(await observe(external, mr), { exists: false });
       });
     }
 
