@@ -40,7 +40,7 @@ export type BucketCaseName = (typeof CASES)[number];
 
 export interface AwsBucketEndpoint extends AwsEndpoint {
   /**
-   * What a bucket has that nobody configured. AWS (since April 2023) gives every new bucket SSE-S3, ACLs disabled
+   * What a bucket has that nobody configured. AWS (since 2023) gives every new bucket SSE-S3, ACLs disabled
    * (BucketOwnerEnforced) and a public access block that blocks everything, and deleting the encryption
    * configuration brings SSE-S3 back. Empty when the endpoint gives none of these.
    */
