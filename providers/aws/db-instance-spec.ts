@@ -141,7 +141,7 @@ export const dbInstanceForProvider: JSONSchema = {
         key: { type: 'string', minLength: 1, maxLength: 253, pattern: '^[-._a-zA-Z0-9]+$' },
       },
     },
-    publiclyAccessible: { type: 'boolean', description: 'Give the instance a public address. Unset leaves it alone.' },
+    publiclyAccessible: { type: 'boolean', default: false, description: 'Give the instance a public address. Defaults to false (RDS itself would make it public outside a VPC subnet group).' },
     backupRetentionPeriod: { type: 'integer', minimum: 0, maximum: 35, description: 'Days of automated backups (0 disables them).' },
     tags: {
       type: 'object',

@@ -184,6 +184,8 @@ type ErrorClass = typeof NotFoundError | typeof ThrottledError | typeof Terminal
 export function classify(info: AwsErrorInfo): ErrorClass {
   const { code, httpStatus } = info;
   if (info.throttling || THROTTLING_CODES.has(code) || httpStatus === 429) return ThrottledError;
+  // S3 answers HEAD without a body; both of its documented 503s mean "reduce your request rate".
+  if (httpStatus === 503 && code === 'HTTP 503') return ThrottledError;
   if (NOT_FOUND_CODES.has(code)) return NotFoundError;
   if (TRANSIENT_CLIENT_CODES.has(code) || NETWORK_CODES.has(code)) return TransientError;
   if (TERMINAL_CODES.has(code)) return TerminalError;
