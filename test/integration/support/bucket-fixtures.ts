@@ -2,7 +2,7 @@
 // neither Kubernetes objects nor cloud buckets behind even when a test failed half-way.
 import { DeleteBucketCommand, ListBucketsCommand } from '@aws-sdk/client-s3';
 import { kubectl, kubectlApply } from '../../env/index.ts';
-import { condition, eventually, getJson, motoS3 } from '../harness.ts';
+import { condition, eventually, getJson, motoS3, mustKubectl } from '../harness.ts';
 
 export const BUCKETS = 'buckets.s3.aws.pledge.dev';
 
@@ -26,6 +26,14 @@ export async function applyBuckets(names: readonly string[], options: Parameters
 
 export async function isReady(resource: string, name: string): Promise<boolean> {
   return (await condition(resource, name, 'Ready'))?.status === 'True';
+}
+
+/** True when exactly `count` objects match the label selector and all are Ready: one kubectl call, however many. */
+export async function allReady(resource: string, selector: string, count: number): Promise<boolean> {
+  const list = JSON.parse(await mustKubectl(['get', resource, '-l', selector, '-o', 'json'])) as {
+    items: Array<{ status?: { conditions?: Array<{ type: string; status: string }> } }>;
+  };
+  return list.items.length === count && list.items.every((o) => o.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
 }
 
 /** The names of the buckets in moto's default account. */
