@@ -109,6 +109,14 @@ export async function fleetStatus(fleet: Fleet, signal?: AbortSignal): Promise<R
   return out;
 }
 
+/** Objects of the fleet's kinds that are not the fleet's: a controller would call the clouds for them too. */
+export async function othersOfFleetKinds(fleet: Fleet): Promise<string[]> {
+  const [key, value] = fleet.label.split('=');
+  const res = await kubectl(['get', ALL_RESOURCES, '-l', `${key}!=${value}`, '-o', 'name'], { timeoutMs: 30_000 });
+  if (res.code !== 0) throw new Error(`kubectl get of the fleet's kinds failed: ${res.stderr}`);
+  return res.stdout.split('\n').filter((l) => l.trim() !== '');
+}
+
 /** Deletes the fleet through the controller without waiting (`kubectl delete -l`). */
 export async function deleteFleet(fleet: Fleet): Promise<void> {
   const res = await kubectl(['delete', ALL_RESOURCES, '-l', fleet.label, '--wait=false'], { timeoutMs: 60_000 });
