@@ -113,10 +113,7 @@ spec:
     assert.deepEqual(names.filter((n) => inMoto.has(n)), [], 'no bucket is left in moto');
   });
 
-  // Fails today: core/runtime/queue/token-bucket.ts keeps earning tokens while paused, so the calls held by a
-  // pause and a full burst go out together when it ends (16 to 30 in a second measured here). Drop `todo` once fixed.
-  const todo = 'token bucket: tokens earned during a pause are spent in one burst when it ends';
-  test(`no 1 s window carries more than burst + rate = ${BURST + RATE} requests to the cloud`, { todo }, async () => {
+  test(`no 1 s window carries more than burst + rate = ${BURST + RATE} requests to the cloud`, async () => {
     ownLag.disable();
     const requests = proxy.requests().filter((r) => r.at >= startedAt);
     const throttled = requests.filter((r) => r.throttled).length;

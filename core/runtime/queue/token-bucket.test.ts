@@ -37,6 +37,32 @@ test('calls in any window never exceed burst + rate × window', async () => {
   }
 });
 
+test('callers waiting through a pause come out at the rate, not in one burst', async () => {
+  const rate = 50;
+  const bucket = createTokenBucket({ ratePerSecond: rate, burst: 5 });
+  bucket.pause(200);
+  const started = performance.now();
+  const times: number[] = [];
+  await Promise.all(Array.from({ length: 10 }, async () => {
+    await bucket.take();
+    times.push(performance.now() - started);
+  }));
+  times.sort((a, b) => a - b);
+  assert.ok((times[0] ?? 0) >= 190, `nothing before the pause ends (${times[0]} ms)`);
+  // 10 calls after the pause at 50/s: the last no sooner than 9 intervals (180 ms) after the first.
+  assert.ok((times[9] ?? 0) - (times[0] ?? 0) >= 170, `spread ${(times[9] ?? 0) - (times[0] ?? 0)} ms`);
+});
+
+test('a pause that begins while a caller waits holds that caller back too', async () => {
+  const bucket = createTokenBucket({ ratePerSecond: 10, burst: 1 });
+  await bucket.take();
+  const started = performance.now();
+  const waiting = bucket.take(); // its slot is ~100 ms away
+  bucket.pause(300);
+  await waiting;
+  assert.ok(performance.now() - started >= 290, `went out after ${performance.now() - started} ms, inside the pause`);
+});
+
 test('pause holds every caller back', async () => {
   const bucket = createTokenBucket({ ratePerSecond: 1000, burst: 10 });
   bucket.pause(120);

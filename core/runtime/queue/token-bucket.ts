@@ -1,46 +1,52 @@
 import { setTimeout as delay } from 'node:timers/promises';
 
-/** Calls per second with a burst allowance; waiters are served in arrival order. */
+/** Calls per second with a burst allowance; callers are served in arrival order. */
 export interface TokenBucket {
   take(signal?: AbortSignal): Promise<void>;
-  /** Pushes every waiter back, e.g. after the cloud said "slow down". */
+  /** Holds every caller back, e.g. after the cloud said "slow down"; afterwards calls resume at the rate, with no burst. */
   pause(ms: number): void;
 }
 
 export const TOKEN_BUCKET_DEFAULTS = { ratePerSecond: 10, burst: 20 } as const;
 
+/**
+ * A token bucket kept as one number, the theoretical arrival time of the next call (GCRA): each caller
+ * reserves the next slot and waits for it, so order is kept without a waiter list, and no window of
+ * one second ever carries more than burst + rate calls — also across a pause, which moves the next
+ * slot past its end instead of letting waiting callers pile up behind it.
+ */
 export function createTokenBucket(options: { ratePerSecond?: number; burst?: number; now?: () => number } = {}): TokenBucket {
   const rate = options.ratePerSecond ?? TOKEN_BUCKET_DEFAULTS.ratePerSecond;
   const burst = options.burst ?? TOKEN_BUCKET_DEFAULTS.burst;
   if (!(rate > 0)) throw new RangeError(`ratePerSecond must be > 0, got ${rate}`);
   if (!(burst >= 1)) throw new RangeError(`burst must be >= 1, got ${burst}`);
   const now = options.now ?? performance.now.bind(performance);
-  let tokens = burst;
-  let last = now();
+  const interval = 1000 / rate;
+  const tolerance = (burst - 1) * interval;
+  let nextSlot = now();
   let pausedUntil = 0;
-  // Reservations: each caller takes a token now (possibly going negative) and waits until it is earned.
-  // This keeps FIFO order without a waiter list.
-  function refill() {
-    const t = now();
-    tokens = Math.min(burst, tokens + ((t - last) / 1000) * rate);
-    last = t;
-  }
-  return {
-    async take(signal) {
-      refill();
-      tokens -= 1;
-      const waitMs = Math.max(tokens < 0 ? (-tokens / rate) * 1000 : 0, pausedUntil - now());
-      if (waitMs > 0) {
-        try {
-          await delay(waitMs, undefined, { signal });
-        } catch (err: unknown) {
-          tokens += 1; // give the reservation back
-          throw err;
-        }
+  const bucket: TokenBucket = {
+    async take(signal): Promise<void> {
+      signal?.throwIfAborted();
+      const t = now();
+      const slot = Math.max(nextSlot, t);
+      nextSlot = slot + interval;
+      const waitMs = slot - tolerance - t;
+      if (waitMs <= 0) return;
+      try {
+        await delay(waitMs, undefined, { signal });
+      } catch (err: unknown) {
+        // Give the slot back when nobody reserved after it.
+        if (nextSlot === slot + interval) nextSlot = slot;
+        throw err;
       }
+      // A pause that began while this caller waited holds it back too: it queues again behind the pause.
+      if (now() < pausedUntil) return bucket.take(signal);
     },
     pause(ms) {
       pausedUntil = Math.max(pausedUntil, now() + ms);
+      nextSlot = Math.max(nextSlot, pausedUntil + tolerance);
     },
   };
+  return bucket;
 }
