@@ -4,24 +4,7 @@
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
  */
 
-interface NameRule {
-  /** CEL over `name`, the expression of the name being checked. */
-  cel(name: string): string;
-  test(name: string): boolean;
-  /** States the rule; `field` names what is being checked. */
-  message(field: string): string;
-}
-
-/** A rule that the name matches (or, with `negate`, does not match) an RE2- and JS-compatible pattern. */
-function pattern(source: string, message: (field: string) => string, negate = false): NameRule {
-  if (/[\\']/.test(source)) throw new Error(`bucket name pattern must not need escaping in CEL: ${source}`);
-  const regex = new RegExp(source);
-  return {
-    cel: (name) => `${negate ? '!' : ''}${name}.matches('${source}')`,
-    test: (name) => regex.test(name) !== negate,
-    message,
-  };
-}
+import { namePattern as pattern, nameProblem, nameValidations, type NameRule } from '../../core/crd/index.ts';
 
 const RESERVED_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'] as const;
 const RESERVED_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'] as const;
@@ -51,10 +34,10 @@ export const BUCKET_NAME_RULES: readonly NameRule[] = [
 
 /** CEL rules for the kind's schema: the bucket is named after metadata.name unless the annotation says otherwise. */
 export function bucketNameValidations(): Array<{ rule: string; message: string }> {
-  return BUCKET_NAME_RULES.map((rule) => ({ rule: rule.cel('self.metadata.name'), message: rule.message('metadata.name') }));
+  return nameValidations(BUCKET_NAME_RULES);
 }
 
 /** The first rule `name` breaks, as a message naming `field`, or undefined when it is a valid bucket name. */
 export function bucketNameProblem(name: string, field: string): string | undefined {
-  return BUCKET_NAME_RULES.find((rule) => !rule.test(name))?.message(field);
+  return nameProblem(BUCKET_NAME_RULES, name, field);
 }

@@ -4,17 +4,13 @@
  * https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules
  */
 import { TerminalError } from '../../core/errors/index.ts';
+import { nameProblem, type NameRule } from '../../core/crd/index.ts';
 import type { ManagedResource } from '../../core/managed/types.ts';
+
+export { nameProblem, nameValidations } from '../../core/crd/index.ts';
 
 export const EXTERNAL_NAME = 'pledge.dev/external-name';
 
-interface NameRule {
-  /** CEL over `name`; undefined when Kubernetes' own name rules already imply it. */
-  cel?(name: string): string;
-  test(name: string): boolean;
-  /** States the rule; `field` names what is being checked. */
-  message(field: string): string;
-}
 
 /**
  * Resource groups: 1 to 90 characters, letters, digits, underscores, hyphens, periods and parentheses, not
@@ -49,16 +45,6 @@ export const STORAGE_ACCOUNT_NAME_RULES: readonly NameRule[] = [
     message: (field) => `${field} may contain only lowercase letters and digits (no hyphens or dots) to be an Azure storage account name`,
   },
 ];
-
-/** CEL rules for a kind's schema: the cloud object is named after metadata.name. */
-export function nameValidations(rules: readonly NameRule[]): Array<{ rule: string; message: string }> {
-  return rules.flatMap((rule) => (rule.cel ? [{ rule: rule.cel('self.metadata.name'), message: rule.message('metadata.name') }] : []));
-}
-
-/** The first rule `name` breaks, as a message naming `field`, or undefined when it is valid. */
-export function nameProblem(rules: readonly NameRule[], name: string, field: string): string | undefined {
-  return rules.find((rule) => !rule.test(name))?.message(field);
-}
 
 /** The cloud name: the external-name annotation when set, else metadata.name; checked against `rules`. */
 export function externalNameOf(mr: ManagedResource<unknown, unknown>, rules: readonly NameRule[]): string {
