@@ -69,3 +69,25 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
+
+// Readers for what SDKs throw: its shape is not trusted, so every step is checked.
+
+/** value[key] when value is an object, else undefined. */
+export function fieldOf(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+/** value when it is a non-empty string, else undefined. */
+export function textOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** A response header, case-insensitively, from a headers object with get() or a plain record. */
+export function headerOf(headers: unknown, name: string): string | undefined {
+  if (typeof headers !== 'object' || headers === null) return undefined;
+  const get = fieldOf(headers, 'get');
+  if (typeof get === 'function') return textOf((get as (n: string) => unknown).call(headers, name));
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === wanted) return textOf(value);
+  return undefined;
+}

@@ -7,6 +7,9 @@ import {
   type ErrorContext,
   wrapError,
   parseRetryAfter,
+  fieldOf,
+  headerOf,
+  textOf,
 } from '../../core/errors/index.ts';
 
 /** What Pledge reads from an AWS SDK v3 error (S3, RDS, …) or a Node network error. */
@@ -126,22 +129,12 @@ const NETWORK_CODES = new Set([
 /** Names the SDK gives an error whose response carried no code (HEAD answers have no body). */
 const PLACEHOLDER_NAMES = new Set(['Error', 'Unknown', 'UnknownError']);
 
-function field(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
-}
 
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
 
-function header(err: unknown, name: string): string | undefined {
-  const headers = field(field(err, '$response'), 'headers');
-  if (typeof headers !== 'object' || headers === null) return undefined;
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === name) return text(value);
-  }
-  return undefined;
-}
+
+const field = fieldOf;
+const text = textOf;
+const header = (err: unknown, name: string) => headerOf(field(field(err, '$response'), 'headers'), name);
 
 export { parseRetryAfter };
 

@@ -7,6 +7,8 @@ import {
   type ErrorContext,
   wrapError,
   parseRetryAfter,
+  fieldOf,
+  headerOf,
 } from '../../core/errors/index.ts';
 import {
   IDENTITY_NAMES,
@@ -37,13 +39,12 @@ export interface AzureErrorInfo {
   source: 'arm' | 'identity' | 'network' | 'unknown';
 }
 
-function field(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
-}
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
+
+const field = fieldOf;
 
 function num(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
@@ -53,12 +54,7 @@ function num(value: unknown): number | undefined {
 
 /** Reads a header from a core-rest-pipeline response (HttpHeaders with get) or a plain record. */
 function header(err: unknown, name: string): string | undefined {
-  const headers = field(field(err, 'response'), 'headers');
-  if (typeof headers !== 'object' || headers === null) return undefined;
-  const get = field(headers, 'get');
-  if (typeof get === 'function') return text((get as (n: string) => unknown).call(headers, name));
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return text(value);
-  return undefined;
+  return text(headerOf(field(field(err, 'response'), 'headers'), name));
 }
 
 export { parseRetryAfter };

@@ -7,6 +7,9 @@ import {
   type ErrorContext,
   wrapError,
   parseRetryAfter,
+  fieldOf,
+  headerOf,
+  textOf,
 } from '../../core/errors/index.ts';
 
 /** What Pledge reads from a GCS JSON API error (the SDK's ApiError), an OAuth token error or a Node network error. */
@@ -37,22 +40,8 @@ const NETWORK_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-function field(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
-}
 
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
 
-function header(err: unknown, name: string): string | undefined {
-  const headers = field(field(err, 'response'), 'headers');
-  if (typeof headers !== 'object' || headers === null) return undefined;
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === name) return text(value);
-  }
-  return undefined;
-}
 
 /** error.message of a JSON API error body, when the response carried one. */
 function bodyMessage(err: unknown): string | undefined {
@@ -64,6 +53,10 @@ function bodyMessage(err: unknown): string | undefined {
     return undefined;
   }
 }
+
+const field = fieldOf;
+const text = textOf;
+const header = (err: unknown, name: string) => headerOf(field(field(err, 'response'), 'headers'), name);
 
 export { parseRetryAfter };
 
