@@ -1,11 +1,13 @@
-import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
-import type { KubeClient, ResourceType } from '../core/kube/index.ts';
-import { getCondition, setConditions } from '../core/managed/conditions.ts';
+import type { ObjectStore, ResourceType } from '../core/kube/index.ts';
+import { getCondition } from '../core/managed/conditions.ts';
 import { readConnectionDetails, writeConnectionSecret } from '../core/managed/connection-secret.ts';
-import type { Condition, ManagedResource } from '../core/managed/types.ts';
+import { withFinalizer, withoutFinalizer } from '../core/managed/finalizer.ts';
+import { nextStatus } from '../core/managed/status.ts';
+import type { Condition } from '../core/managed/types.ts';
 import type { ReconcileResult } from '../core/runtime/controller/index.ts';
-import type { EventRecorder } from '../core/runtime/events/index.ts';
+import { EVENT_REASONS, type EventRecorder } from '../core/runtime/events/index.ts';
+import type { ObjectCache } from '../core/runtime/informer/index.ts';
 import { compositeNameForClaim } from './composed-names.ts';
 import { COMPOSITE_DEFAULTS } from './composite-reconciler.ts';
 import { LABELS, type Claim, type Composite, type CompositeResourceDefinition } from './types.ts';
@@ -14,12 +16,15 @@ export const CLAIM_FINALIZER = 'claim.pledge.dev';
 const FIELD_MANAGER = 'pledge-claim';
 
 export interface ClaimContext {
-  client: KubeClient;
-  xrd: CompositeResourceDefinition;
+  store: ObjectStore;
+  claims: ObjectCache<Claim>;
+  composites: ObjectCache<Composite>;
+  xrd(): CompositeResourceDefinition;
   claimType: ResourceType;
   compositeType: ResourceType;
   recorder: EventRecorder;
   logger: Logger;
+  timings: { deletePollMs: number };
 }
 
 /** The claim's spec as the composite's: everything but the claim-only fields, plus the way back. */
@@ -32,64 +37,63 @@ function compositeSpec(claim: Claim, xrName: string): Record<string, unknown> {
   };
 }
 
-/** One reconcile of a claim: bind (create or update) its composite, and bring status and secret back. */
-export async function reconcileClaim(ctx: ClaimContext, namespace: string, name: string): Promise<ReconcileResult> {
-  const { client } = ctx;
-  let claim = await client.get<Claim>(ctx.claimType, name, namespace);
-  if (!claim) return {};
-  const xrName = claim.spec.resourceRef?.name ?? compositeNameForClaim(namespace, name);
-
-  if (claim.metadata.deletionTimestamp) {
-    const xr = await client.get<Composite>(ctx.compositeType, xrName);
-    if (xr) {
-      if (!xr.metadata.deletionTimestamp) await client.delete(ctx.compositeType, xrName);
-      return { requeueAfterMs: 1_000 };
-    }
-    if (claim.spec.writeConnectionSecretToRef) await client.deleteSecret(namespace, claim.spec.writeConnectionSecretToRef.name);
-    const finalizers = (claim.metadata.finalizers ?? []).filter((f) => f !== CLAIM_FINALIZER);
-    await client.patch(ctx.claimType, name, { metadata: { finalizers, resourceVersion: claim.metadata.resourceVersion } }, namespace);
-    return {};
+/** A deleted claim deletes its composite, waits for it to go, then lets go of its secret and finalizer. */
+async function unbind(ctx: ClaimContext, claim: Claim, xrName: string): Promise<ReconcileResult> {
+  const xr = ctx.composites.get(xrName);
+  if (xr) {
+    if (!xr.metadata.deletionTimestamp) await ctx.store.delete(ctx.compositeType, xrName);
+    return { requeueAfterMs: ctx.timings.deletePollMs };
   }
-  if (!claim.metadata.finalizers?.includes(CLAIM_FINALIZER)) {
-    claim = await client.replace(ctx.claimType, { ...claim, metadata: { ...claim.metadata, finalizers: [...(claim.metadata.finalizers ?? []), CLAIM_FINALIZER] } });
-  }
-
-  const xr = await client.apply<Composite>(
-    ctx.compositeType,
-    {
-      apiVersion: claim.apiVersion,
-      kind: ctx.xrd.spec.names.kind,
-      metadata: { name: xrName, labels: { ...claim.metadata.labels, [LABELS.claimName]: name, [LABELS.claimNamespace]: namespace } },
-      spec: compositeSpec(claim, xrName),
-    } as Composite,
-    FIELD_MANAGER,
-  );
-  if (!claim.spec.resourceRef) {
-    claim = await client.patch<Claim>(ctx.claimType, name, { spec: { resourceRef: { apiVersion: xr.apiVersion, kind: xr.kind, name: xrName } } }, namespace);
-  }
-
-  if (claim.spec.writeConnectionSecretToRef) {
-    const details = await readConnectionDetails(client, xr as unknown as ManagedResource);
-    const asOwner = { ...claim, spec: { forProvider: {}, writeConnectionSecretToRef: { name: claim.spec.writeConnectionSecretToRef.name, namespace } } };
-    await writeConnectionSecret(client, asOwner as unknown as ManagedResource, details);
-  }
-
-  // Status flows back: the composite's fields and its conditions, so app teams read one object.
-  const { conditions: xrConditions, ...xrStatus } = xr.status ?? {};
-  const ready = getCondition(xrConditions as Condition[] | undefined, 'Ready') ?? { type: 'Ready', status: 'False' as const, reason: 'Creating', message: 'waiting for the composite resource' };
-  const synced = getCondition(xrConditions as Condition[] | undefined, 'Synced') ?? { type: 'Synced', status: 'True' as const, reason: 'ReconcileSuccess' };
-  const status = { ...(claim.status ?? {}), ...xrStatus };
-  status.conditions = setConditions(claim.status?.conditions, [strip(ready), strip(synced)], claim.metadata.generation, new Date());
-  if (!isDeepStrictEqual(status, claim.status ?? {})) {
-    if (synced.status === 'False' && getCondition(claim.status?.conditions, 'Synced')?.message !== synced.message) {
-      ctx.recorder.warning(claim, 'CompositeResourceNotSynced', synced.message ?? 'composite resource not synced');
-    }
-    await client.replaceStatus(ctx.claimType, { ...claim, status });
-  }
+  const { namespace } = claim.metadata;
+  if (claim.spec.writeConnectionSecretToRef) await ctx.store.deleteSecret(namespace, claim.spec.writeConnectionSecretToRef.name);
+  const released = withoutFinalizer(claim, CLAIM_FINALIZER);
+  if (released) await ctx.store.replace(ctx.claimType, released);
   return {};
 }
 
 function strip(c: Condition): Condition {
   const { lastTransitionTime: _t, observedGeneration: _g, ...rest } = c;
   return rest;
+}
+
+/** Status flows back: the composite's fields and its Ready/Synced, so app teams read one object. */
+async function reflectStatus(ctx: ClaimContext, claim: Claim, xr: Composite): Promise<void> {
+  const { conditions: xrConditions, ...xrStatus } = xr.status ?? {};
+  const ready = getCondition(xrConditions, 'Ready') ?? { type: 'Ready', status: 'False' as const, reason: 'Creating', message: 'waiting for the composite resource' };
+  const synced = getCondition(xrConditions, 'Synced') ?? { type: 'Synced', status: 'True' as const, reason: 'ReconcileSuccess' };
+  const status = nextStatus(claim, [strip(ready), strip(synced)], xrStatus, new Date());
+  if (!status) return;
+  if (synced.status === 'False' && getCondition(claim.status?.conditions, 'Synced')?.message !== synced.message) {
+    ctx.recorder.warning(claim, EVENT_REASONS.compositeNotSynced, synced.message ?? 'composite resource not synced');
+  }
+  await ctx.store.replaceStatus(ctx.claimType, { ...claim, status });
+}
+
+/** One reconcile of a claim: bind (create or update) its composite, and bring status and secret back. */
+export async function reconcileClaim(ctx: ClaimContext, namespace: string, name: string): Promise<ReconcileResult> {
+  const cached = ctx.claims.get(name, namespace);
+  if (!cached) return {};
+  let claim = structuredClone(cached);
+  const xrName = claim.spec.resourceRef?.name ?? compositeNameForClaim(namespace, name);
+  if (claim.metadata.deletionTimestamp) return unbind(ctx, claim, xrName);
+  const withIt = withFinalizer(claim, CLAIM_FINALIZER);
+  if (withIt) claim = await ctx.store.replace(ctx.claimType, withIt);
+
+  const desired = {
+    apiVersion: claim.apiVersion,
+    kind: ctx.xrd().spec.names.kind,
+    metadata: { name: xrName, labels: { ...claim.metadata.labels, [LABELS.claimName]: name, [LABELS.claimNamespace]: namespace } },
+    spec: compositeSpec(claim, xrName),
+  } as Composite;
+  const xr = await ctx.store.apply<Composite>(ctx.compositeType, desired, FIELD_MANAGER);
+  if (!claim.spec.resourceRef) {
+    claim = await ctx.store.patch<Claim>(ctx.claimType, name, { spec: { resourceRef: { apiVersion: xr.apiVersion, kind: xr.kind, name: xrName } } }, namespace);
+  }
+  const secretRef = claim.spec.writeConnectionSecretToRef;
+  if (secretRef) {
+    const details = await readConnectionDetails(ctx.store, xr, xr.spec.writeConnectionSecretToRef);
+    await writeConnectionSecret(ctx.store, claim, { name: secretRef.name, namespace }, details);
+  }
+  await reflectStatus(ctx, claim, xr);
+  return {};
 }

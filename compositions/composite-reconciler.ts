@@ -1,201 +1,227 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
-import { describeError } from '../core/errors/index.ts';
-import type { KubeClient, ResourceType } from '../core/kube/index.ts';
-import { setConditions } from '../core/managed/conditions.ts';
+import { describeError, fieldOf } from '../core/errors/index.ts';
+import type { ObjectStore, ResourceType } from '../core/kube/index.ts';
 import { readConnectionDetails, writeConnectionSecret } from '../core/managed/connection-secret.ts';
-import type { Condition, ManagedResource } from '../core/managed/types.ts';
+import { withFinalizer, withoutFinalizer } from '../core/managed/finalizer.ts';
+import { writeStatusIfChanged } from '../core/managed/status.ts';
+import type { Condition, KubeObject } from '../core/managed/types.ts';
 import type { ReconcileResult } from '../core/runtime/controller/index.ts';
-import type { EventRecorder } from '../core/runtime/events/index.ts';
+import { EVENT_REASONS, type EventReason, type EventRecorder } from '../core/runtime/events/index.ts';
+import type { ObjectCache } from '../core/runtime/informer/index.ts';
 import { composedName } from './composed-names.ts';
 import type { KindRegistry } from './kind-registry.ts';
 import { render } from './render/index.ts';
 import type { KubeResource, ObservedComposed } from './render/types.ts';
-import { COMPOSITIONS, latestRevision, listRevisions } from './revisions.ts';
-import { ANNOTATION_RESOURCE_NAME, LABELS, type Composite, type CompositeResourceDefinition, type Composition, type ResourceRef } from './types.ts';
+import { latestRevision } from './revisions.ts';
+import { ANNOTATION_RESOURCE_NAME, LABELS, type Composite, type CompositeResourceDefinition, type Composition, type CompositionRevision, type ResourceRef } from './types.ts';
 
 export const COMPOSITE_FINALIZER = 'composite.pledge.dev';
 export const FIELD_MANAGER = 'pledge-composition';
-export const COMPOSITE_DEFAULTS = { pollIntervalMs: 60_000, notReadyPollMs: 5_000, connectionSecretNamespace: 'pledge-system' } as const;
+export const COMPOSITE_DEFAULTS = { pollIntervalMs: 60_000, notReadyPollMs: 5_000, errorRequeueMs: 10_000, deletePollMs: 1_000, connectionSecretNamespace: 'pledge-system' } as const;
+export type CompositeTimings = { -readonly [K in Exclude<keyof typeof COMPOSITE_DEFAULTS, 'connectionSecretNamespace'>]: number };
 
-export const COMPOSITE_REASONS = {
-  composed: 'ComposedResources',
-  cannotSelectComposition: 'CannotSelectComposition',
-  cannotRender: 'CannotComposeResources',
-  cannotApply: 'CannotApplyComposedResource',
-  deletingComposed: 'DeletingComposedResources',
-  renderWarning: 'ComposedResourceWarning',
-} as const;
+/** What a composite reconcile reads: every object comes from a shared informer cache, never a GET. */
+export interface CompositeCaches {
+  composites: ObjectCache<Composite>;
+  compositions: ObjectCache<Composition>;
+  revisions: ObjectCache<CompositionRevision>;
+  /** The cache of any composed kind. */
+  of(type: ResourceType): ObjectCache<KubeObject>;
+}
 
 export interface CompositeContext {
-  client: KubeClient;
-  xrd: CompositeResourceDefinition;
+  store: ObjectStore;
+  caches: CompositeCaches;
+  xrd(): CompositeResourceDefinition;
   type: ResourceType;
   kinds: KindRegistry;
   recorder: EventRecorder;
   logger: Logger;
+  timings: CompositeTimings;
   now?: () => Date;
 }
 
 const cond = (type: string, status: 'True' | 'False', reason: string, message?: string): Condition => (message ? { type, status, reason, message } : { type, status, reason });
 
-async function writeStatus(ctx: CompositeContext, xr: Composite, status: Record<string, unknown>, conditions: Condition[]): Promise<Composite> {
-  const next = { ...(xr.status ?? {}), ...status };
-  next.conditions = setConditions(xr.status?.conditions, conditions, xr.metadata.generation, (ctx.now ?? (() => new Date()))());
-  if (isDeepStrictEqual(next, xr.status ?? {})) return xr;
-  return ctx.client.replaceStatus(ctx.type, { ...xr, status: next });
+function writeStatus(ctx: CompositeContext, xr: Composite, conditions: Condition[], fields: Record<string, unknown> = {}): Promise<Composite> {
+  return writeStatusIfChanged(ctx.store, ctx.type, xr, { conditions, fields, now: (ctx.now ?? (() => new Date()))() });
 }
 
-async function failed(ctx: CompositeContext, xr: Composite, reason: string, message: string): Promise<ReconcileResult> {
+async function failed(ctx: CompositeContext, xr: Composite, reason: EventReason, message: string): Promise<ReconcileResult> {
   ctx.logger.info({ composite: xr.metadata.name, reason }, message);
   ctx.recorder.warning(xr, reason, message);
-  await writeStatus(ctx, xr, {}, [cond('Synced', 'False', 'ReconcileError', message)]);
-  return { requeueAfterMs: 10_000 };
+  await writeStatus(ctx, xr, [cond('Synced', 'False', 'ReconcileError', message)]);
+  return { requeueAfterMs: ctx.timings.errorRequeueMs };
 }
 
 /** spec.compositionRef, else the first Composition matching spec.compositionSelector, else the XRD's default. */
-async function selectComposition(ctx: CompositeContext, xr: Composite): Promise<string | undefined> {
+function selectComposition(ctx: CompositeContext, xr: Composite): string | undefined {
   if (xr.spec.compositionRef?.name) return xr.spec.compositionRef.name;
   const labels = xr.spec.compositionSelector?.matchLabels;
   if (labels) {
-    const selector = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
-    const candidates = (await ctx.client.list<Composition>(COMPOSITIONS, selector)).items
+    return ctx.caches.compositions
+      .list()
+      .filter((c) => Object.entries(labels).every(([k, v]) => c.metadata.labels?.[k] === v))
       .filter((c) => c.spec.compositeTypeRef.kind === xr.kind && c.spec.compositeTypeRef.apiVersion === xr.apiVersion)
-      .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-    return candidates[0]?.metadata.name;
+      .map((c) => c.metadata.name)
+      .sort()[0];
   }
-  return ctx.xrd.spec.defaultCompositionRef?.name;
+  return ctx.xrd().spec.defaultCompositionRef?.name;
+}
+
+function composedCache(ctx: CompositeContext, ref: ResourceRef): ObjectCache<KubeObject> {
+  return ctx.caches.of(ctx.kinds.resolve(ref.apiVersion, ref.kind));
 }
 
 async function observe(ctx: CompositeContext, xr: Composite, templates: string[]): Promise<Record<string, ObservedComposed>> {
   const observed: Record<string, ObservedComposed> = {};
   for (const ref of xr.spec.resourceRefs ?? []) {
-    const found = await ctx.client.get<ManagedResource>(ctx.kinds.resolve(ref.apiVersion, ref.kind), ref.name);
-    const template = found?.metadata.annotations?.[ANNOTATION_RESOURCE_NAME];
+    const found = composedCache(ctx, ref).get(ref.name) as (KubeObject & { spec?: { writeConnectionSecretToRef?: { name: string; namespace: string } } }) | undefined;
+    const template = found?.metadata?.annotations?.[ANNOTATION_RESOURCE_NAME];
     if (!found || !template || !templates.includes(template)) continue;
-    observed[template] = { resource: found as unknown as KubeResource, connectionDetails: await readConnectionDetails(ctx.client, found) };
+    const details = await readConnectionDetails(ctx.store, found, found.spec?.writeConnectionSecretToRef);
+    observed[template] = { resource: asResource({ apiVersion: '', kind: '', ...found }), connectionDetails: details };
   }
   return observed;
 }
 
+/** Deletes what the composite composed; resolves to how many are still there. */
 async function deleteComposed(ctx: CompositeContext, xr: Composite): Promise<number> {
   let remaining = 0;
   for (const ref of xr.spec.resourceRefs ?? []) {
-    const type = ctx.kinds.resolve(ref.apiVersion, ref.kind);
-    if (await ctx.client.get(type, ref.name)) {
-      remaining++;
-      await ctx.client.delete(type, ref.name);
-    }
+    if (!composedCache(ctx, ref).get(ref.name)) continue;
+    remaining++;
+    await ctx.store.delete(ctx.kinds.resolve(ref.apiVersion, ref.kind), ref.name);
   }
   return remaining;
 }
 
-/** One reconcile of a composite resource: select, render, apply, prune, report. */
-export async function reconcileComposite(ctx: CompositeContext, name: string): Promise<ReconcileResult> {
-  const { client } = ctx;
-  let xr = await client.get<Composite>(ctx.type, name);
-  if (!xr) return {};
-
-  if (xr.metadata.deletionTimestamp) {
-    const remaining = await deleteComposed(ctx, xr);
-    if (remaining > 0) {
-      await writeStatus(ctx, xr, {}, [cond('Ready', 'False', 'Deleting', `waiting for ${remaining} composed resource(s) to be deleted`)]);
-      return { requeueAfterMs: 1_000 };
-    }
-    const finalizers = (xr.metadata.finalizers ?? []).filter((f) => f !== COMPOSITE_FINALIZER);
-    if (finalizers.length !== (xr.metadata.finalizers ?? []).length) await client.patch(ctx.type, name, { metadata: { finalizers, resourceVersion: xr.metadata.resourceVersion } });
-    return {};
+async function finalize(ctx: CompositeContext, xr: Composite): Promise<ReconcileResult> {
+  const remaining = await deleteComposed(ctx, xr);
+  if (remaining > 0) {
+    await writeStatus(ctx, xr, [cond('Ready', 'False', 'Deleting', `waiting for ${remaining} composed resource(s) to be deleted`)]);
+    return { requeueAfterMs: ctx.timings.deletePollMs };
   }
-  if (!xr.metadata.finalizers?.includes(COMPOSITE_FINALIZER)) {
-    xr = await client.replace(ctx.type, { ...xr, metadata: { ...xr.metadata, finalizers: [...(xr.metadata.finalizers ?? []), COMPOSITE_FINALIZER] } });
-  }
+  const released = withoutFinalizer(xr, COMPOSITE_FINALIZER);
+  if (released) await ctx.store.replace(ctx.type, released);
+  return {};
+}
 
-  const compositionName = await selectComposition(ctx, xr);
-  if (!compositionName) return failed(ctx, xr, COMPOSITE_REASONS.cannotSelectComposition, `no Composition selected: set spec.compositionRef, a matching spec.compositionSelector, or the XRD's defaultCompositionRef`);
-  const revisions = await listRevisions(client, compositionName);
+/** The composition revision to render: the newest, or the pinned one under the Manual policy; written to spec. */
+async function selectRevision(ctx: CompositeContext, xr: Composite): Promise<{ xr: Composite; revision: CompositionRevision } | { error: string }> {
+  const compositionName = selectComposition(ctx, xr);
+  if (!compositionName) return { error: `no Composition selected: set spec.compositionRef, a matching spec.compositionSelector, or the XRD's defaultCompositionRef` };
+  const revisions = ctx.caches.revisions.list().filter((r) => r.metadata.labels?.[LABELS.compositionName] === compositionName);
   const latest = latestRevision(revisions);
-  if (!latest) return failed(ctx, xr, COMPOSITE_REASONS.cannotSelectComposition, `Composition "${compositionName}" not found (or has no revision yet)`);
-  const policy = xr.spec.compositionUpdatePolicy ?? ctx.xrd.spec.defaultCompositionUpdatePolicy ?? 'Automatic';
-  const pinned = policy === 'Manual' ? revisions.find((r) => r.metadata.name === xr?.spec.compositionRevisionRef?.name) : undefined;
+  if (!latest) return { error: `Composition "${compositionName}" not found (or has no revision yet)` };
+  const policy = xr.spec.compositionUpdatePolicy ?? ctx.xrd().spec.defaultCompositionUpdatePolicy ?? 'Automatic';
+  const pinned = policy === 'Manual' ? revisions.find((r) => r.metadata.name === xr.spec.compositionRevisionRef?.name) : undefined;
   const revision = pinned ?? latest;
+  if (xr.spec.compositionRef?.name === compositionName && xr.spec.compositionRevisionRef?.name === revision.metadata.name && xr.spec.compositionUpdatePolicy === policy) return { xr, revision };
   const selection = { compositionRef: { name: compositionName }, compositionRevisionRef: { name: revision.metadata.name }, compositionUpdatePolicy: policy };
-  if (xr.spec.compositionRef?.name !== compositionName || xr.spec.compositionRevisionRef?.name !== revision.metadata.name || xr.spec.compositionUpdatePolicy !== policy) {
-    xr = await client.patch<Composite>(ctx.type, name, { spec: selection });
-  }
+  return { xr: await ctx.store.patch<Composite>(ctx.type, xr.metadata.name, { spec: selection }), revision };
+}
 
-  const templates = revision.spec.resources.map((r) => r.name);
-  const observed = await observe(ctx, xr, templates);
-  const result = render({ composite: xr as unknown as KubeResource, composition: revision.spec, observed });
-  if (result.errors.length > 0) {
-    const message = `Composition "${compositionName}" (revision ${revision.spec.revision}): ${result.errors.map((e) => `resource "${e.resource}": ${e.message}`).join('; ')}`;
-    return failed(ctx, xr, COMPOSITE_REASONS.cannotRender, message);
+/** The rendered resource as it is applied: named, labelled, owned by the composite, with a secret ref when one is needed. */
+function desiredObject(ctx: CompositeContext, xr: Composite, revision: CompositionRevision, composed: { name: string; resource: KubeResource }): KubeResource & { spec?: Record<string, unknown> } {
+  const desired = structuredClone(composed.resource) as KubeResource & { spec?: Record<string, unknown> };
+  const objectName = desired.metadata?.name || composedName(xr.metadata.name, composed.name);
+  const claim = xr.spec.claimRef;
+  desired.metadata = {
+    ...desired.metadata,
+    name: objectName,
+    labels: {
+      ...desired.metadata?.labels,
+      [LABELS.composite]: xr.metadata.name,
+      ...(claim ? { [LABELS.claimName]: claim.name, [LABELS.claimNamespace]: claim.namespace } : {}),
+    },
+    annotations: { ...desired.metadata?.annotations, [ANNOTATION_RESOURCE_NAME]: composed.name },
+    ownerReferences: [{ apiVersion: xr.apiVersion, kind: xr.kind, name: xr.metadata.name, uid: xr.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }],
+  };
+  const template = revision.spec.resources.find((r) => r.name === composed.name);
+  const wantsSecret = template?.connectionDetails?.some((d) => d.type === 'FromConnectionSecretKey' || d.fromConnectionSecretKey);
+  if (wantsSecret && desired.spec && !desired.spec.writeConnectionSecretToRef) {
+    desired.spec.writeConnectionSecretToRef = { name: objectName, namespace: revision.spec.writeConnectionSecretsToNamespace ?? COMPOSITE_DEFAULTS.connectionSecretNamespace };
   }
+  return desired;
+}
 
-  const secretNamespace = revision.spec.writeConnectionSecretsToNamespace ?? COMPOSITE_DEFAULTS.connectionSecretNamespace;
+/** Applies every composed resource and prunes what the composition no longer has; records the refs. */
+async function applyComposed(ctx: CompositeContext, xr: Composite, revision: CompositionRevision, resources: ReadonlyArray<{ name: string; resource: KubeResource }>): Promise<{ xr: Composite } | { error: string }> {
   const refs: ResourceRef[] = [];
-  for (const composed of result.resources) {
-    const desired = structuredClone(composed.resource) as KubeResource & { spec?: Record<string, unknown> };
-    const objectName = desired.metadata?.name || composedName(name, composed.name);
-    const claim = xr.spec.claimRef;
-    desired.metadata = {
-      ...desired.metadata,
-      name: objectName,
-      labels: {
-        ...desired.metadata?.labels,
-        [LABELS.composite]: name,
-        ...(claim ? { [LABELS.claimName]: claim.name, [LABELS.claimNamespace]: claim.namespace } : {}),
-      },
-      annotations: { ...desired.metadata?.annotations, [ANNOTATION_RESOURCE_NAME]: composed.name },
-      ownerReferences: [{ apiVersion: xr.apiVersion, kind: xr.kind, name, uid: xr.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }],
-    };
-    const template = revision.spec.resources.find((r) => r.name === composed.name);
-    if (template?.connectionDetails?.some((d) => d.type === 'FromConnectionSecretKey' || d.fromConnectionSecretKey) && desired.spec && !desired.spec.writeConnectionSecretToRef) {
-      desired.spec.writeConnectionSecretToRef = { name: objectName, namespace: secretNamespace };
-    }
+  for (const composed of resources) {
+    const desired = desiredObject(ctx, xr, revision, composed);
+    const objectName = desired.metadata?.name ?? '';
     try {
-      await client.apply(ctx.kinds.resolve(desired.apiVersion, desired.kind), desired, FIELD_MANAGER);
+      await ctx.store.apply(ctx.kinds.resolve(desired.apiVersion, desired.kind), desired, FIELD_MANAGER);
     } catch (err: unknown) {
-      return failed(ctx, xr, COMPOSITE_REASONS.cannotApply, `cannot apply composed resource "${composed.name}" (${desired.kind} ${objectName}): ${describeError(apiMessage(err))}`);
+      return { error: `cannot apply composed resource "${composed.name}" (${desired.kind} ${objectName}): ${describeError(apiMessage(err))}` };
     }
     refs.push({ apiVersion: desired.apiVersion, kind: desired.kind, name: objectName });
   }
-
-  // Prune what the composition no longer has.
   for (const old of xr.spec.resourceRefs ?? []) {
     if (!refs.some((r) => r.kind === old.kind && r.name === old.name && r.apiVersion === old.apiVersion)) {
-      await client.delete(ctx.kinds.resolve(old.apiVersion, old.kind), old.name);
+      await ctx.store.delete(ctx.kinds.resolve(old.apiVersion, old.kind), old.name);
     }
   }
-  if (!isDeepStrictEqual(xr.spec.resourceRefs ?? [], refs)) {
-    xr = await client.patch<Composite>(ctx.type, name, { spec: { resourceRefs: refs } });
-  }
+  if (isDeepStrictEqual(xr.spec.resourceRefs ?? [], refs)) return { xr };
+  return { xr: await ctx.store.patch<Composite>(ctx.type, xr.metadata.name, { spec: { resourceRefs: refs } }) };
+}
 
-  if (xr.spec.writeConnectionSecretToRef) {
-    const keys = ctx.xrd.spec.connectionSecretKeys;
-    const details = keys ? Object.fromEntries(Object.entries(result.connectionDetails).filter(([k]) => keys.includes(k))) : result.connectionDetails;
-    await writeConnectionSecret(client, xr as unknown as ManagedResource, details);
-  }
+/** One reconcile of a composite resource: select, render, apply, prune, report. */
+export async function reconcileComposite(ctx: CompositeContext, name: string): Promise<ReconcileResult> {
+  const cached = ctx.caches.composites.get(name);
+  if (!cached) return {};
+  let xr = structuredClone(cached);
+  if (xr.metadata.deletionTimestamp) return finalize(ctx, xr);
+  const withIt = withFinalizer(xr, COMPOSITE_FINALIZER);
+  if (withIt) xr = await ctx.store.replace(ctx.type, withIt);
 
-  for (const warning of result.warnings ?? []) ctx.recorder.warning(xr, COMPOSITE_REASONS.renderWarning, `resource "${warning.resource}": ${warning.message}`);
+  const selected = await selectRevision(ctx, xr);
+  if ('error' in selected) return failed(ctx, xr, EVENT_REASONS.cannotSelectComposition, selected.error);
+  const { revision } = selected;
+  xr = selected.xr;
+  const templates = revision.spec.resources.map((r) => r.name);
+  const result = render({ composite: asResource(xr), composition: revision.spec, observed: await observe(ctx, xr, templates) });
+  if (result.errors.length > 0) {
+    const message = `Composition "${xr.spec.compositionRef?.name}" (revision ${revision.spec.revision}): ${result.errors.map((e) => `resource "${e.resource}": ${e.message}`).join('; ')}`;
+    return failed(ctx, xr, EVENT_REASONS.cannotCompose, message);
+  }
+  const applied = await applyComposed(ctx, xr, revision, result.resources);
+  if ('error' in applied) return failed(ctx, xr, EVENT_REASONS.cannotApplyComposed, applied.error);
+  xr = applied.xr;
+
+  const keys = ctx.xrd().spec.connectionSecretKeys;
+  const details = keys ? Object.fromEntries(Object.entries(result.connectionDetails).filter(([k]) => keys.includes(k))) : result.connectionDetails;
+  await writeConnectionSecret(ctx.store, xr, xr.spec.writeConnectionSecretToRef, details);
+  return report(ctx, xr, result);
+}
+
+async function report(ctx: CompositeContext, xr: Composite, result: ReturnType<typeof render>): Promise<ReconcileResult> {
+  for (const warning of result.warnings ?? []) ctx.recorder.warning(xr, EVENT_REASONS.composedResourceWarning, `resource "${warning.resource}": ${warning.message}`);
   const notReady = [...result.resources.filter((r) => !r.ready).map((r) => r.name), ...(result.skipped ?? [])];
   const { conditions: _c, ...renderedStatus } = (result.composite.status ?? {}) as Record<string, unknown>;
   const skippedWhy = (result.warnings ?? []).filter((w) => result.skipped?.includes(w.resource)).map((w) => w.message);
   const skippedNote = skippedWhy.length > 0 ? ` (not composed yet: ${skippedWhy.join('; ')})` : '';
   const ready = notReady.length === 0 ? cond('Ready', 'True', 'Available') : cond('Ready', 'False', 'Creating', `waiting for ${notReady.join(', ')}${skippedNote}`);
-  await writeStatus(ctx, xr, renderedStatus, [ready, cond('Synced', 'True', 'ReconcileSuccess')]);
-  return { requeueAfterMs: notReady.length === 0 ? COMPOSITE_DEFAULTS.pollIntervalMs : COMPOSITE_DEFAULTS.notReadyPollMs };
+  await writeStatus(ctx, xr, [ready, cond('Synced', 'True', 'ReconcileSuccess')], renderedStatus);
+  return { requeueAfterMs: notReady.length === 0 ? ctx.timings.pollIntervalMs : ctx.timings.notReadyPollMs };
+}
+
+/** Objects read from the API server are plain JSON: the renderer's view of them, typed once here. */
+function asResource(obj: KubeObject & { apiVersion: string; kind: string }): KubeResource {
+  return obj as unknown as KubeResource;
 }
 
 /** The API server's own message (e.g. a schema violation naming the field) rather than "HTTP 422". */
 function apiMessage(err: unknown): unknown {
-  const body = (err as { body?: unknown }).body;
-  if (typeof body === 'string') {
-    try {
-      const parsed = JSON.parse(body) as { message?: string };
-      if (parsed.message) return new Error(parsed.message);
-    } catch {
-      return err;
-    }
+  const body = fieldOf(err, 'body');
+  if (typeof body !== 'string') return err;
+  try {
+    const parsed = JSON.parse(body) as { message?: string };
+    return parsed.message ? new Error(parsed.message) : err;
+  } catch {
+    return err;
   }
-  return err;
 }

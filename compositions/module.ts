@@ -1,203 +1,150 @@
-import type { Logger } from 'pino';
-import type { CustomResourceDefinition } from '../core/crd/index.ts';
-import { createInformer, type KubeClient, type ResourceType } from '../core/kube/index.ts';
-import { setConditions } from '../core/managed/conditions.ts';
-import type { Condition, KubeObject } from '../core/managed/types.ts';
-import type { ControllerModule, ModuleContext } from '../core/manager/index.ts';
-import type { EventRecorder } from '../core/runtime/events/index.ts';
+import type { ResourceType } from '../core/kube/index.ts';
+import type { ControllerModule, Manager } from '../core/manager/index.ts';
+import type { KubeObject, Provider } from '../core/managed/types.ts';
+import { createController, objectKey, splitKey, type Controller } from '../core/runtime/controller/index.ts';
 import { reconcileClaim } from './claim-binding.ts';
-import { reconcileComposite } from './composite-reconciler.ts';
-import { kindController, splitKey, type KindController } from './kind-controller.ts';
+import { COMPOSITE_DEFAULTS, reconcileComposite, type CompositeCaches, type CompositeTimings } from './composite-reconciler.ts';
 import { KindRegistry } from './kind-registry.ts';
 import { compositionCrds } from './pledge-crds.ts';
-import { COMPOSITIONS, ensureRevision } from './revisions.ts';
-import { GROUP, LABELS, VERSION, type Claim, type Composite, type CompositeResourceDefinition, type Composition } from './types.ts';
-import { claimCrd, compositeCrd } from './xrd-to-crd.ts';
+import { COMPOSITIONS, ensureRevision, REVISIONS } from './revisions.ts';
+import { LABELS, type Claim, type Composite, type CompositeResourceDefinition, type Composition, type CompositionRevision } from './types.ts';
+import { reconcileXrd, servedVersion, XRDS, type XrdServing } from './xrd-controller.ts';
 
-const XRDS: ResourceType = { group: GROUP, version: VERSION, plural: 'compositeresourcedefinitions' };
-const CRDS: ResourceType = { group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions' };
-const XRD_FINALIZER = 'definition.pledge.dev';
+export const COMPOSITION_DEFAULTS = { workers: 2, baseBackoffMs: 500, maxBackoffMs: 30_000, ...COMPOSITE_DEFAULTS } as const;
+export type CompositionSettings = { -readonly [K in Exclude<keyof typeof COMPOSITION_DEFAULTS, 'connectionSecretNamespace'>]: number };
 
 interface Served {
   stop: AbortController;
-  composites: KindController<Composite>;
-  generation: number | undefined;
-}
-
-function servedVersion(xrd: CompositeResourceDefinition): string {
-  return (xrd.spec.versions.find((v) => v.referenceable) ?? xrd.spec.versions[0])?.name ?? 'v1';
-}
-
-async function waitEstablished(client: KubeClient, name: string, signal: AbortSignal): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    signal.throwIfAborted();
-    const crd = await client.get<KubeObject & { status?: { conditions?: Condition[] } }>(CRDS, name);
-    if (crd?.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`CRD ${name} did not become Established`);
+  composites: Controller;
+  compositeType: ResourceType;
+  claimType?: ResourceType;
 }
 
 /** Compositions: XRDs become served APIs live, Compositions get revisions, composites and claims reconcile. */
-export function compositionsModule(): ControllerModule {
+export function compositionsModule(options: Partial<CompositionSettings> = {}): ControllerModule {
   return {
     name: 'compositions',
     crds: compositionCrds,
-    run: (ctx, signal) => runCompositions(ctx, signal),
+    setup: (manager, { providers, settings }) => {
+      // The composites follow the managed controllers' poll interval and workers unless told otherwise.
+      const inherited = { pollIntervalMs: settings.pollIntervalMs, workers: settings.workers, baseBackoffMs: settings.baseBackoffMs, maxBackoffMs: settings.maxBackoffMs };
+      setupCompositions(manager, providers, { ...COMPOSITION_DEFAULTS, ...inherited, ...definedOnly(options) });
+    },
   };
 }
 
-async function runCompositions(ctx: ModuleContext, signal: AbortSignal): Promise<void> {
-  const { client, logger, recorder } = ctx;
-  const kinds = KindRegistry.fromProviders(ctx.providers);
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function ownerOf(obj: KubeObject): string | undefined {
+  const owner = obj.metadata?.ownerReferences?.find((o) => o.controller === true);
+  return owner ? `${String(owner.apiVersion)}|${String(owner.kind)}` : undefined;
+}
+
+function setupCompositions(manager: Manager, providers: readonly Provider[], settings: CompositionSettings): void {
+  const { informers, logger, recorder } = manager;
+  const store = manager.client;
+  const kinds = KindRegistry.fromProviders(providers);
   const served = new Map<string, Served>();
-  const runs: Array<Promise<void>> = [];
+  const byCompositeKind = new Map<string, Controller>();
+  const timings: CompositeTimings = settings;
+  const controllerSettings = { workers: settings.workers, baseBackoffMs: settings.baseBackoffMs, maxBackoffMs: settings.maxBackoffMs, metrics: manager.metrics };
+  const compositions = informers.informerFor<Composition>(COMPOSITIONS);
+  const revisions = informers.informerFor<CompositionRevision>(REVISIONS);
+  const xrds = informers.informerFor<CompositeResourceDefinition>(XRDS);
 
-  // A composed resource changing wakes its composite at once (a claim is Ready within moments of its last resource).
-  const wakeComposite = (obj: KubeObject) => {
-    const xrName = obj.metadata?.labels?.[LABELS.composite];
-    if (!xrName) return;
-    for (const s of served.values()) s.composites.queue.add(xrName);
+  // A composed resource's change wakes its own composite, found by its controller owner reference.
+  const wakeOwner = (obj: KubeObject) => {
+    const owner = ownerOf(obj);
+    const name = obj.metadata?.ownerReferences?.find((o) => o.controller === true)?.name;
+    if (owner && typeof name === 'string') byCompositeKind.get(owner)?.enqueue(name);
   };
-  for (const provider of ctx.providers) {
+  for (const provider of providers) {
     for (const kind of provider.kinds) {
-      const informer = createInformer<KubeObject>({
-        client,
-        type: { group: kind.gvk.group, version: kind.gvk.version, plural: kind.plural },
-        logger,
-        handlers: { add: wakeComposite, update: wakeComposite, delete: wakeComposite },
-      });
-      runs.push(informer.start(signal));
+      informers.informerFor({ group: kind.gvk.group, version: kind.gvk.version, plural: kind.plural }).on({ add: wakeOwner, update: wakeOwner, delete: wakeOwner });
     }
   }
 
-  const revisions = kindController<Composition>({
-    name: 'compositions',
-    client,
-    type: COMPOSITIONS,
-    logger: logger.child({ controller: 'compositions' }),
-    async reconcile(key) {
-      const composition = await client.get<Composition>(COMPOSITIONS, key);
-      if (!composition) return {};
-      const revision = await ensureRevision(client, composition);
-      logger.debug({ composition: key, revision: revision.spec.revision }, 'composition revision current');
-      // Automatic composites move to the newest revision.
-      for (const s of served.values()) for (const xr of s.composites.informer.list()) if (xr.spec.compositionRef?.name === key) s.composites.queue.add(xr.metadata.name);
-      return {};
-    },
-  });
-  runs.push(revisions.run(signal));
+  const caches = (composites: CompositeCaches['composites']): CompositeCaches => ({ composites, compositions, revisions, of: (type) => informers.informerFor(type) });
 
-  async function serve(xrd: CompositeResourceDefinition): Promise<void> {
-    const existing = served.get(xrd.metadata.name);
-    if (existing && existing.generation === xrd.metadata.generation) return;
-    const crds = [compositeCrd(xrd), claimCrd(xrd)].filter((c): c is CustomResourceDefinition => c !== undefined);
-    for (const crd of crds) {
-      await client.apply(CRDS, crd as unknown as KubeObject, 'pledge-xrd');
-      await waitEstablished(client, crd.metadata.name, signal);
-    }
-    if (existing) {
-      existing.generation = xrd.metadata.generation;
-      return;
-    }
-    const version = servedVersion(xrd);
-    const compositeType: ResourceType = { group: xrd.spec.group, version, plural: xrd.spec.names.plural };
-    kinds.add(`${xrd.spec.group}/${version}`, xrd.spec.names.kind, compositeType);
-    const stop = new AbortController();
-    const scoped = AbortSignal.any([signal, stop.signal]);
-    const log = logger.child({ xrd: xrd.metadata.name });
-    let claims: KindController<Claim> | undefined;
-    const composites = kindController<Composite>({
-      name: xrd.spec.names.kind,
-      client,
-      type: compositeType,
-      logger: log,
-      reconcile: (key) => reconcileComposite({ client, xrd: current(xrd), type: compositeType, kinds, recorder, logger: log }, key),
-      alsoEnqueue: (xr) => {
-        const claim = xr.spec?.claimRef;
-        if (claim && claims) claims.queue.add(`${claim.namespace}/${claim.name}`);
-        wakeComposite(xr);
-      },
-    });
-    served.set(xrd.metadata.name, { stop, composites, generation: xrd.metadata.generation });
-    runs.push(composites.run(scoped));
-    if (xrd.spec.claimNames) {
-      const claimType: ResourceType = { group: xrd.spec.group, version, plural: xrd.spec.claimNames.plural, namespaced: true };
-      claims = kindController<Claim>({
-        name: xrd.spec.claimNames.kind,
-        client,
-        type: claimType,
+  const serving: XrdServing = {
+    serve(xrd) {
+      if (served.has(xrd.metadata.name)) return;
+      const version = servedVersion(xrd);
+      const compositeType: ResourceType = { group: xrd.spec.group, version, plural: xrd.spec.names.plural };
+      kinds.add(`${xrd.spec.group}/${version}`, xrd.spec.names.kind, compositeType);
+      const log = logger.child({ xrd: xrd.metadata.name });
+      const current = () => xrds.get(xrd.metadata.name) ?? xrd;
+      const compositeCache = informers.informerFor<Composite>(compositeType);
+      const composites = createController({
+        name: xrd.spec.names.kind,
         logger: log,
-        reconcile: (key) => {
-          const { namespace, name } = splitKey(key);
-          return reconcileClaim({ client, xrd: current(xrd), claimType, compositeType, recorder, logger: log }, namespace ?? 'default', name);
-        },
+        ...controllerSettings,
+        reconciler: { reconcile: (key) => reconcileComposite({ store, caches: caches(compositeCache), xrd: current, type: compositeType, kinds, recorder, logger: log, timings }, key) },
       });
-      runs.push(claims.run(scoped));
-    }
-    log.info({ kind: xrd.spec.names.kind, claim: xrd.spec.claimNames?.kind }, 'serving composite resource definition');
-  }
+      composites.watch(compositeCache);
+      // A new revision moves the composites of its Composition (those on the Automatic policy re-render).
+      composites.watch(revisions, (r) => compositeCache.list().filter((xr) => xr.spec.compositionRef?.name === r.metadata?.labels?.[LABELS.compositionName]).map((xr) => xr.metadata.name));
+      const entry: Served = { stop: new AbortController(), composites, compositeType };
+      served.set(xrd.metadata.name, entry);
+      byCompositeKind.set(`${xrd.spec.group}/${version}|${xrd.spec.names.kind}`, composites);
+      manager.add(composites, entry.stop.signal);
+      if (xrd.spec.claimNames) {
+        const claimType: ResourceType = { group: xrd.spec.group, version, plural: xrd.spec.claimNames.plural, namespaced: true };
+        const claimCache = informers.informerFor<Claim>(claimType);
+        const claims = createController({
+          name: xrd.spec.claimNames.kind,
+          logger: log,
+          ...controllerSettings,
+          reconciler: {
+            reconcile: (key) => {
+              const { namespace = 'default', name } = splitKey(key);
+              return reconcileClaim({ store, claims: claimCache, composites: compositeCache, xrd: current, claimType, compositeType, recorder, logger: log, timings }, namespace, name);
+            },
+          },
+        });
+        claims.watch(claimCache);
+        claims.watch(compositeCache, (xr) => (xr.spec?.claimRef ? [`${xr.spec.claimRef.namespace}/${xr.spec.claimRef.name}`] : []));
+        entry.claimType = claimType;
+        manager.add(claims, entry.stop.signal);
+      }
+      log.info({ kind: xrd.spec.names.kind, claim: xrd.spec.claimNames?.kind }, 'serving composite resource definition');
+    },
+    retire(xrd) {
+      const entry = served.get(xrd.metadata.name);
+      if (!entry) return;
+      entry.stop.abort();
+      served.delete(xrd.metadata.name);
+      byCompositeKind.delete(`${entry.compositeType.group}/${entry.compositeType.version}|${xrd.spec.names.kind}`);
+      informers.forget(entry.compositeType);
+      if (entry.claimType) informers.forget(entry.claimType);
+    },
+  };
 
-  const latestXrd = new Map<string, CompositeResourceDefinition>();
-  const current = (xrd: CompositeResourceDefinition) => latestXrd.get(xrd.metadata.name) ?? xrd;
-
-  const definitions = kindController<CompositeResourceDefinition>({
-    name: 'compositeresourcedefinitions',
-    client,
-    type: XRDS,
+  const definitions = createController({
+    name: 'CompositeResourceDefinition',
     logger: logger.child({ controller: 'xrds' }),
-    reconcile: async (key) => {
-      let xrd = await client.get<CompositeResourceDefinition>(XRDS, key);
-      if (!xrd) return {};
-      latestXrd.set(key, xrd);
-      if (xrd.metadata.deletionTimestamp) return retire(client, xrd, served, recorder, logger);
-      if (!xrd.metadata.finalizers?.includes(XRD_FINALIZER)) {
-        xrd = await client.replace(XRDS, { ...xrd, metadata: { ...xrd.metadata, finalizers: [...(xrd.metadata.finalizers ?? []), XRD_FINALIZER] } });
-      }
-      try {
-        await serve(xrd);
-      } catch (err: unknown) {
-        const message = `cannot serve the composite resource: ${err instanceof Error ? err.message : String(err)}`;
-        recorder.warning(xrd, 'CannotServeCompositeResource', message);
-        await writeXrdStatus(client, xrd, [{ type: 'Established', status: 'False', reason: 'ReconcileError', message }]);
-        throw err;
-      }
-      const conditions: Condition[] = [{ type: 'Established', status: 'True', reason: 'WatchingCompositeResource' }];
-      if (xrd.spec.claimNames) conditions.push({ type: 'Offered', status: 'True', reason: 'WatchingCompositeResourceClaim' });
-      await writeXrdStatus(client, xrd, conditions);
-      return {};
+    ...controllerSettings,
+    reconciler: { reconcile: (key, signal) => reconcileXrd({ store, xrds, serving, recorder, logger }, key, signal) },
+  });
+  definitions.watch(xrds);
+  manager.add(definitions);
+
+  const revisionsController = createController({
+    name: 'Composition',
+    logger: logger.child({ controller: 'compositions' }),
+    ...controllerSettings,
+    reconciler: {
+      async reconcile(key) {
+        const composition = compositions.get(key);
+        if (!composition) return {};
+        const revision = await ensureRevision(store, composition);
+        logger.debug({ composition: key, revision: revision.spec.revision }, 'composition revision current');
+        return {};
+      },
     },
   });
-  runs.push(definitions.run(signal));
-  await Promise.all(runs);
+  revisionsController.watch(compositions, (c, verb) => (verb === 'delete' ? [] : [objectKey(c) ?? '']).filter(Boolean));
+  manager.add(revisionsController);
 }
-
-async function writeXrdStatus(client: KubeClient, xrd: CompositeResourceDefinition, conditions: Condition[]): Promise<void> {
-  const next = setConditions(xrd.status?.conditions, conditions, xrd.metadata.generation, new Date());
-  if (JSON.stringify(next) === JSON.stringify(xrd.status?.conditions ?? [])) return;
-  await client.replaceStatus(XRDS, { ...xrd, status: { ...(xrd.status ?? {}), conditions: next } });
-}
-
-/** An XRD being deleted: refused (kept, with a condition saying why) while composites or claims exist. */
-async function retire(client: KubeClient, xrd: CompositeResourceDefinition, served: Map<string, Served>, recorder: EventRecorder, logger: Logger) {
-  const version = servedVersion(xrd);
-  const composites = (await client.list({ group: xrd.spec.group, version, plural: xrd.spec.names.plural }).catch(() => ({ items: [] }))).items.length;
-  const claims = xrd.spec.claimNames
-    ? (await client.list({ group: xrd.spec.group, version, plural: xrd.spec.claimNames.plural, namespaced: true }).catch(() => ({ items: [] }))).items.length
-    : 0;
-  if (composites + claims > 0) {
-    const message = `cannot delete: ${composites} ${xrd.spec.names.kind} and ${claims} ${xrd.spec.claimNames?.kind ?? 'claim'} instances still exist; delete them first`;
-    recorder.warning(xrd, 'DeletionBlocked', message);
-    await writeXrdStatus(client, xrd, [{ type: 'Established', status: 'True', reason: 'DeletionBlocked', message }]);
-    return { requeueAfterMs: 5_000 };
-  }
-  const s = served.get(xrd.metadata.name);
-  s?.stop.abort();
-  served.delete(xrd.metadata.name);
-  for (const crd of [compositeCrd(xrd), claimCrd(xrd)]) if (crd) await client.delete(CRDS, crd.metadata.name);
-  const finalizers = (xrd.metadata.finalizers ?? []).filter((f) => f !== XRD_FINALIZER);
-  await client.patch(XRDS, xrd.metadata.name, { metadata: { finalizers, resourceVersion: xrd.metadata.resourceVersion } });
-  logger.info({ xrd: xrd.metadata.name }, 'composite resource definition removed');
-  return {};
-}
-

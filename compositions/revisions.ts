@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { KubeClient } from '../core/kube/index.ts';
+import type { ObjectStore } from '../core/kube/index.ts';
 import type { CompositionSpec } from './render/types.ts';
 import { GROUP, LABELS, VERSION, type Composition, type CompositionRevision } from './types.ts';
 
@@ -25,7 +25,7 @@ export function latestRevision(revisions: readonly CompositionRevision[]): Compo
   return [...revisions].sort((a, b) => b.spec.revision - a.spec.revision)[0];
 }
 
-export async function listRevisions(client: KubeClient, compositionName: string): Promise<CompositionRevision[]> {
+export async function listRevisions(client: ObjectStore, compositionName: string): Promise<CompositionRevision[]> {
   return (await client.list<CompositionRevision>(REVISIONS, `${LABELS.compositionName}=${compositionName}`)).items;
 }
 
@@ -34,7 +34,7 @@ export async function listRevisions(client: KubeClient, compositionName: string)
  * immutable snapshot; going back to an earlier spec renumbers that snapshot as the newest.
  * Returns the newest revision.
  */
-export async function ensureRevision(client: KubeClient, composition: Composition): Promise<CompositionRevision> {
+export async function ensureRevision(client: ObjectStore, composition: Composition): Promise<CompositionRevision> {
   const hash = specHash(composition.spec);
   const revisions = await listRevisions(client, composition.metadata.name);
   const latest = latestRevision(revisions);

@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { stringify } from 'yaml';
 import { parseDuration } from '../managed/annotations.ts';
 import { managedCrd, providerConfigCrd, type CustomResourceDefinition } from '../crd/index.ts';
-import { MANAGER_DEFAULTS, type ControllerModule } from '../manager/index.ts';
+import { MANAGED_DEFAULTS, type ControllerModule } from '../manager/index.ts';
 import { runControllers, type RunOptions } from './run-command.ts';
 import type { Provider } from '../managed/types.ts';
 
@@ -52,10 +52,10 @@ export function buildCli(providers: readonly Provider[], modules: readonly Contr
     .command('run')
     .description('run the controllers against a cluster (KUBECONFIG, ~/.kube/config or in-cluster)')
     .option('--kubeconfig <path>', 'kubeconfig to use (default: KUBECONFIG, ~/.kube/config, in-cluster)')
-    .option('--poll-interval <duration>', 'how often an up-to-date resource is checked for drift', duration, MANAGER_DEFAULTS.pollIntervalMs)
-    .option('--workers <n>', 'concurrent reconciles per kind', positiveInt, MANAGER_DEFAULTS.workers)
-    .option('--cloud-rate <n>', 'cloud API calls per second per ProviderConfig', positiveNumber, MANAGER_DEFAULTS.cloudRatePerSecond)
-    .option('--cloud-burst <n>', 'cloud API calls allowed in a burst per ProviderConfig', positiveInt, MANAGER_DEFAULTS.cloudBurst)
+    .option('--poll-interval <duration>', 'how often an up-to-date resource is checked for drift', duration, MANAGED_DEFAULTS.pollIntervalMs)
+    .option('--workers <n>', 'concurrent reconciles per kind', positiveInt, MANAGED_DEFAULTS.workers)
+    .option('--cloud-rate <n>', 'cloud API calls per second per ProviderConfig', positiveNumber, MANAGED_DEFAULTS.cloudRatePerSecond)
+    .option('--cloud-burst <n>', 'cloud API calls allowed in a burst per ProviderConfig', positiveInt, MANAGED_DEFAULTS.cloudBurst)
     .option('--metrics-bind-address <host:port>', 'where /healthz, /readyz and /metrics are served', '127.0.0.1:8080')
     .option('--leader-elect', 'only the holder of a coordination.k8s.io Lease reconciles', false)
     .option('--leader-election-namespace <ns>', 'namespace of the Lease', 'pledge-system')

@@ -69,11 +69,12 @@ export async function runControllers(providers: readonly Provider[], modules: re
   const signal = leadership?.signal ?? stop.signal;
   const recorder = createEventRecorder({ client, logger });
   try {
-    const moduleRuns = modules.map((m) => m.run({ client, logger: logger.child({ module: m.name }), metrics, recorder, providers }, signal));
-    const managerRun = runManager(
+    await runManager(
       {
         client,
         providers,
+        modules,
+        recorder,
         logger,
         metrics,
         pollIntervalMs: opts.pollInterval,
@@ -84,7 +85,6 @@ export async function runControllers(providers: readonly Provider[], modules: re
       },
       signal,
     );
-    await Promise.all([managerRun, ...moduleRuns]);
   } finally {
     await leadership?.release();
   }

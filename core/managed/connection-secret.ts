@@ -1,68 +1,65 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { KubeClient } from '../kube/index.ts';
-import type { ManagedResource } from './types.ts';
+import type { ObjectStore } from '../kube/index.ts';
+import type { KubeObject, SecretReference } from './types.ts';
 
 export const CONNECTION_SECRET_TYPE = 'connection.pledge.dev/v1';
+
+type SecretStore = Pick<ObjectStore, 'getSecret' | 'createSecret' | 'replaceSecret' | 'deleteSecret'>;
 
 function toData(details: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(details).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')]));
 }
 
-/** What the resource's connection secret holds now; empty when it has none or the secret is missing. */
-export async function readConnectionDetails(client: KubeClient, mr: ManagedResource): Promise<Record<string, string>> {
-  const ref = mr.spec.writeConnectionSecretToRef;
-  if (!ref) return {};
-  const secret = await client.getSecret(ref.namespace, ref.name);
-  // Another object's secret is not ours to read from: its password is not this resource's.
+function ownedByOther(secret: { metadata?: { ownerReferences?: Array<{ uid: string }> } } | undefined, owner: KubeObject): boolean {
   const owners = secret?.metadata?.ownerReferences ?? [];
-  if (owners.length > 0 && !owners.some((o) => o.uid === mr.metadata.uid)) return {};
+  return owners.length > 0 && !owners.some((o) => o.uid === owner.metadata?.uid);
+}
+
+/** What owner's connection secret holds now; empty when it has none, the secret is missing, or another object owns it. */
+export async function readConnectionDetails(store: SecretStore, owner: KubeObject, ref: SecretReference | undefined): Promise<Record<string, string>> {
+  if (!ref) return {};
+  const secret = await store.getSecret(ref.namespace, ref.name);
+  // Another object's secret is not ours to read from: its password is not this resource's.
+  if (ownedByOther(secret, owner)) return {};
   return Object.fromEntries(Object.entries(secret?.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
 }
 
 /**
- * Creates or updates the connection secret, owned by the managed resource. Keys already in the secret
- * and not reported again are kept (a generated password must never be lost). Returns the key names
- * written, for logs; values never leave this function.
+ * Creates or updates the connection secret at ref, owned by owner (any object: a managed resource, a
+ * composite, a claim). Keys already in the secret and not reported again are kept (a generated password
+ * must never be lost). Returns the key names written, for logs; values never leave this function.
  */
-export async function writeConnectionSecret(client: KubeClient, mr: ManagedResource, details: Record<string, string>): Promise<string[]> {
-  const ref = mr.spec.writeConnectionSecretToRef;
+export async function writeConnectionSecret(store: SecretStore, owner: KubeObject, ref: SecretReference | undefined, details: Record<string, string>): Promise<string[]> {
   if (!ref || Object.keys(details).length === 0) return [];
-  const existing = await client.getSecret(ref.namespace, ref.name);
+  const existing = await store.getSecret(ref.namespace, ref.name);
   const data = { ...(existing?.data ?? {}), ...toData(details) };
-  const owner = {
-    apiVersion: mr.apiVersion ?? '',
-    kind: mr.kind ?? '',
-    name: mr.metadata.name,
-    uid: mr.metadata.uid ?? '',
-    controller: true,
-  };
+  const ownerRef = { apiVersion: owner.apiVersion ?? '', kind: owner.kind ?? '', name: owner.metadata?.name ?? '', uid: owner.metadata?.uid ?? '', controller: true };
   if (!existing) {
-    await client.createSecret({
-      metadata: { name: ref.name, namespace: ref.namespace, ownerReferences: [owner], labels: { 'pledge.dev/managed-by': 'pledge' } },
+    await store.createSecret({
+      metadata: { name: ref.name, namespace: ref.namespace, ownerReferences: [ownerRef], labels: { 'pledge.dev/managed-by': 'pledge' } },
       type: CONNECTION_SECRET_TYPE,
       data,
     });
     return Object.keys(details);
   }
-  const owners = existing.metadata?.ownerReferences ?? [];
-  if (owners.length > 0 && !owners.some((o) => o.uid === owner.uid)) {
-    throw new Error(`connection secret ${ref.namespace}/${ref.name} exists and belongs to another object; choose another spec.writeConnectionSecretToRef`);
+  if (ownedByOther(existing, owner)) {
+    throw new Error(`connection secret ${ref.namespace}/${ref.name} exists and belongs to another object; choose another writeConnectionSecretToRef`);
   }
+  const owners = existing.metadata?.ownerReferences ?? [];
   if (isDeepStrictEqual(existing.data ?? {}, data) && owners.length > 0) return [];
-  await client.replaceSecret({
+  await store.replaceSecret({
     ...existing,
-    metadata: { ...existing.metadata, name: ref.name, namespace: ref.namespace, ownerReferences: owners.length > 0 ? owners : [owner] },
+    metadata: { ...existing.metadata, name: ref.name, namespace: ref.namespace, ownerReferences: owners.length > 0 ? owners : [ownerRef] },
     data,
   });
   return Object.keys(details);
 }
 
-/** Deletes the connection secret with the resource; an owner reference alone needs a garbage collector. */
-export async function deleteConnectionSecret(client: KubeClient, mr: ManagedResource): Promise<void> {
-  const ref = mr.spec.writeConnectionSecretToRef;
+/** Deletes owner's connection secret with it; an owner reference alone needs a garbage collector. */
+export async function deleteConnectionSecret(store: SecretStore, owner: KubeObject, ref: SecretReference | undefined): Promise<void> {
   if (!ref) return;
-  const existing = await client.getSecret(ref.namespace, ref.name);
+  const existing = await store.getSecret(ref.namespace, ref.name);
   if (!existing) return;
-  if (!(existing.metadata?.ownerReferences ?? []).some((o) => o.uid === mr.metadata.uid)) return;
-  await client.deleteSecret(ref.namespace, ref.name);
+  if (!(existing.metadata?.ownerReferences ?? []).some((o) => o.uid === owner.metadata?.uid)) return;
+  await store.deleteSecret(ref.namespace, ref.name);
 }

@@ -1,5 +1,6 @@
 import { TransientError } from '../errors/index.ts';
-import type { KubeClient } from '../kube/index.ts';
+import type { ResourceType } from '../kube/index.ts';
+import type { ObjectCache } from '../runtime/informer/index.ts';
 import { externalNameOf } from './annotations.ts';
 import { getCondition } from './conditions.ts';
 import type { ManagedResource, ReferenceField } from './types.ts';
@@ -7,6 +8,8 @@ import type { ManagedResource, ReferenceField } from './types.ts';
 interface Selector {
   matchLabels?: Record<string, string>;
 }
+
+export type Resolution = { mr: ManagedResource; changed: boolean } | { waiting: TransientError };
 
 function isReady(mr: ManagedResource): boolean {
   return getCondition(mr.status?.conditions, 'Ready')?.status === 'True';
@@ -18,41 +21,36 @@ function valueOf(target: ManagedResource, ref: ReferenceField): string | undefin
   return v === undefined || v === null ? undefined : String(v);
 }
 
+function target(cache: ObjectCache<ManagedResource>, ref: ReferenceField, forProvider: Record<string, unknown>): ManagedResource | TransientError | undefined {
+  const kind = ref.to.gvk.kind;
+  const byName = forProvider[`${ref.field}Ref`] as { name?: string } | undefined;
+  if (byName?.name) return cache.get(byName.name) ?? new TransientError(`spec.forProvider.${ref.field}Ref: ${kind} "${byName.name}" not found`);
+  const bySelector = forProvider[`${ref.field}Selector`] as Selector | undefined;
+  if (!bySelector) return undefined;
+  const labels = bySelector.matchLabels ?? {};
+  const matches = cache
+    .list()
+    .filter((o) => Object.entries(labels).every(([k, v]) => o.metadata.labels?.[k] === v))
+    .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  return matches.find(isReady) ?? matches[0] ?? new TransientError(`spec.forProvider.${ref.field}Selector: no ${kind} matches ${JSON.stringify(labels)}`);
+}
+
 /**
- * Fills each unset referencing field from its `<field>Ref` or `<field>Selector`. Returns the resource
- * with the values set (the caller persists it) and whether anything changed. A reference to something
- * missing or not Ready yet is a TransientError: the resource waits with backoff and says what for.
+ * Fills each unset referencing field from its `<field>Ref` or `<field>Selector`, reading the referenced
+ * kind's cache. Returns the resource with the values set (the caller persists it), or what it waits for:
+ * a reference to something missing or not Ready yet.
  */
-export async function resolveReferences(
-  client: KubeClient,
-  refs: readonly ReferenceField[],
-  mr: ManagedResource,
-): Promise<{ mr: ManagedResource; changed: boolean }> {
+export function resolveReferences(cacheOf: (type: ResourceType) => ObjectCache<ManagedResource>, refs: readonly ReferenceField[], mr: ManagedResource): Resolution {
   const forProvider = { ...(mr.spec.forProvider as Record<string, unknown>) };
   let changed = false;
   for (const ref of refs) {
     if (forProvider[ref.field] !== undefined && forProvider[ref.field] !== '') continue;
-    const byName = forProvider[`${ref.field}Ref`] as { name?: string } | undefined;
-    const bySelector = forProvider[`${ref.field}Selector`] as Selector | undefined;
-    const type = { group: ref.to.gvk.group, version: ref.to.gvk.version, plural: ref.to.plural };
-    const kind = ref.to.gvk.kind;
-    let target: ManagedResource | undefined;
-    if (byName?.name) {
-      target = await client.get<ManagedResource>(type, byName.name);
-      if (!target) throw new TransientError(`spec.forProvider.${ref.field}Ref: ${kind} "${byName.name}" not found`);
-    } else if (bySelector) {
-      const labels = bySelector.matchLabels ?? {};
-      const matches = (await client.list<ManagedResource>(type)).items
-        .filter((o) => Object.entries(labels).every(([k, v]) => o.metadata.labels?.[k] === v))
-        .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-      target = matches.find(isReady) ?? matches[0];
-      if (!target) throw new TransientError(`spec.forProvider.${ref.field}Selector: no ${kind} matches ${JSON.stringify(labels)}`);
-    } else {
-      continue;
-    }
-    const value = valueOf(target, ref);
-    if (!isReady(target) || value === undefined) {
-      throw new TransientError(`spec.forProvider.${ref.field}: waiting for ${kind} "${target.metadata.name}" to be Ready`);
+    const found = target(cacheOf({ group: ref.to.gvk.group, version: ref.to.gvk.version, plural: ref.to.plural }), ref, forProvider);
+    if (found === undefined) continue;
+    if (found instanceof TransientError) return { waiting: found };
+    const value = valueOf(found, ref);
+    if (!isReady(found) || value === undefined) {
+      return { waiting: new TransientError(`spec.forProvider.${ref.field}: waiting for ${ref.to.gvk.kind} "${found.metadata.name}" to be Ready`) };
     }
     forProvider[ref.field] = value;
     changed = true;

@@ -1,135 +1,48 @@
 import type { Logger } from 'pino';
-import { createInformer, type Informer, type KubeClient, type ResourceType } from '../kube/index.ts';
-import { ANNOTATIONS } from '../managed/annotations.ts';
-import { createManagedReconciler } from '../managed/reconciler.ts';
-import type { KubeObject, ManagedKind, ManagedResource, Provider } from '../managed/types.ts';
-import { runController } from '../runtime/controller/index.ts';
-import { createEventRecorder } from '../runtime/events/index.ts';
+import type { KubeClient } from '../kube/index.ts';
+import { createControllerGroup, type Controller } from '../runtime/controller/index.ts';
+import { createEventRecorder, type EventRecorder } from '../runtime/events/index.ts';
+import { createInformerFactory, type InformerFactory } from '../runtime/informer/index.ts';
 import type { PledgeMetrics } from '../runtime/metrics/index.ts';
-import { createWorkQueue, exponentialBackoff, TOKEN_BUCKET_DEFAULTS } from '../runtime/queue/index.ts';
-import { createCloudGates } from './cloud-gates.ts';
-
-export const MANAGER_DEFAULTS = {
-  workers: 4,
-  pollIntervalMs: 60_000,
-  baseBackoffMs: 1_000,
-  maxBackoffMs: 60_000,
-  cloudRatePerSecond: TOKEN_BUCKET_DEFAULTS.ratePerSecond,
-  cloudBurst: TOKEN_BUCKET_DEFAULTS.burst,
-} as const;
-
-export interface ManagerOptions {
-  client: KubeClient;
-  providers: readonly Provider[];
-  logger: Logger;
-  metrics: PledgeMetrics;
-  workers?: number;
-  pollIntervalMs?: number;
-  baseBackoffMs?: number;
-  maxBackoffMs?: number;
-  cloudRatePerSecond?: number;
-  cloudBurst?: number;
-  /** Called once every informer has listed. */
-  onSynced?: () => void;
-}
-
-export function resourceTypeOf(kind: { gvk: { group: string; version: string }; plural: string }): ResourceType {
-  return { group: kind.gvk.group, version: kind.gvk.version, plural: kind.plural };
-}
 
 /**
- * Only changes a person or another controller made wake a resource up: spec (generation), annotations,
- * labels, finalizers and deletion. Our own status writes don't, so they never cause a second cloud call.
+ * What every controller of the process shares: the client, one informer per resource type, the event
+ * recorder and the metrics; and the group that runs every controller added to it.
  */
-function changeFingerprint(obj: KubeObject): string {
-  const m = obj.metadata ?? {};
-  // The create bookkeeping annotations are ours: a failed create writing them must not retrigger itself.
-  const annotations = Object.entries(m.annotations ?? {}).filter(([k]) => !BOOKKEEPING.has(k));
-  return JSON.stringify([m.generation, annotations, m.labels ?? {}, m.finalizers ?? [], m.deletionTimestamp ?? null]);
+export interface Manager {
+  readonly client: KubeClient;
+  readonly logger: Logger;
+  readonly metrics: PledgeMetrics;
+  readonly recorder: EventRecorder;
+  readonly informers: InformerFactory;
+  /** Runs the controller with the others (now, if the manager runs); stop ends just this one. */
+  add(controller: Controller, stop?: AbortSignal): void;
+  /** Starts the informers, waits for their first lists, then runs every controller until the signal aborts. */
+  run(signal: AbortSignal, onSynced?: () => void): Promise<void>;
 }
 
-const BOOKKEEPING: ReadonlySet<string> = new Set([ANNOTATIONS.createPending, ANNOTATIONS.createSucceeded, ANNOTATIONS.createFailed]);
-
-/** Runs one controller per managed kind of every provider until the signal aborts. */
-export async function runManager(options: ManagerOptions, signal: AbortSignal): Promise<void> {
-  const settings = { ...MANAGER_DEFAULTS, ...definedOnly(options) };
+export function createManager(options: { client: KubeClient; logger: Logger; metrics: PledgeMetrics; recorder?: EventRecorder }): Manager {
   const { client, logger, metrics } = options;
-  const recorder = createEventRecorder({ client, logger });
-  const informers: Array<Informer<KubeObject>> = [];
-  const runs: Array<() => Promise<void>> = [];
-
-  for (const provider of options.providers) {
-    const configs = createInformer<KubeObject>({ client, type: resourceTypeOf(provider.providerConfig), handlers: {}, logger });
-    informers.push(configs);
-    const cloudCalls = createCloudGates({ provider: provider.name, ratePerSecond: settings.cloudRatePerSecond, burst: settings.cloudBurst, metrics });
-    for (const kind of provider.kinds as ReadonlyArray<ManagedKind>) {
-      const type = resourceTypeOf(kind);
-      const kindLabel = { kind: kind.gvk.kind };
-      const log = logger.child({ controller: `${kind.plural}.${kind.gvk.group}` });
-      const queue = createWorkQueue<string>({
-        rateLimiter: exponentialBackoff({ baseDelayMs: settings.baseBackoffMs, maxDelayMs: settings.maxBackoffMs }),
-      });
-      const seen = new Map<string, string>();
-      const enqueue = (obj: KubeObject) => {
-        const name = obj.metadata?.name;
-        if (!name) return;
-        const fingerprint = changeFingerprint(obj);
-        if (seen.get(name) === fingerprint) return;
-        seen.set(name, fingerprint);
-        queue.add(name);
-        metrics.queueDepth.set(kindLabel, queue.length());
-      };
-      const informer = createInformer<ManagedResource>({
-        client,
-        type,
-        logger: log,
-        handlers: {
-          add: enqueue,
-          update: enqueue,
-          delete: (obj) => {
-            if (obj.metadata?.name) seen.delete(obj.metadata.name);
-          },
-        },
-      });
-      informers.push(informer as Informer<KubeObject>);
-      const reconciler = createManagedReconciler({
-        kind,
-        type,
-        client,
-        getManaged: (name) => informer.get(name),
-        getProviderConfig: (name) => configs.get(name),
-        cloudCalls,
-        recorder,
-        logger: log,
-        metrics,
-        pollIntervalMs: settings.pollIntervalMs,
-      });
-      runs.push(() =>
-        runController(
-          {
-            name: kind.gvk.kind,
-            queue,
-            reconciler,
-            logger: log,
-            workers: settings.workers,
-            onReconciled(outcome, ms) {
-              metrics.reconciles.inc({ ...kindLabel, result: outcome });
-              metrics.reconcileSeconds.observe(kindLabel, ms / 1000);
-              metrics.queueDepth.set(kindLabel, queue.length());
-            },
-          },
-          signal,
-        ),
-      );
-    }
-  }
-
-  await Promise.all(informers.map((i) => i.start(signal)));
-  logger.info({ kinds: runs.length }, 'caches synced, starting controllers');
-  options.onSynced?.();
-  await Promise.all(runs.map((run) => run()));
-}
-
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const informers = createInformerFactory({ client, logger });
+  const group = createControllerGroup({ logger });
+  return {
+    client,
+    logger,
+    metrics,
+    recorder: options.recorder ?? createEventRecorder({ client, logger }),
+    informers,
+    add: (controller, stop) => group.add(controller, stop),
+    async run(signal, onSynced) {
+      informers.start(signal);
+      try {
+        await informers.synced(signal);
+      } catch (err: unknown) {
+        if (signal.aborted) return;
+        throw err;
+      }
+      logger.info({ types: informers.types().length }, 'caches synced, starting controllers');
+      onSynced?.();
+      await group.run(signal);
+    },
+  };
 }

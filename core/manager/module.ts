@@ -1,24 +1,16 @@
-import type { Logger } from 'pino';
 import type { CustomResourceDefinition } from '../crd/index.ts';
-import type { KubeClient } from '../kube/index.ts';
 import type { Provider } from '../managed/types.ts';
-import type { PledgeMetrics } from '../runtime/metrics/index.ts';
-import type { EventRecorder } from '../runtime/events/index.ts';
-
-export interface ModuleContext {
-  client: KubeClient;
-  logger: Logger;
-  metrics: PledgeMetrics;
-  recorder: EventRecorder;
-  providers: readonly Provider[];
-}
+import type { ManagedSettings } from './managed-controllers.ts';
+import type { Manager } from './manager.ts';
 
 /**
  * Controllers beyond the managed resources (compositions, claims), wired in by bin/pledge.ts so core
- * never imports them. run() works until the signal aborts.
+ * never imports them. setup() registers informers and controllers on the manager (and may add more
+ * while it runs); the manager runs and awaits them all.
  */
 export interface ControllerModule {
   name: string;
   crds(): CustomResourceDefinition[];
-  run(ctx: ModuleContext, signal: AbortSignal): Promise<void>;
+  /** settings are the managed controllers' (poll interval, workers, backoff): modules follow them unless told otherwise. */
+  setup(manager: Manager, context: { providers: readonly Provider[]; settings: ManagedSettings }): void;
 }

@@ -1,77 +1,146 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ThrottledError, TerminalError } from '../../errors/index.ts';
-import type { WorkQueue } from '../queue/index.ts';
+import { isConflict } from '../../kube/index.ts';
+import type { KubeObject } from '../../managed/types.ts';
+import type { Informer } from '../informer/index.ts';
+import type { PledgeMetrics } from '../metrics/index.ts';
+import { createWorkQueue, exponentialBackoff, type WorkQueue } from '../queue/index.ts';
 
 export interface ReconcileResult {
   /** Reconcile again after this long, with the key's backoff reset. */
   requeueAfterMs?: number;
+  /**
+   * The reconcile failed (already recorded in status and events): retry with the key's backoff; a
+   * ThrottledError waits its retryAfterMs, a TerminalError is not retried.
+   */
+  error?: unknown;
 }
 
 export interface Reconciler {
-  /** Throw to retry with per-key backoff; throw TerminalError to stop retrying; ThrottledError waits its retryAfterMs. */
+  /** Returns what to do next; a thrown error is treated like a returned one (a 409 conflict retries quietly). */
   reconcile(key: string, signal: AbortSignal): Promise<ReconcileResult>;
 }
 
-export type ReconcileOutcome = 'success' | 'requeue_after' | 'error' | 'throttled' | 'terminal';
+export type ReconcileOutcome = 'success' | 'requeue_after' | 'error' | 'throttled' | 'terminal' | 'conflict';
 
-export const CONTROLLER_DEFAULTS = { workers: 4, reconcileTimeoutMs: 90_000 } as const;
+export const CONTROLLER_DEFAULTS = {
+  workers: 4,
+  reconcileTimeoutMs: 90_000,
+  baseBackoffMs: 1_000,
+  maxBackoffMs: 60_000,
+  /** Someone else wrote the object first: read the newer version from the cache soon. */
+  conflictRequeueMs: 200,
+} as const;
 
-export interface ControllerOptions {
+export type ControllerSettings = { -readonly [K in keyof typeof CONTROLLER_DEFAULTS]: number };
+
+export interface ControllerOptions extends Partial<ControllerSettings> {
+  /** Names the controller in logs and metrics (the kind it reconciles). */
   name: string;
-  queue: WorkQueue<string>;
   reconciler: Reconciler;
   logger: Logger;
-  workers?: number;
-  reconcileTimeoutMs?: number;
-  /** Called after each reconcile; metrics hook in here. */
-  onReconciled?: (outcome: ReconcileOutcome, durationMs: number) => void;
+  metrics?: PledgeMetrics;
 }
 
-/** Runs workers that take keys from the queue and reconcile them, until the signal aborts. */
-export function runController(options: ControllerOptions, signal: AbortSignal): Promise<void> {
-  const workers = options.workers ?? CONTROLLER_DEFAULTS.workers;
-  const timeoutMs = options.reconcileTimeoutMs ?? CONTROLLER_DEFAULTS.reconcileTimeoutMs;
-  if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer, got ${workers}`);
-  const { queue, reconciler, logger } = options;
+/** Which keys an object's change wakes: its own by default. Return [] to ignore the change. */
+export type KeysOf<T> = (obj: T, verb: 'add' | 'update' | 'delete') => readonly string[];
 
-  async function processOne(key: string) {
-    const started = performance.now();
-    const log = logger.child({ reconcileID: randomUUID(), key });
-    let outcome: ReconcileOutcome;
-    try {
-      const result = await reconciler.reconcile(key, AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]));
+export interface Controller {
+  readonly name: string;
+  enqueue(key: string): void;
+  /** Reconciles keys when objects of the informer's type change. */
+  watch<T extends KubeObject>(informer: Informer<T>, keysOf?: KeysOf<T>): void;
+  /** Runs the workers until the signal aborts; resolves once each has finished its item. */
+  start(signal: AbortSignal): Promise<void>;
+}
+
+/** `namespace/name` for namespaced objects, `name` otherwise. */
+export function objectKey(obj: KubeObject): string | undefined {
+  const m = obj.metadata;
+  if (!m?.name) return undefined;
+  return m.namespace ? `${m.namespace}/${m.name}` : m.name;
+}
+
+export function splitKey(key: string): { namespace?: string; name: string } {
+  const i = key.indexOf('/');
+  return i < 0 ? { name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
+}
+
+const ownKey: KeysOf<KubeObject> = (obj, verb) => {
+  const key = objectKey(obj);
+  return key && verb !== 'delete' ? [key] : [];
+};
+
+function validated(options: ControllerOptions): ControllerSettings {
+  const s: ControllerSettings = { ...CONTROLLER_DEFAULTS };
+  for (const field of Object.keys(CONTROLLER_DEFAULTS) as Array<keyof ControllerSettings>) {
+    const value = options[field];
+    if (value !== undefined) s[field] = value;
+  }
+  if (!Number.isInteger(s.workers) || s.workers < 1) throw new RangeError(`${options.name}: workers must be a positive integer, got ${s.workers}`);
+  for (const field of ['reconcileTimeoutMs', 'baseBackoffMs', 'maxBackoffMs', 'conflictRequeueMs'] as const) {
+    if (!(s[field] > 0)) throw new RangeError(`${options.name}: ${field} must be > 0, got ${s[field]}`);
+  }
+  return s;
+}
+
+/** The one controller builder: a stingy queue with per-key backoff, workers, the four outcomes, metrics. */
+export function createController(options: ControllerOptions): Controller {
+  const s = validated(options);
+  const { name, reconciler, logger, metrics } = options;
+  const label = { kind: name };
+  // Built here, started by start(): nothing runs before it is asked to.
+  const queue: WorkQueue<string> = createWorkQueue<string>({ rateLimiter: exponentialBackoff({ baseDelayMs: s.baseBackoffMs, maxDelayMs: s.maxBackoffMs }) });
+  const depth = () => metrics?.queueDepth.set(label, queue.length());
+
+  function settle(key: string, result: ReconcileResult): ReconcileOutcome {
+    const err = result.error;
+    if (err === undefined) {
       queue.forget(key);
-      if (result.requeueAfterMs !== undefined) {
-        queue.addAfter(key, result.requeueAfterMs);
-        outcome = 'requeue_after';
-      } else {
-        outcome = 'success';
-      }
-    } catch (err: unknown) {
-      if (err instanceof ThrottledError) {
-        queue.addAfter(key, err.retryAfterMs);
-        outcome = 'throttled';
-      } else if (err instanceof TerminalError) {
-        queue.forget(key);
-        outcome = 'terminal';
-      } else {
-        queue.addRateLimited(key);
-        outcome = 'error';
-      }
-      log.debug({ err, outcome }, 'reconcile failed');
+      if (result.requeueAfterMs === undefined) return 'success';
+      queue.addAfter(key, result.requeueAfterMs);
+      return 'requeue_after';
     }
-    options.onReconciled?.(outcome, performance.now() - started);
+    if (isConflict(err)) {
+      queue.addAfter(key, s.conflictRequeueMs);
+      return 'conflict';
+    }
+    if (err instanceof ThrottledError) {
+      queue.addAfter(key, err.retryAfterMs);
+      return 'throttled';
+    }
+    if (err instanceof TerminalError) {
+      queue.forget(key);
+      return 'terminal';
+    }
+    queue.addRateLimited(key);
+    return 'error';
   }
 
-  async function worker() {
+  async function processOne(key: string, signal: AbortSignal) {
+    const started = performance.now();
+    let result: ReconcileResult;
+    try {
+      result = await reconciler.reconcile(key, AbortSignal.any([signal, AbortSignal.timeout(s.reconcileTimeoutMs)]));
+    } catch (err: unknown) {
+      result = { error: err };
+    }
+    const outcome = settle(key, result);
+    if (result.error !== undefined) logger.debug({ reconcileID: randomUUID(), key, err: result.error, outcome }, 'reconcile failed');
+    metrics?.reconciles.inc({ ...label, result: outcome });
+    metrics?.reconcileSeconds.observe(label, (performance.now() - started) / 1000);
+    depth();
+  }
+
+  async function worker(signal: AbortSignal) {
     for (;;) {
       const key = await queue.get();
       if (key === undefined) return;
       try {
-        await processOne(key);
+        await processOne(key, signal);
       } catch (err: unknown) {
-        // processOne handles reconcile errors; this is a bug in a hook, so keep the worker alive.
+        // processOne settles every reconcile error; this is a bug in a hook, so keep the worker alive.
         logger.error({ err, key }, 'worker failed');
       } finally {
         queue.done(key);
@@ -79,6 +148,23 @@ export function runController(options: ControllerOptions, signal: AbortSignal): 
     }
   }
 
-  signal.addEventListener('abort', () => queue.shutDown(), { once: true });
-  return Promise.all(Array.from({ length: workers }, worker)).then(() => undefined);
+  return {
+    name,
+    enqueue(key) {
+      queue.add(key);
+      depth();
+    },
+    watch<T extends KubeObject>(informer: Informer<T>, keysOf: KeysOf<T> = ownKey) {
+      const wake = (verb: 'add' | 'update' | 'delete') => (obj: T) => {
+        for (const key of keysOf(obj, verb)) queue.add(key);
+        depth();
+      };
+      informer.on({ add: wake('add'), update: wake('update'), delete: wake('delete') });
+    },
+    async start(signal) {
+      signal.addEventListener('abort', () => queue.shutDown(), { once: true });
+      if (signal.aborted) queue.shutDown();
+      await Promise.all(Array.from({ length: s.workers }, () => worker(signal)));
+    },
+  };
 }

@@ -1,2 +1,4 @@
-export { CONTROLLER_DEFAULTS, runController } from './controller.ts';
-export type { ControllerOptions, ReconcileOutcome, ReconcileResult, Reconciler } from './controller.ts';
+export { CONTROLLER_DEFAULTS, createController, objectKey, splitKey } from './controller.ts';
+export type { Controller, ControllerOptions, ControllerSettings, KeysOf, ReconcileOutcome, ReconcileResult, Reconciler } from './controller.ts';
+export { createControllerGroup } from './group.ts';
+export type { ControllerGroup } from './group.ts';

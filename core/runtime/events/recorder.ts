@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import type { KubeClient } from '../../kube/index.ts';
 import type { KubeObject } from '../../managed/types.ts';
+import type { EventReason } from './reasons.ts';
 
 /** Records Kubernetes events on an object. Reasons are fixed strings; messages never carry secret values. */
 export interface EventRecorder {
-  normal(obj: KubeObject, reason: string, message: string): void;
-  warning(obj: KubeObject, reason: string, message: string): void;
+  normal(obj: KubeObject, reason: EventReason, message: string): void;
+  warning(obj: KubeObject, reason: EventReason, message: string): void;
 }
 
 export const noopRecorder: EventRecorder = { normal() {}, warning() {} };
@@ -74,7 +75,7 @@ export function createEventRecorder(options: {
     seen.set(key, { name: created.metadata?.name ?? '', namespace, count: 1, at });
   }
 
-  function record(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string) {
+  function record(obj: KubeObject, type: 'Normal' | 'Warning', reason: EventReason, message: string) {
     void write(obj, type, reason, message).catch((err: unknown) => {
       options.logger.debug({ err, reason }, 'cannot record event');
     });

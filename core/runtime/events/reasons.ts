@@ -1,4 +1,4 @@
-/** Event reasons the managed reconciler records. Fixed strings, never built at runtime. */
+/** Every event reason Pledge records, for managed resources, composites, claims and definitions. Fixed strings. */
 export const EVENT_REASONS = {
   createdExternal: 'CreatedExternalResource',
   updatedExternal: 'UpdatedExternalResource',
@@ -8,9 +8,17 @@ export const EVENT_REASONS = {
   cannotCreate: 'CannotCreateExternalResource',
   cannotUpdate: 'CannotUpdateExternalResource',
   cannotDelete: 'CannotDeleteExternalResource',
-  cannotUpdateManaged: 'CannotUpdateManagedResource',
   createOutcomeUnknown: 'CannotDetermineCreateResult',
   orphaned: 'OrphanedExternalResource',
   cannotResolveReferences: 'CannotResolveReferences',
   cannotPublishConnection: 'CannotPublishConnectionDetails',
+  cannotSelectComposition: 'CannotSelectComposition',
+  cannotCompose: 'CannotComposeResources',
+  cannotApplyComposed: 'CannotApplyComposedResource',
+  composedResourceWarning: 'ComposedResourceWarning',
+  compositeNotSynced: 'CompositeResourceNotSynced',
+  cannotServeComposite: 'CannotServeCompositeResource',
+  deletionBlocked: 'DeletionBlocked',
 } as const;
+
+export type EventReason = (typeof EVENT_REASONS)[keyof typeof EVENT_REASONS];

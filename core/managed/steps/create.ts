@@ -1,0 +1,69 @@
+import { EVENT_REASONS } from '../../runtime/events/index.ts';
+import { ANNOTATIONS, createdAt, externalNameOf } from '../annotations.ts';
+import { Ready, Synced } from '../conditions.ts';
+import { crashPoint } from '../crash-points.ts';
+import { isConflict } from '../../kube/index.ts';
+import type { ManagedResource } from '../types.ts';
+import { publishConnectionDetails } from './publish-connection.ts';
+import { done, fail, jittered, next, pollInterval, writeMetadata, writeStatus, type Decision, type Pass, type ReconcileDeps, type Step } from './pass.ts';
+
+/** Writes annotations that must not be lost, re-reading the object on conflicts. */
+async function recordAnnotations(deps: ReconcileDeps, mr: ManagedResource, annotations: Record<string, string>): Promise<ManagedResource> {
+  let current = mr;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await writeMetadata(deps, { ...current, metadata: { ...current.metadata, annotations: { ...current.metadata.annotations, ...annotations } } });
+    } catch (err: unknown) {
+      if (!isConflict(err) || attempt >= 5) throw err;
+      const fresh = await deps.store.get<ManagedResource>(deps.type, current.metadata.name);
+      if (!fresh) throw err;
+      current = fresh;
+    }
+  }
+}
+
+/**
+ * Crash-safe create: the pending annotation is written before the cloud call (with optimistic
+ * concurrency, so a stale cache fails here, not in the cloud), and the outcome right after it.
+ */
+async function create(deps: ReconcileDeps, pass: Pass): Promise<Decision> {
+  const stamp = () => deps.now().toISOString();
+  const external = pass.external;
+  if (!external) throw new TypeError('create needs a connected client');
+  let mr = await writeMetadata(deps, { ...pass.mr, metadata: { ...pass.mr.metadata, annotations: { ...pass.mr.metadata.annotations, [ANNOTATIONS.createPending]: stamp() } } });
+  let result;
+  crashPoint('before-create');
+  try {
+    result = await external.create(mr, pass.signal);
+    crashPoint('after-create');
+  } catch (err: unknown) {
+    mr = await recordAnnotations(deps, mr, { [ANNOTATIONS.createFailed]: stamp() });
+    return fail(deps, { ...pass, mr }, { reason: EVENT_REASONS.cannotCreate, step: 'create', err, ready: Ready.creating() });
+  }
+  const annotations: Record<string, string> = { [ANNOTATIONS.createSucceeded]: stamp() };
+  if (result.externalName) annotations[ANNOTATIONS.externalName] = result.externalName;
+  mr = await recordAnnotations(deps, mr, annotations);
+  crashPoint('after-create-recorded');
+  // Right after create: a generated password exists nowhere else.
+  const published = await publishConnectionDetails(deps, { ...pass, mr }, { ...pass.details, ...result.connectionDetails });
+  if (!('keys' in published)) return published;
+  pass.log.info({ externalName: externalNameOf(mr), connectionKeys: published.keys }, 'created external resource');
+  deps.recorder.normal(mr, EVENT_REASONS.createdExternal, `created ${deps.kind.gvk.kind} ${externalNameOf(mr) ?? ''}`.trim());
+  await writeStatus(deps, mr, [Ready.creating(), Synced.success()]);
+  return done({ requeueAfterMs: deps.settings.afterCreateMs });
+}
+
+/** Creates what does not exist, when the policies allow it and no create is still settling in the cloud. */
+export const createIfMissing: Step = async (deps, pass) => {
+  if (pass.observation?.exists) return next(pass);
+  if (!pass.policy.create) {
+    await writeStatus(deps, pass.mr, [Ready.unavailable('external resource does not exist and managementPolicies do not allow Create'), Synced.success()]);
+    return done({ requeueAfterMs: jittered(deps, pollInterval(deps, pass.mr)) });
+  }
+  const sinceCreate = deps.now().getTime() - createdAt(pass.mr);
+  if (sinceCreate < deps.settings.creationGraceMs) {
+    pass.log.debug({ sinceCreate }, 'created recently, waiting for the cloud to show it');
+    return done({ requeueAfterMs: Math.min(deps.settings.notReadyPollMs, deps.settings.creationGraceMs - sinceCreate) });
+  }
+  return create(deps, pass);
+};

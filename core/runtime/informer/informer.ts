@@ -1,0 +1,98 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { makeInformer, type KubernetesObject } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { KubeClient, ResourceType } from '../../kube/index.ts';
+import type { KubeObject } from '../../managed/types.ts';
+
+export interface InformerHandlers<T> {
+  add?(obj: T): void;
+  update?(obj: T): void;
+  delete?(obj: T): void;
+}
+
+/** Read access to one kind's list-watch cache. */
+export interface ObjectCache<T> {
+  get(name: string, namespace?: string): T | undefined;
+  list(): readonly T[];
+}
+
+/**
+ * A list-watch cache of one kind, shared by every controller that watches it. It restarts its watch
+ * after errors (backing off) until its signal aborts.
+ */
+export interface Informer<T> extends ObjectCache<T> {
+  readonly type: ResourceType;
+  /** Adds handlers; objects already in the cache are replayed to a late handler as adds. */
+  on(handlers: InformerHandlers<T>): void;
+  /** Resolves once the initial list is in the cache. */
+  synced(): Promise<void>;
+}
+
+export const INFORMER_DEFAULTS = { restartBaseMs: 500, restartMaxMs: 30_000 } as const;
+
+export interface StartableInformer<T> extends Informer<T> {
+  start(signal: AbortSignal): Promise<void>;
+}
+
+export function createInformer<T extends KubeObject>(options: { client: KubeClient; type: ResourceType; logger: Logger }): StartableInformer<T> {
+  const { client, type, logger } = options;
+  const path = `/apis/${type.group}/${type.version}/${type.plural}`;
+  let listed = false;
+  const listFn = async () => {
+    const list = await client.list<T>(type);
+    listed = true;
+    return list as unknown as { items: KubernetesObject[]; metadata: { resourceVersion?: string } };
+  };
+  const inner = makeInformer<KubernetesObject>(client.kubeConfig, path, listFn as never);
+  const handlers: Array<InformerHandlers<T>> = [];
+  const fan = (verb: keyof InformerHandlers<T>) => (obj: KubernetesObject) => {
+    for (const h of handlers) h[verb]?.(obj as T);
+  };
+  inner.on('add', fan('add'));
+  inner.on('update', fan('update'));
+  inner.on('delete', fan('delete'));
+
+  let failures = 0;
+  let stopSignal: AbortSignal | undefined;
+  let started: Promise<void> | undefined;
+  let markSynced: () => void = () => {};
+  const synced = new Promise<void>((resolve) => (markSynced = resolve));
+  // A failed list does not reject start(): it reports an error (and we restart), so sync is known by `listed`.
+  const startOnce = async () => {
+    await inner.start();
+    if (listed) markSynced();
+  };
+  inner.on('connect', () => {
+    failures = 0;
+  });
+  inner.on('error', (err: unknown) => {
+    if (stopSignal?.aborted) return;
+    failures++;
+    const waitMs = Math.min(INFORMER_DEFAULTS.restartBaseMs * 2 ** (failures - 1), INFORMER_DEFAULTS.restartMaxMs);
+    logger.debug({ err, resource: path, waitMs }, 'watch failed, restarting');
+    delay(waitMs, undefined, { signal: stopSignal })
+      .then(startOnce)
+      .catch((restartErr: unknown) => {
+        if (!stopSignal?.aborted) logger.warn({ err: restartErr, resource: path }, 'watch restart failed');
+      });
+  });
+
+  return {
+    type,
+    on(h) {
+      handlers.push(h);
+      for (const obj of inner.list()) h.add?.(obj as T);
+    },
+    synced: () => synced,
+    start(signal) {
+      started ??= (async () => {
+        stopSignal = signal;
+        signal.addEventListener('abort', () => void inner.stop(), { once: true });
+        await startOnce();
+      })();
+      return started;
+    },
+    get: (name, namespace) => inner.get(name, namespace) as T | undefined,
+    list: () => inner.list() as readonly T[],
+  };
+}
