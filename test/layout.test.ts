@@ -64,3 +64,13 @@ test('compositions imports core and itself only', async () => {
     }
   }
 });
+
+test('one controller runtime: only core/runtime/controller builds work queues, only core/runtime/informer makes informers', async () => {
+  const everything = [...(await sources('core')), ...(await sources('compositions')), ...(await sources('providers')), ...(await sources('bin'))];
+  for (const file of everything) {
+    if (file.endsWith('.test.ts')) continue;
+    const text = await readFile(join(root, file), 'utf8');
+    if (!file.startsWith('core/runtime/controller/') && !file.startsWith('core/runtime/queue/')) assert.doesNotMatch(text, /createWorkQueue\(/, `${file} builds its own work queue`);
+    if (!file.startsWith('core/runtime/informer/')) assert.doesNotMatch(text, /makeInformer|createInformer\(|new ListWatch/, `${file} makes its own informer`);
+  }
+});
