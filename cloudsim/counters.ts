@@ -75,8 +75,10 @@ export class Counters {
 
   /** Counts one answered call and logs it; `receivedAt` is when its request arrived (default: now). */
   record(service: ServiceName, operation: string, outcome: Outcome, receivedAt?: number): void {
-    const byOperation = (this.#counts[service] ??= {});
-    const byOutcome = (byOperation[operation] ??= {});
+    const byOperation = this.#counts[service] ?? {};
+    this.#counts[service] = byOperation;
+    const byOutcome = byOperation[operation] ?? {};
+    byOperation[operation] = byOutcome;
     byOutcome[outcome] = (byOutcome[outcome] ?? 0) + 1;
     const at = this.#clock();
     const entry: RequestRecord = { seq: ++this.#seq, at, receivedAt: receivedAt ?? at, service, operation, outcome };

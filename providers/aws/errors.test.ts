@@ -5,7 +5,7 @@ import { RDSServiceException } from '@aws-sdk/client-rds';
 import {
   describeError,
   NotFoundError,
-  PledgeError,
+  type PledgeError,
   TerminalError,
   ThrottledError,
   TransientError,

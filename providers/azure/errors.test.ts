@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createHttpHeaders, createPipelineRequest, RestError } from '@azure/core-rest-pipeline';
 import { AuthenticationError, AuthenticationRequiredError, CredentialUnavailableError } from '@azure/identity';
-import { describeError, NotFoundError, PledgeError, TerminalError, ThrottledError, TransientError } from '../../core/errors/index.ts';
+import { describeError, NotFoundError, type PledgeError, TerminalError, ThrottledError, TransientError } from '../../core/errors/index.ts';
 import { azureErrorInfo, isNotFound, parseRetryAfter, splitEntraDescription, toPledgeError } from './errors.ts';
 
 const SECRET = 'abc8Q~not-a-real-secret-but-looks-like-one';

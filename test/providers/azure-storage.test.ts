@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { describeError, NotFoundError, PledgeError, TerminalError, ThrottledError, TransientError } from '../../core/errors/index.ts';
+import { describeError, NotFoundError, type PledgeError, TerminalError, ThrottledError, TransientError } from '../../core/errors/index.ts';
 import type { CloudCallGate, ConnectContext, ExternalClient, ManagedResource, SecretKeySelector } from '../../core/managed/types.ts';
 import { account, type AccountObservation, type AccountParameters } from '../../providers/azure/account.ts';
 import { resourceGroup, type ResourceGroupObservation, type ResourceGroupParameters } from '../../providers/azure/resource-group.ts';
