@@ -115,15 +115,3 @@ export class Counters {
     this.#droppedUntil = Number.NEGATIVE_INFINITY;
   }
 }
-
-/** Total calls in a snapshot, optionally of one service and one outcome. */
-export function totalCalls(snapshot: CounterSnapshot, filter: { service?: ServiceName; outcome?: Outcome } = {}): number {
-  let total = 0;
-  for (const [service, byOperation] of Object.entries(snapshot)) {
-    if (filter.service !== undefined && service !== filter.service) continue;
-    for (const byOutcome of Object.values(byOperation ?? {})) {
-      for (const [outcome, n] of Object.entries(byOutcome)) if (filter.outcome === undefined || outcome === filter.outcome) total += n ?? 0;
-    }
-  }
-  return total;
-}

@@ -29,7 +29,7 @@ import { gated, s3ClientFor } from './client.ts';
 import { resolveAwsConfig } from './config.ts';
 import { awsErrorInfo, toPledgeError } from './errors.ts';
 
-export type { BucketObservation, BucketParameters, BucketResource, BucketState, VersioningState } from './bucket-settings.ts';
+export type { BucketObservation, BucketParameters, BucketResource } from './bucket-settings.ts';
 
 const EXTERNAL_NAME = 'pledge.dev/external-name';
 
