@@ -110,6 +110,14 @@ describe('toPledgeError', () => {
     assert.equal(got.retryAfterMs, 7_000);
   });
 
+  it('a 503 that names its wait (Retry-After) is throttling with that wait, as for Azure and GCS; without one it stays transient', () => {
+    const got = toPledgeError(withHeaders(s3Error('ServiceUnavailable', 503, 'Service is unable to handle request.'), { 'Retry-After': '9' }), 'observe failed');
+    assert.ok(got instanceof ThrottledError, `want ThrottledError, got ${got.constructor.name}`);
+    assert.equal(got.retryAfterMs, 9_000);
+    const zero = toPledgeError(withHeaders(s3Error('ServiceUnavailable', 503, 'busy'), { 'Retry-After': '0' }), 'observe failed');
+    assert.ok(zero instanceof TransientError, 'Retry-After: 0 names no wait: backoff, never a hot loop');
+  });
+
   it('keeps the core default when there is no Retry-After', () => {
     const got = toPledgeError(s3Error('SlowDown', 503, 'slow'), 'update failed');
     assert.ok(got instanceof ThrottledError);
