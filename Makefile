@@ -9,7 +9,7 @@ export PATH := $(NODE24_DIR)/node_modules/.bin:$(PATH)
 UNIT_TESTS := 'core/**/*.test.ts' 'providers/**/*.test.ts' 'compositions/**/*.test.ts'
 ALL_TESTS := $(UNIT_TESTS) 'test/**/*.test.ts'
 
-.PHONY: install node deps kube moto fake-gcs build typecheck crds test test-unit test-integration dev run clean bench
+.PHONY: install node deps kube moto fake-gcs build typecheck lint crds test test-unit test-integration dev run clean bench
 
 install: node deps kube moto fake-gcs
 
@@ -38,12 +38,16 @@ fake-gcs:
 typecheck: deps
 	npx tsc --noEmit
 
+# Biome: recommended rules plus noFloatingPromises/noMisusedPromises (biome.json); a few seconds.
+lint: deps
+	npx biome lint --error-on-warnings
+
 build: typecheck
 
 crds: deps
 	node bin/pledge.ts crds --out crds
 
-test: install typecheck
+test: install typecheck lint
 	node test/env/run.ts -- node --test --test-concurrency=1 $(ALL_TESTS)
 
 test-unit: deps

@@ -75,8 +75,10 @@ export class Counters {
 
   /** Counts one answered call and logs it; `receivedAt` is when its request arrived (default: now). */
   record(service: ServiceName, operation: string, outcome: Outcome, receivedAt?: number): void {
-    const byOperation = (this.#counts[service] ??= {});
-    const byOutcome = (byOperation[operation] ??= {});
+    const byOperation = this.#counts[service] ?? {};
+    this.#counts[service] = byOperation;
+    const byOutcome = byOperation[operation] ?? {};
+    byOperation[operation] = byOutcome;
     byOutcome[outcome] = (byOutcome[outcome] ?? 0) + 1;
     const at = this.#clock();
     const entry: RequestRecord = { seq: ++this.#seq, at, receivedAt: receivedAt ?? at, service, operation, outcome };
@@ -112,16 +114,4 @@ export class Counters {
     this.#seq = 0;
     this.#droppedUntil = Number.NEGATIVE_INFINITY;
   }
-}
-
-/** Total calls in a snapshot, optionally of one service and one outcome. */
-export function totalCalls(snapshot: CounterSnapshot, filter: { service?: ServiceName; outcome?: Outcome } = {}): number {
-  let total = 0;
-  for (const [service, byOperation] of Object.entries(snapshot)) {
-    if (filter.service !== undefined && service !== filter.service) continue;
-    for (const byOutcome of Object.values(byOperation ?? {})) {
-      for (const [outcome, n] of Object.entries(byOutcome)) if (filter.outcome === undefined || outcome === filter.outcome) total += n ?? 0;
-    }
-  }
-  return total;
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { adminHandler, type CloudsimControl, type KnobsView } from './admin.ts';
 import { createArmService } from './arm.ts';
 import { createAwsServices } from './aws.ts';
-import { Counters, type CounterSnapshot } from './counters.ts';
+import { Counters } from './counters.ts';
 import { createEntraService } from './entra.ts';
 import { createGcsService } from './gcs.ts';
 import { createGoogleOAuthService } from './google-oauth.ts';

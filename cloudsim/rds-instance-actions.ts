@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AwsCaller } from './aws.ts';
 import { instanceStatus, rdsError, rdsKey, rdsResult, type RdsInstance, type RdsPending } from './rds-records.ts';
-import { MAX_STORAGE_GIB, majorOf, passwordProblem, QueryParams, RDS_ENGINES, resolveEngineVersion, STORAGE_TYPES, validIdentifier } from './rds-values.ts';
+import { MAX_STORAGE_GIB, majorOf, passwordProblem, type QueryParams, RDS_ENGINES, resolveEngineVersion, STORAGE_TYPES, validIdentifier } from './rds-values.ts';
 import { instanceXml } from './rds-xml.ts';
 import type { ServiceContext } from './service-context.ts';
 import type { SimResponse } from './sim-http.ts';

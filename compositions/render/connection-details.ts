@@ -6,7 +6,6 @@ import { goJsonMarshal, type JsonObject, type JsonValue } from './json-value.ts'
 import type { ConnectionDetail } from './types.ts';
 
 export const CONNECTION_DETAIL_TYPES = ['FromConnectionSecretKey', 'FromFieldPath', 'FromValue'] as const;
-export type ConnectionDetailType = (typeof CONNECTION_DETAIL_TYPES)[number];
 
 /**
  * The detail's type. P&T requires `type`; classic Crossplane inferred it from the field that is

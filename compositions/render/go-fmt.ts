@@ -145,6 +145,7 @@ function fmtString(f: Flags, s: string, verb: string): string {
       return pad(f, truncate(f, s));
     case 'q': {
       const t = truncate(f, s);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: Go's strconv.CanBackquote refuses exactly these (controls but tab, DEL, BOM)
       if (f.sharp && !/[`\u0000-\u0008\u000a-\u001f\u007f\ufeff]/.test(t)) return pad(f, `\`${t}\``);
       return pad(f, goQuoteString(t, f.plus));
     }

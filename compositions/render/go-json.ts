@@ -22,10 +22,15 @@ class Scanner {
   value(): void {
     this.ws();
     const c = this.s[this.i];
-    if (c === '{') return this.object();
-    if (c === '[') return this.array();
-    if (c === '"') return this.string();
-    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.number();
+    if (c === '{') this.object();
+    else if (c === '[') this.array();
+    else if (c === '"') this.string();
+    else if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) this.number();
+    else this.literal(c);
+  }
+
+  /** true, false or null; anything else is not the beginning of a value. */
+  literal(c: string | undefined): void {
     for (const lit of ['true', 'false', 'null']) {
       if (c === lit[0]) {
         this.i++;

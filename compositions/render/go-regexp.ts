@@ -26,7 +26,7 @@ const hexEscape = (ch: string): string => {
 };
 
 /** An escape (after the backslash at s[i]); returns the JS text and the index after it. */
-function escape(s: string, i: number, inClass: boolean): [string, number] {
+function translateEscape(s: string, i: number, inClass: boolean): [string, number] {
   const c = s[i + 1];
   if (c === undefined) throw new Error('trailing backslash at end of expression');
   if (/[^0-9A-Za-z]/.test(c) && c.charCodeAt(0) < 0x80) return [hexEscape(c), i + 2];
@@ -106,7 +106,7 @@ function charClass(s: string, start: number): [string, number] {
       out += set;
       i += posix[0].length;
     } else if (c === '\\') {
-      const [text, next] = escape(s, i, true);
+      const [text, next] = translateEscape(s, i, true);
       out += text;
       i = next;
     } else if (c === '[' || c === ']' || c === '/' || c === '{' || c === '}' || c === '|' || c === '(' || c === ')') {
@@ -151,7 +151,7 @@ export function translateGoRegexp(pattern: string): { source: string; flags: str
   while (i < pattern.length) {
     const c = pattern[i] as string;
     if (c === '\\') {
-      const [text, next] = escape(pattern, i, false);
+      const [text, next] = translateEscape(pattern, i, false);
       out += text;
       i = next;
     } else if (c === '[') {

@@ -74,23 +74,29 @@ export function applyComposedPatch(p: Patch, t: PatchTargets): void {
   if (ocd === undefined && !toComposedResource(p)) return;
   switch (patchType(p)) {
     case 'ToCompositeFieldPath':
-      return applyFromFieldPath(p, ocd as JsonObject, t.desiredComposite);
+      applyFromFieldPath(p, ocd as JsonObject, t.desiredComposite);
+      return;
     case 'CombineToComposite':
-      return applyCombine(p, ocd as JsonObject, t.desiredComposite);
+      applyCombine(p, ocd as JsonObject, t.desiredComposite);
+      return;
     case 'ToEnvironmentFieldPath':
-      return applyFromFieldPath(p, ocd as JsonObject, t.environment);
+      applyFromFieldPath(p, ocd as JsonObject, t.environment);
+      return;
     case 'CombineToEnvironment':
-      return applyCombine(p, ocd as JsonObject, t.environment);
+      applyCombine(p, ocd as JsonObject, t.environment);
+      return;
     case 'FromCompositeFieldPath':
-      return applyFromFieldPath(p, t.observedComposite, t.desiredComposed);
+      applyFromFieldPath(p, t.observedComposite, t.desiredComposed);
+      return;
     case 'CombineFromComposite':
-      return applyCombine(p, t.observedComposite, t.desiredComposed);
+      applyCombine(p, t.observedComposite, t.desiredComposed);
+      return;
     case 'FromEnvironmentFieldPath':
-      return applyFromFieldPath(p, t.environment, t.desiredComposed);
+      applyFromFieldPath(p, t.environment, t.desiredComposed);
+      return;
     case 'CombineFromEnvironment':
-      return applyCombine(p, t.environment, t.desiredComposed);
-    default:
-      return undefined;
+      applyCombine(p, t.environment, t.desiredComposed);
+      return;
   }
 }
 

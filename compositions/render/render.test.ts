@@ -19,6 +19,12 @@ const observedBucket = (status: Record<string, unknown> = {}): ObservedComposed 
   resource: { apiVersion: 's3.aws.pledge.dev/v1', kind: 'Bucket', metadata: { name: 'media-abc' }, spec: { forProvider: { region: 'eu-west-1' } }, status },
   connectionDetails: { password: 'pw' },
 });
+/** The first rendered resource's spec.forProvider; fails the test when nothing was rendered. */
+function forProviderOf(result: ReturnType<typeof render>): { region: string } {
+  const first = result.resources[0];
+  assert.ok(first, 'no resource was rendered');
+  return (first.resource.spec as { forProvider: { region: string } }).forProvider;
+}
 const input = (resources: ComposedTemplate[], observed: Record<string, ObservedComposed> = {}, patchSets?: CompositionSpec['patchSets']): RenderInput => ({
   composite: structuredClone(XR),
   composition: { compositeTypeRef: { apiVersion: XR.apiVersion, kind: XR.kind }, resources, ...(patchSets ? { patchSets } : {}) },
@@ -53,7 +59,7 @@ describe('render', () => {
     const before = structuredClone(i);
     const result = render(i);
     assert.deepEqual(i, before);
-    (result.resources[0]?.resource.spec as { forProvider: { region: string } }).forProvider.region = 'changed';
+    forProviderOf(result).region = 'changed';
     (result.composite.status as Record<string, unknown>).kept = 'changed';
     assert.deepEqual(i, before, 'the result shares nothing with the input');
   });
@@ -100,7 +106,7 @@ describe('render', () => {
     const result = render(input([bucket({ patches: [{ fromFieldPath: 'spec.missing', toFieldPath: 'spec.forProvider.region' }] })]));
     assert.deepEqual(result.errors, []);
     assert.deepEqual(result.warnings, []);
-    assert.equal((result.resources[0]?.resource.spec as { forProvider: { region: string } }).forProvider.region, 'us-east-1');
+    assert.equal(forProviderOf(result).region, 'us-east-1');
   });
 
   it('holds back a new resource whose Required source is missing, with P&T’s warning', () => {

@@ -9,18 +9,6 @@ import type { Config } from './transforms.ts';
 import type { ComposedTemplate, ConnectionDetail, Patch, ReadinessCheck } from './types.ts';
 import { formatFieldError, invalid, required, validateTransform, within, type FieldError } from './validate-transforms.ts';
 
-export const PATCH_TYPES = [
-  'FromCompositeFieldPath',
-  'ToCompositeFieldPath',
-  'CombineFromComposite',
-  'CombineToComposite',
-  'PatchSet',
-  'FromEnvironmentFieldPath',
-  'ToEnvironmentFieldPath',
-  'CombineFromEnvironment',
-  'CombineToEnvironment',
-] as const;
-
 export const patchType = (p: Patch): string => p.type ?? 'FromCompositeFieldPath';
 export const toFieldPathOf = (p: Patch): string => (p.toFieldPath === undefined || p.toFieldPath === null ? (p.fromFieldPath ?? '') : p.toFieldPath);
 

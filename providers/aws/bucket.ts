@@ -5,6 +5,7 @@ import {
   HeadBucketCommand,
   ListBucketsCommand,
   type BucketLocationConstraint,
+  type ListBucketsCommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { TerminalError, wrapError } from '../../core/errors/index.ts';
@@ -28,7 +29,7 @@ import { gated, s3ClientFor } from './client.ts';
 import { resolveAwsConfig } from './config.ts';
 import { awsErrorInfo, toPledgeError } from './errors.ts';
 
-export type { BucketObservation, BucketParameters, BucketResource, BucketState, VersioningState } from './bucket-settings.ts';
+export type { BucketObservation, BucketParameters, BucketResource } from './bucket-settings.ts';
 
 const EXTERNAL_NAME = 'pledge.dev/external-name';
 
@@ -64,7 +65,7 @@ function bucketClient(s3: S3Client, s3In: (region: string) => S3Client, calls: C
     const c = bucketCalls({ calls, bucket: name, message: `listing this account's buckets (s3:ListAllMyBuckets) to confirm it owns ${name}`, signal });
     let token: string | undefined;
     do {
-      let page;
+      let page: ListBucketsCommandOutput;
       try {
         page = await c.call('ListBuckets', (o) => s3.send(new ListBucketsCommand({ Prefix: name, ContinuationToken: token }), o));
       } catch (err: unknown) {

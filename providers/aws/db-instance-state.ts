@@ -148,10 +148,6 @@ export function compareDBInstance(desired: DBInstanceParameters, observed: Obser
   return changes;
 }
 
-export function hasChanges(changes: DBInstanceChanges): boolean {
-  return changes.immutable.length > 0 || Object.keys(changes.modify).length > 0 || changes.addTags.length > 0 || changes.removeTagKeys.length > 0;
-}
-
 /**
  * Settings the spec leaves unset, as the instance has them. Engine version and storage size are left out:
  * RDS raises both on its own (minor upgrades, storage autoscaling), and a pinned old value would then ask

@@ -23,14 +23,12 @@ import {
   parametersOf,
   type DBInstanceObservation,
   type DBInstanceParameters,
-  type DBInstanceResource,
 } from './db-instance-spec.ts';
 import {
   atProviderOf,
   compareDBInstance,
   connectionDetailsOf,
   dbInstanceLateInit,
-  hasChanges,
   MODIFIABLE_STATUSES,
   observedFromRds,
   READY_STATUS,

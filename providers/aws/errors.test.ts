@@ -5,7 +5,7 @@ import { RDSServiceException } from '@aws-sdk/client-rds';
 import {
   describeError,
   NotFoundError,
-  PledgeError,
+  type PledgeError,
   TerminalError,
   ThrottledError,
   TransientError,
@@ -108,6 +108,14 @@ describe('toPledgeError', () => {
     const got = toPledgeError(withHeaders(s3Error('SlowDown', 503, 'slow'), { 'Retry-After': '7' }), 'update failed');
     assert.ok(got instanceof ThrottledError);
     assert.equal(got.retryAfterMs, 7_000);
+  });
+
+  it('a 503 that names its wait (Retry-After) is throttling with that wait, as for Azure and GCS; without one it stays transient', () => {
+    const got = toPledgeError(withHeaders(s3Error('ServiceUnavailable', 503, 'Service is unable to handle request.'), { 'Retry-After': '9' }), 'observe failed');
+    assert.ok(got instanceof ThrottledError, `want ThrottledError, got ${got.constructor.name}`);
+    assert.equal(got.retryAfterMs, 9_000);
+    const zero = toPledgeError(withHeaders(s3Error('ServiceUnavailable', 503, 'busy'), { 'Retry-After': '0' }), 'observe failed');
+    assert.ok(zero instanceof TransientError, 'Retry-After: 0 names no wait: backoff, never a hot loop');
   });
 
   it('keeps the core default when there is no Retry-After', () => {

@@ -179,6 +179,8 @@ export function classify(info: AwsErrorInfo): ErrorClass {
   if (info.throttling || THROTTLING_CODES.has(code) || httpStatus === 429) return ThrottledError;
   // S3 answers HEAD without a body; both of its documented 503s mean "reduce your request rate".
   if (httpStatus === 503 && code === 'HTTP 503') return ThrottledError;
+  // A 503 that names its wait is the service saying when to come back: wait that long and pause the bucket.
+  if (httpStatus === 503 && (info.retryAfterMs ?? 0) > 0) return ThrottledError;
   if (NOT_FOUND_CODES.has(code)) return NotFoundError;
   if (TRANSIENT_CLIENT_CODES.has(code) || NETWORK_CODES.has(code)) return TransientError;
   if (TERMINAL_CODES.has(code)) return TerminalError;

@@ -53,7 +53,10 @@ describe('parseProviderConfig', () => {
 describe('resolveAzureConfig', () => {
   it('reads the client secret from the Secret, trimmed', async () => {
     const reads: SecretKeySelector[] = [];
-    const config = await resolveAzureConfig(providerConfig(base), async (r) => (reads.push(r), `${SECRET_VALUE}\n`), signal);
+    const config = await resolveAzureConfig(providerConfig(base), async (r) => {
+      reads.push(r);
+      return `${SECRET_VALUE}\n`;
+    }, signal);
     assert.deepEqual(reads, [ref]);
     assert.equal(config.clientSecret, SECRET_VALUE);
     assert.equal(config.tenantId, base.tenantId);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createHttpHeaders, createPipelineRequest, RestError } from '@azure/core-rest-pipeline';
 import { AuthenticationError, AuthenticationRequiredError, CredentialUnavailableError } from '@azure/identity';
-import { describeError, NotFoundError, PledgeError, TerminalError, ThrottledError, TransientError } from '../../core/errors/index.ts';
+import { describeError, NotFoundError, type PledgeError, TerminalError, ThrottledError, TransientError } from '../../core/errors/index.ts';
 import { azureErrorInfo, isNotFound, parseRetryAfter, splitEntraDescription, toPledgeError } from './errors.ts';
 
 const SECRET = 'abc8Q~not-a-real-secret-but-looks-like-one';
@@ -60,6 +60,8 @@ const cases: Array<{ reason: string; err: unknown; want: typeof PledgeError; mes
   { reason: 'an unlisted 409 conflict passes when the other operation ends', err: armError(409, 'SomeOperationConflict', 'busy'), want: TransientError, message: 'SomeOperationConflict: busy' },
   { reason: 'a 500 is transient', err: armError(500, 'InternalServerError', 'Encountered internal server error.'), want: TransientError, message: 'InternalServerError: Encountered internal server error.' },
   { reason: 'a 503 without a body is transient', err: armError(503, undefined, ''), want: TransientError, message: 'HTTP 503: HTTP 503 with no error body' },
+  { reason: 'a 503 that says when to come back (Retry-After) is throttling', err: armError(503, 'ServiceUnavailable', 'The service is currently unavailable.', { 'retry-after': '12' }), want: ThrottledError, message: 'ServiceUnavailable: The service is currently unavailable.' },
+  { reason: 'a 503 with Retry-After: 0 names no wait: transient, with backoff (never a hot loop)', err: armError(503, 'ServiceUnavailable', 'busy', { 'retry-after': '0' }), want: TransientError, message: 'ServiceUnavailable: busy' },
   { reason: 'a refused connection is transient', err: networkError('ECONNREFUSED'), want: TransientError, message: 'REQUEST_SEND_ERROR: connect ECONNREFUSED 127.0.0.1:8443' },
   { reason: 'an aborted call is transient', err: Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' }), want: TransientError, message: 'AbortError: The operation was aborted.' },
   { reason: 'a wrong client secret (AADSTS7000215) needs a credentials change', err: authError(401, 'invalid_client', entra(7000215, invalidSecret)), want: TerminalError, message: `invalid_client: AADSTS7000215: ${invalidSecret}` },
@@ -90,6 +92,13 @@ describe('toPledgeError', () => {
     const got = toPledgeError(armError(429, 'TooManyRequests', 'slow down', { 'retry-after': '17' }), 'update failed');
     assert.ok(got instanceof ThrottledError);
     assert.equal(got.retryAfterMs, 17_000);
+  });
+
+  it('takes retryAfterMs from the Retry-After of a 503 (ARM unavailable), so the core waits that long', () => {
+    const got = toPledgeError(armError(503, 'ServiceUnavailable', 'The service is currently unavailable.', { 'retry-after': '12' }), 'observe failed');
+    assert.ok(got instanceof ThrottledError, `want ThrottledError, got ${got.constructor.name}`);
+    assert.equal(got.retryAfterMs, 12_000);
+    assert.equal(got.context.httpStatus, 503);
   });
 
   it('keeps the core default when there is no Retry-After', () => {

@@ -158,6 +158,9 @@ type ErrorClass = typeof NotFoundError | typeof ThrottledError | typeof Terminal
 export function classify(info: AzureErrorInfo): ErrorClass {
   const { code, httpStatus } = info;
   if (httpStatus === 429 || THROTTLING_CODES.has(code)) return ThrottledError;
+  // ARM names the wait on a 503 (ServiceUnavailable): the core waits it out and pauses the ProviderConfig's
+  // bucket instead of retrying on its own backoff. Without a wait (or with Retry-After: 0) a 503 is Transient.
+  if (httpStatus === 503 && info.source === 'arm' && (info.retryAfterMs ?? 0) > 0) return ThrottledError;
   if (info.source === 'identity') {
     if (info.aadsts !== undefined && TRANSIENT_AADSTS.has(info.aadsts)) return TransientError;
     if (TRANSIENT_CLIENT_CODES.has(code) || (httpStatus !== undefined && httpStatus >= 500)) return TransientError;

@@ -3,14 +3,6 @@ import { account } from './account.ts';
 import { providerConfigSpec } from './config.ts';
 import { resourceGroup } from './resource-group.ts';
 
-export { account } from './account.ts';
-export type { AccountObservation, AccountParameters, AccountResource } from './account.ts';
-export { providerConfigSpec, resolveAzureConfig } from './config.ts';
-export type { AzureClientConfig } from './config.ts';
-export { toPledgeError } from './errors.ts';
-export { resourceGroup } from './resource-group.ts';
-export type { ResourceGroupObservation, ResourceGroupParameters, ResourceGroupResource } from './resource-group.ts';
-
 /** Microsoft Azure: one ProviderConfig kind (a service principal and a subscription) and the managed kinds served through it. */
 export const azureProvider: Provider = {
   name: 'azure',

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TerminalError } from '../../core/errors/index.ts';
+import { nameProblem } from '../../core/crd/index.ts';
 import type { ManagedResource } from '../../core/managed/types.ts';
-import { externalNameOf, nameProblem, nameValidations, RESOURCE_GROUP_NAME_RULES, STORAGE_ACCOUNT_NAME_RULES } from './names.ts';
+import { externalNameOf, nameValidations, RESOURCE_GROUP_NAME_RULES, STORAGE_ACCOUNT_NAME_RULES } from './names.ts';
 
 describe('storage account names', () => {
   const cases: Array<{ reason: string; name: string; problem?: RegExp }> = [

@@ -7,7 +7,7 @@ import { TerminalError } from '../../core/errors/index.ts';
 import { nameProblem, type NameRule } from '../../core/crd/index.ts';
 import type { ManagedResource } from '../../core/managed/types.ts';
 
-export { nameProblem, nameValidations } from '../../core/crd/index.ts';
+export { nameValidations } from '../../core/crd/index.ts';
 
 export const EXTERNAL_NAME = 'pledge.dev/external-name';
 

@@ -1,4 +1,4 @@
-import type { BucketMetadata } from '@google-cloud/storage';
+import type { BucketMetadata, GetBucketsResponse } from '@google-cloud/storage';
 import { PledgeError, TerminalError, wrapError } from '../../core/errors/index.ts';
 import type { CloudCallGate, ExternalClient, ManagedKind, Observation } from '../../core/managed/types.ts';
 import { bucketNameProblem, bucketNameValidations } from './bucket-name.ts';
@@ -72,7 +72,7 @@ function bucketClient(session: GcsSession, calls: CloudCallGate): ExternalClient
   async function ownedByProject(name: string, signal: AbortSignal, failed: string): Promise<boolean> {
     let pageToken: string | undefined;
     do {
-      let page;
+      let page: GetBucketsResponse;
       try {
         page = await session.call(calls, 'ListBuckets', signal, (s) =>
           s.getBuckets({ prefix: name, maxResults: 100, autoPaginate: false, ...(pageToken ? { pageToken } : {}) }),

@@ -36,6 +36,8 @@ const cases: Array<{ reason: string; err: unknown; want: Class; message: string;
   { reason: 'a request timeout passes on retry', err: apiError(408, undefined, 'Request Timeout'), want: TransientError, message: 'HTTP 408: Request Timeout' },
   { reason: 'a 500 is transient', err: apiError(500, 'internalError', 'Internal Error'), want: TransientError, message: 'internalError: Internal Error' },
   { reason: 'a 503 is transient', err: apiError(503, 'backendError', 'Backend Error'), want: TransientError, message: 'backendError: Backend Error' },
+  { reason: 'a 503 that names its wait (Retry-After) is throttling with that wait, as for Azure and AWS', err: apiError(503, 'backendError', 'Backend Error', { 'retry-after': '4' }), want: ThrottledError, message: 'backendError: Backend Error', retryAfterMs: 4_000 },
+  { reason: 'a 503 with Retry-After: 0 names no wait: transient, with backoff', err: apiError(503, 'backendError', 'Backend Error', { 'retry-after': '0' }), want: TransientError, message: 'backendError: Backend Error' },
   { reason: 'a status with a non-JSON body keeps the status text', err: new ApiError({ code: 502, errors: [], message: 'Bad Gateway', response: { statusCode: 502, headers: {}, body: '' } as never }), want: TransientError, message: 'HTTP 502: Bad Gateway' },
   { reason: 'a status with nothing at all says so', err: Object.assign(new Error(''), { code: 500 }), want: TransientError, message: 'HTTP 500: no error body' },
   { reason: 'a refused connection is transient', err: networkError('ECONNREFUSED'), want: TransientError, message: 'ECONNREFUSED: request to http://127.0.0.1:1/storage/v1/b/x failed, reason: connect ECONNREFUSED 127.0.0.1:1' },

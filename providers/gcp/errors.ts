@@ -89,6 +89,8 @@ type ErrorClass = typeof NotFoundError | typeof ThrottledError | typeof Terminal
 export function classify(info: GcsErrorInfo): ErrorClass {
   const { reason, httpStatus } = info;
   if (httpStatus === 429 || THROTTLING_REASONS.has(reason)) return ThrottledError;
+  // A 503 that names its wait is the service saying when to come back: wait that long and pause the bucket.
+  if (httpStatus === 503 && (info.retryAfterMs ?? 0) > 0) return ThrottledError;
   if (httpStatus === 404) return NotFoundError;
   // 408: the request timed out; 412: a precondition raced another writer. Both pass on retry.
   if (httpStatus === 408 || httpStatus === 412) return TransientError;

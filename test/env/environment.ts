@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findBinaries, type Binaries } from './binaries.ts';
@@ -69,7 +69,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
   const watch = (child: SupervisedChild): SupervisedChild => {
     children.push(child);
     void child.exited.then(async (exit) => {
-      if (stopping) return;
+      if (stopping !== undefined) return;
       reportCrash(new Error(`${child.name} ${describeExit(exit)}; last lines of ${child.logPath}:\n${await child.logTail()}`));
     });
     return child;

@@ -2,7 +2,6 @@
 // and passes it on through environment variables.
 import { runKubectl, type KubectlResult } from './kubectl.ts';
 
-export { startEnvironment, type Environment, type EnvironmentOptions } from './environment.ts';
 export type { KubectlResult } from './kubectl.ts';
 
 export type TestEnv = {

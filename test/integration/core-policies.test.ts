@@ -58,7 +58,7 @@ describe('core policies with an in-memory provider', () => {
 
   test('connection details land in the Secret, owner-referenced, and go with the resource; values never in status', async () => {
     const name = `conn-${suffix}`;
-    await applied(widgetYaml(name, 'size: 2', 'writeConnectionSecretToRef: {name: ' + name + ', namespace: apps}'));
+    await applied(widgetYaml(name, 'size: 2', `writeConnectionSecretToRef: {name: ${name}, namespace: apps}`));
     await eventually(async () => (await condition('widgets.memory.test.pledge.dev', name, 'Ready'))?.status === 'True', 'Ready');
     const secret = await getJson<{ data: Record<string, string>; type: string; metadata: { ownerReferences: Array<{ kind: string; name: string; controller: boolean }> } }>('secret', name, 'apps');
     const decoded = Object.fromEntries(Object.entries(secret?.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));

@@ -64,13 +64,6 @@ export async function setKnobs(env: AzureTestEnv, patch: unknown): Promise<unkno
   return res.json();
 }
 
-/** Calls by service, operation and outcome, as cloudsim counts them. */
-export async function counters(env: AzureTestEnv): Promise<unknown> {
-  const res = await fetch(`${env.url}/_cloudsim/counters`, { signal: AbortSignal.timeout(10_000) });
-  if (!res.ok) throw new Error(`cloudsim counters: HTTP ${res.status}`);
-  return res.json();
-}
-
 /** A lower-case name Azure accepts for both a resource group and a storage account. */
 export function uniqueAzureName(prefix: string): string {
   return `${prefix}${Math.random().toString(36).slice(2, 10)}`.slice(0, 24);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { describeError, NotFoundError, PledgeError, TerminalError, ThrottledError, TransientError } from '../../core/errors/index.ts';
+import { describeError, NotFoundError, type PledgeError, TerminalError, ThrottledError, TransientError } from '../../core/errors/index.ts';
 import type { CloudCallGate, ConnectContext, ExternalClient, ManagedResource, SecretKeySelector } from '../../core/managed/types.ts';
 import { account, type AccountObservation, type AccountParameters } from '../../providers/azure/account.ts';
 import { resourceGroup, type ResourceGroupObservation, type ResourceGroupParameters } from '../../providers/azure/resource-group.ts';
@@ -348,6 +348,33 @@ describe('Azure ResourceGroup and storage Account against cloudsim', { skip }, (
     } finally {
       await setKnobs(env, { faults: { 'arm.ResourceGroups_Get': null } });
     }
+  });
+
+  it('an ARM outage (503 with Retry-After) becomes ThrottledError with that wait, not Transient backoff', async () => {
+    const outages = (method: string, body?: unknown) =>
+      fetch(`${env.url}/_cloudsim/outages${method === 'DELETE' ? '?service=arm' : ''}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
+    const mr = rg();
+    const gate = countingGate();
+    // Connect first: the token comes from Entra, which the ARM outage leaves alone.
+    const external = await resourceGroup.connect(mr, connectContext({ calls: gate }));
+    assert.equal((await outages('POST', { service: 'arm', seconds: 30 })).status < 300, true);
+    try {
+      await assert.rejects(external.observe(mr, signal), (err: unknown) => {
+        assert.ok(err instanceof ThrottledError, `got ${err instanceof Error ? err.constructor.name : typeof err}: ${describeError(err)}`);
+        // cloudsim answers with the whole seconds left of the window.
+        assert.ok(err.retryAfterMs > 25_000 && err.retryAfterMs <= 30_000, `retryAfterMs ${err.retryAfterMs}`);
+        assert.match(describeError(err), /^observe failed: ServiceUnavailable: /);
+        return true;
+      });
+    } finally {
+      await outages('DELETE');
+    }
+    assert.ok(gate.recorded[0]?.err instanceof ThrottledError, 'the gate sees it as throttling (and pauses the ProviderConfig\'s bucket)');
   });
 
   it('an invalid external-name annotation is terminal before any call', async () => {

@@ -52,7 +52,8 @@ spec:
   forProvider: {region: us-east-1, engine: postgres, dbInstanceClass: db.t3.micro, allocatedStorage: 20, masterUsername: app, skipFinalSnapshot: true${extra}}
   writeConnectionSecretToRef: {name: ${name}-conn, namespace: default}
 `;
-    assert.equal((await kubectlApply(instance(db, '') + '---\n' + instance(dbGiven, `, masterUserPasswordSecretRef: {name: ${dbGiven}-pw, namespace: default, key: password}`))).code, 0);
+    const manifests = [instance(db, ''), instance(dbGiven, `, masterUserPasswordSecretRef: {name: ${dbGiven}-pw, namespace: default, key: password}`)];
+    assert.equal((await kubectlApply(manifests.join('---\n'))).code, 0);
     for (const name of [db, dbGiven]) {
       assert.equal((await kubectl(['wait', '--for=condition=Ready', '--timeout=90s', `dbinstance.rds.aws.pledge.dev/${name}`], { timeoutMs: 100_000 })).code, 0);
     }

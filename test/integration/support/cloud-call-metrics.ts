@@ -14,7 +14,8 @@ export function cloudCallTotals(metricsText: string): CallTotals {
     const labels = Object.fromEntries([...(match[1] ?? '').matchAll(LABEL)].map((m) => [m[1] ?? '', m[2] ?? '']));
     const provider = labels.provider ?? '';
     const value = Number(match[2]);
-    const byResult = (totals[provider] ??= {});
+    const byResult = totals[provider] ?? {};
+    totals[provider] = byResult;
     byResult[labels.result ?? ''] = (byResult[labels.result ?? ''] ?? 0) + value;
     byResult.all = (byResult.all ?? 0) + value;
   }

@@ -111,7 +111,9 @@ export async function startThrottlingProxy(options: ThrottlingProxyOptions): Pro
   return {
     url: `http://127.0.0.1:${port}`,
     requests: () => recorded,
-    setThrottleShare: (share) => void (throttleShare = checkShare(share)),
+    setThrottleShare: (share) => {
+      throttleShare = checkShare(share);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
