@@ -124,7 +124,7 @@ async function selectRevision(ctx: CompositeContext, xr: Composite): Promise<{ x
 }
 
 /** The rendered resource as it is applied: named, labelled, owned by the composite, with a secret ref when one is needed. */
-function desiredObject(ctx: CompositeContext, xr: Composite, revision: CompositionRevision, composed: { name: string; resource: KubeResource }): KubeResource & { spec?: Record<string, unknown> } {
+function desiredObject(xr: Composite, revision: CompositionRevision, composed: { name: string; resource: KubeResource }): KubeResource & { spec?: Record<string, unknown> } {
   const desired = structuredClone(composed.resource) as KubeResource & { spec?: Record<string, unknown> };
   const objectName = desired.metadata?.name || composedName(xr.metadata.name, composed.name);
   const claim = xr.spec.claimRef;
@@ -151,7 +151,7 @@ function desiredObject(ctx: CompositeContext, xr: Composite, revision: Compositi
 async function applyComposed(ctx: CompositeContext, xr: Composite, revision: CompositionRevision, resources: ReadonlyArray<{ name: string; resource: KubeResource }>): Promise<{ xr: Composite } | { error: string }> {
   const refs: ResourceRef[] = [];
   for (const composed of resources) {
-    const desired = desiredObject(ctx, xr, revision, composed);
+    const desired = desiredObject(xr, revision, composed);
     const objectName = desired.metadata?.name ?? '';
     try {
       await ctx.store.apply(ctx.kinds.resolve(desired.apiVersion, desired.kind), desired, FIELD_MANAGER);

@@ -81,7 +81,9 @@ export async function runControllers(providers: readonly Provider[], modules: re
         workers: opts.workers,
         cloudRatePerSecond: opts.cloudRate,
         cloudBurst: opts.cloudBurst,
-        onSynced: () => void (synced = true),
+        onSynced: () => {
+          synced = true;
+        },
       },
       signal,
     );

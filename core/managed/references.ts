@@ -15,7 +15,7 @@ function isReady(mr: ManagedResource): boolean {
   return getCondition(mr.status?.conditions, 'Ready')?.status === 'True';
 }
 
-function valueOf(target: ManagedResource, ref: ReferenceField): string | undefined {
+function referencedValue(target: ManagedResource, ref: ReferenceField): string | undefined {
   if (!ref.fromAtProvider) return externalNameOf(target);
   const v = (target.status?.atProvider as Record<string, unknown> | undefined)?.[ref.fromAtProvider];
   return v === undefined || v === null ? undefined : String(v);
@@ -48,7 +48,7 @@ export function resolveReferences(cacheOf: (type: ResourceType) => ObjectCache<M
     const found = target(cacheOf({ group: ref.to.gvk.group, version: ref.to.gvk.version, plural: ref.to.plural }), ref, forProvider);
     if (found === undefined) continue;
     if (found instanceof TransientError) return { waiting: found };
-    const value = valueOf(found, ref);
+    const value = referencedValue(found, ref);
     if (!isReady(found) || value === undefined) {
       return { waiting: new TransientError(`spec.forProvider.${ref.field}: waiting for ${ref.to.gvk.kind} "${found.metadata.name}" to be Ready`) };
     }

@@ -168,6 +168,6 @@ export interface Provider {
   name: string;
   providerConfig: { gvk: GroupVersionKind; plural: string; spec: JSONSchema };
   // Each kind fixes its own forProvider/atProvider types; the registry erases them.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: each kind's own types are erased in the registry
   kinds: ReadonlyArray<ManagedKind<any, any>>;
 }

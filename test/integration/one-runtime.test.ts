@@ -93,8 +93,8 @@ describe('one runtime', () => {
   });
 
   after(async () => {
-    await kubectl(['delete', 'twenties.' + GROUP, '--all', '-n', 'default', '--timeout=60s']);
-    await kubectl(['delete', 'xtwenties.' + GROUP, '--all', '--timeout=60s']);
+    await kubectl(['delete', `twenties.${GROUP}`, '--all', '-n', 'default', '--timeout=60s']);
+    await kubectl(['delete', `xtwenties.${GROUP}`, '--all', '--timeout=60s']);
     await kubectl(['delete', 'compositeresourcedefinition', `xtwenties.${GROUP}`, `--timeout=60s`]);
     await kubectl(['delete', 'composition', `twenty-${suffix}`, '--ignore-not-found']);
     await controller?.stop();

@@ -3,7 +3,7 @@ import { ANNOTATIONS, createdAt, externalNameOf } from '../annotations.ts';
 import { Ready, Synced } from '../conditions.ts';
 import { crashPoint } from '../crash-points.ts';
 import { isConflict } from '../../kube/index.ts';
-import type { ManagedResource } from '../types.ts';
+import type { CreateResult, ManagedResource } from '../types.ts';
 import { publishConnectionDetails } from './publish-connection.ts';
 import { done, fail, jittered, next, pollInterval, writeMetadata, writeStatus, type Decision, type Pass, type ReconcileDeps, type Step } from './pass.ts';
 
@@ -31,7 +31,7 @@ async function create(deps: ReconcileDeps, pass: Pass): Promise<Decision> {
   const external = pass.external;
   if (!external) throw new TypeError('create needs a connected client');
   let mr = await writeMetadata(deps, { ...pass.mr, metadata: { ...pass.mr.metadata, annotations: { ...pass.mr.metadata.annotations, [ANNOTATIONS.createPending]: stamp() } } });
-  let result;
+  let result: CreateResult;
   crashPoint('before-create');
   try {
     result = await external.create(mr, pass.signal);

@@ -11,7 +11,11 @@ function fakeClock() {
     setTimer(fn: () => void, ms: number) {
       const t = { at: now + ms, fn, cancelled: false };
       timers.push(t);
-      return { cancel: () => void (t.cancelled = true) };
+      return {
+        cancel: () => {
+          t.cancelled = true;
+        },
+      };
     },
     advance(ms: number) {
       now += ms;
