@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { makeInformer, type KubernetesObject } from '@kubernetes/client-node';
+import { makeInformer, type KubernetesObject, type ListPromise } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { KubeClient, ResourceType } from '../../kube/index.ts';
 import type { KubeObject } from '../../managed/types.ts';
@@ -38,12 +38,12 @@ export function createInformer<T extends KubeObject>(options: { client: KubeClie
   const { client, type, logger } = options;
   const path = `/apis/${type.group}/${type.version}/${type.plural}`;
   let listed = false;
-  const listFn = async () => {
+  const listFn: ListPromise<KubernetesObject> = async () => {
     const list = await client.list<T>(type);
     listed = true;
-    return list as unknown as { items: KubernetesObject[]; metadata: { resourceVersion?: string } };
+    return { items: list.items as KubernetesObject[], metadata: { resourceVersion: list.metadata?.resourceVersion } };
   };
-  const inner = makeInformer<KubernetesObject>(client.kubeConfig, path, listFn as never);
+  const inner = makeInformer<KubernetesObject>(client.kubeConfig, path, listFn);
   const handlers: Array<InformerHandlers<T>> = [];
   const fan = (verb: keyof InformerHandlers<T>) => (obj: KubernetesObject) => {
     for (const h of handlers) h[verb]?.(obj as T);
