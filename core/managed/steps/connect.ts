@@ -16,9 +16,12 @@ async function readSecret(deps: ReconcileDeps, ref: SecretKeySelector): Promise<
 export const connect: Step = async (deps, pass) => {
   const { mr } = pass;
   const configName = mr.spec.providerConfigRef?.name ?? 'default';
+  const providerConfig = deps.getProviderConfig(configName);
+  if (!providerConfig) {
+    const err = new ConfigError(`ProviderConfig "${configName}" (spec.providerConfigRef.name) not found`);
+    return fail(deps, pass, { reason: EVENT_REASONS.cannotConnect, step: 'connect', err });
+  }
   try {
-    const providerConfig = deps.getProviderConfig(configName);
-    if (!providerConfig) throw new ConfigError(`ProviderConfig "${configName}" (spec.providerConfigRef.name) not found`);
     const ctx: ConnectContext = {
       providerConfig,
       readSecret: (ref) => readSecret(deps, ref),
