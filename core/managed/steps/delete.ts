@@ -4,6 +4,7 @@ import { getCondition, Ready, REASONS, Synced } from '../conditions.ts';
 import { deleteConnectionSecret } from '../connection-secret.ts';
 import { hasFinalizer, withoutFinalizer } from '../finalizer.ts';
 import { connect } from './connect.ts';
+import { stopIfCreateOutcomeUnknown } from './create-outcome.ts';
 import { observe } from './observe.ts';
 import { done, fail, writeMetadata, writeStatus, type Decision, type Pass, type ReconcileDeps, type Step } from './pass.ts';
 
@@ -40,6 +41,9 @@ export const deleteOrOrphan: Step = async (deps, pass) => {
     deps.recorder.normal(pass.mr, EVENT_REASONS.orphaned, 'external resource kept (deletionPolicy Orphan or managementPolicies without Delete)');
     return release(deps, pass);
   }
+  // Without its name, observe would report a cloud object it cannot find as gone, and letting go would leak it.
+  const known = await stopIfCreateOutcomeUnknown(deps, pass);
+  if ('done' in known) return known;
   const connected = await connect(deps, pass);
   if ('done' in connected) return connected;
   const observed = await observe(deps, connected.next);
