@@ -50,7 +50,8 @@ export function resolveReferences(cacheOf: (type: ResourceType) => ObjectCache<M
     if (found instanceof TransientError) return { waiting: found };
     const value = referencedValue(found, ref);
     if (!isReady(found) || value === undefined) {
-      return { waiting: new TransientError(`spec.forProvider.${ref.field}: waiting for ${ref.to.gvk.kind} "${found.metadata.name}" to be Ready`) };
+      const via = forProvider[`${ref.field}Ref`] === undefined ? 'Selector' : 'Ref';
+      return { waiting: new TransientError(`spec.forProvider.${ref.field}${via}: waiting for ${ref.to.gvk.kind} "${found.metadata.name}" to be Ready`) };
     }
     forProvider[ref.field] = value;
     changed = true;
