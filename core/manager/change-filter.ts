@@ -1,11 +1,17 @@
+import { ANNOTATIONS } from '../managed/annotations.ts';
 import type { KubeObject } from '../managed/types.ts';
 
 /**
  * Decides which watch events wake a managed resource. Only changes a person or another controller made
- * do: spec (generation), annotations, labels, finalizers and deletion. The controller's own writes are
- * told apart by the resourceVersion they returned, so a status write, a create bookkeeping annotation or
- * a late-init never wakes the resource a second time — while anyone else's edit of the same fields
- * (removing external-create-pending, say) does.
+ * do: spec (generation), annotations, labels, finalizers and deletion.
+ *
+ * The create bookkeeping annotations are the controller's own and are left out of the comparison: a
+ * failed create writing them must never wake itself into a retry that skips the backoff (the watch event
+ * of a write can arrive before the write's own answer, so telling our writes apart by resourceVersion
+ * alone is not enough). One bookkeeping change is a person's, though: removing external-create-pending
+ * without recording an outcome — what the "create outcome unknown" message asks for. That wakes it.
+ * Other writes of ours are noted by resourceVersion so that, when their answer comes first, they don't
+ * cost a second reconcile.
  */
 export interface ChangeFilter {
   /** True when the object's change should be reconciled. */
@@ -15,23 +21,40 @@ export interface ChangeFilter {
   forget(name: string): void;
 }
 
-function fingerprint(obj: KubeObject): string {
+const BOOKKEEPING: ReadonlySet<string> = new Set([ANNOTATIONS.createPending, ANNOTATIONS.createSucceeded, ANNOTATIONS.createFailed]);
+
+interface Seen {
+  print: string;
+  pending: boolean;
+  outcomes: string;
+}
+
+function seenOf(obj: KubeObject): Seen {
   const m = obj.metadata ?? {};
-  return JSON.stringify([m.generation, m.annotations ?? {}, m.labels ?? {}, m.finalizers ?? [], m.deletionTimestamp ?? null]);
+  const annotations = m.annotations ?? {};
+  const own = Object.entries(annotations).filter(([k]) => !BOOKKEEPING.has(k));
+  return {
+    print: JSON.stringify([m.generation, own, m.labels ?? {}, m.finalizers ?? [], m.deletionTimestamp ?? null]),
+    pending: annotations[ANNOTATIONS.createPending] !== undefined,
+    outcomes: `${annotations[ANNOTATIONS.createSucceeded] ?? ''}|${annotations[ANNOTATIONS.createFailed] ?? ''}`,
+  };
 }
 
 export function createChangeFilter(): ChangeFilter {
-  const seen = new Map<string, string>();
+  const seen = new Map<string, Seen>();
   const ownVersions = new Map<string, string>();
   return {
     wakes(obj) {
       const name = obj.metadata?.name;
       if (!name) return false;
-      const print = fingerprint(obj);
-      const previous = seen.get(name);
-      seen.set(name, print);
+      const now = seenOf(obj);
+      const before = seen.get(name);
+      seen.set(name, now);
+      if (!before) return true;
+      const pendingClearedByHand = before.pending && !now.pending && before.outcomes === now.outcomes;
+      if (pendingClearedByHand) return true;
       if (obj.metadata?.resourceVersion !== undefined && ownVersions.get(name) === obj.metadata.resourceVersion) return false;
-      return previous !== print;
+      return before.print !== now.print;
     },
     wrote(obj) {
       const name = obj.metadata?.name;
