@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
-import { ConfigError, describeError, TerminalError, wrapError } from '../errors/index.ts';
+import { CallBudgetExhaustedError, ConfigError, describeError, TerminalError, wrapError } from '../errors/index.ts';
 import { isConflict, type KubeClient, type ResourceType } from '../kube/index.ts';
 import type { ReconcileResult, Reconciler } from '../runtime/controller/index.ts';
 import type { EventRecorder } from '../runtime/events/index.ts';
@@ -37,8 +37,8 @@ export interface ManagedReconcilerOptions {
   getManaged(name: string): ManagedResource | undefined;
   /** Reads a ProviderConfig by name (of the kind's provider). */
   getProviderConfig(name: string): KubeObject | undefined;
-  /** The call gate (token bucket + metrics) of a ProviderConfig, by name. */
-  cloudCalls(providerConfigName: string): CloudCallGate;
+  /** The call gate (token bucket + metrics) of a ProviderConfig, by name, for one reconcile of the named resource. */
+  cloudCalls(providerConfigName: string, resourceName: string): CloudCallGate;
   recorder: EventRecorder;
   logger: Logger;
   metrics?: PledgeMetrics;
@@ -112,6 +112,12 @@ export function createManagedReconciler(options: ManagedReconcilerOptions): Reco
   /** Records a failure: Warning event, Synced=False with the cloud's message, and the error for backoff. */
   async function fail(mr: ManagedResource, log: Logger, reason: string, step: string, err: unknown, ready?: Condition, retryAfterMs?: number): Promise<never> {
     const wrapped = wrapError(err, `${step} failed`);
+    // Our own call budget for the ProviderConfig is spent and the call was not sent (core/manager/cloud-gates.ts): not a
+    // cloud failure, so no event and no status. The controller requeues the key after retryAfterMs, freeing the worker.
+    if (wrapped instanceof CallBudgetExhaustedError) {
+      log.debug({ step, retryAfterMs: wrapped.retryAfterMs }, 'call budget spent, requeue');
+      throw wrapped;
+    }
     const message = describeError(wrapped);
     log.info({ err: wrapped, reason }, message);
     recorder.warning(mr, reason, message);
@@ -133,7 +139,8 @@ export function createManagedReconciler(options: ManagedReconcilerOptions): Reco
         providerConfig,
         readSecret: (ref, sig) => readSecret(client, ref, sig),
         connectionDetails: await readConnectionDetails(client, mr),
-        calls: options.cloudCalls(configName),
+        // The resource's name lets the gate keep its turn when the budget sends it away.
+        calls: options.cloudCalls(configName, mr.metadata.name),
         signal,
       };
       return await kind.connect(mr, ctx);
