@@ -98,7 +98,7 @@ export async function runManager(options: ManagerOptions, signal: AbortSignal): 
         client,
         getManaged: (name) => informer.get(name),
         getProviderConfig: (name) => configs.get(name),
-        cloudCalls,
+        cloudCalls: (providerConfigName, name) => cloudCalls(providerConfigName, `${kind.plural}.${kind.gvk.group}/${name}`),
         recorder,
         logger: log,
         metrics,
