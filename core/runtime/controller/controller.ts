@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { ThrottledError, TerminalError } from '../../errors/index.ts';
+import { CallBudgetExhaustedError, ThrottledError, TerminalError } from '../../errors/index.ts';
 import type { WorkQueue } from '../queue/index.ts';
 
 export interface ReconcileResult {
@@ -13,7 +13,8 @@ export interface Reconciler {
   reconcile(key: string, signal: AbortSignal): Promise<ReconcileResult>;
 }
 
-export type ReconcileOutcome = 'success' | 'requeue_after' | 'error' | 'throttled' | 'terminal';
+/** `deferred`: Pledge's own call budget sent the reconcile away (CallBudgetExhaustedError); `throttled`: the cloud did. */
+export type ReconcileOutcome = 'success' | 'requeue_after' | 'error' | 'throttled' | 'deferred' | 'terminal';
 
 export const CONTROLLER_DEFAULTS = { workers: 4, reconcileTimeoutMs: 90_000 } as const;
 
@@ -51,7 +52,7 @@ export function runController(options: ControllerOptions, signal: AbortSignal): 
     } catch (err: unknown) {
       if (err instanceof ThrottledError) {
         queue.addAfter(key, err.retryAfterMs);
-        outcome = 'throttled';
+        outcome = err instanceof CallBudgetExhaustedError ? 'deferred' : 'throttled';
       } else if (err instanceof TerminalError) {
         queue.forget(key);
         outcome = 'terminal';
