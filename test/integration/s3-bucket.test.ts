@@ -148,9 +148,11 @@ describe('S3 Bucket on a real kube-apiserver and moto', () => {
     assert.ok(reasons.includes('Warning/CannotCreateExternalResource'), reasons.join(', '));
 
     // No hot loop: a terminal error waits for the poll interval (2 s here), so a few seconds see only a few
-    // attempts. Counted by the controller's own clock, once an attempt after the window shows it kept trying.
+    // attempts. Counted by the controller's own clock from its last attempt, once an attempt after the window
+    // shows it kept trying.
     const failures = reconcileEvidence(() => controller.log(), { kind: 'Bucket', name: taken, msg: /^create failed: / });
-    const attempts = (await failures.within(Date.now(), 5_000, 'tried the create again after a 5 s window')).length;
+    const start = (await failures.lines()).at(-1)?.time ?? Date.now();
+    const attempts = (await failures.within(start, 5_000, 'tried the create again after a 5 s window')).length;
     assert.ok(attempts >= 1 && attempts <= 4, `${attempts} create attempts in 5 s`);
 
     // The controller is alive and still works for others.
