@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeError, NotFoundError, TerminalError, ThrottledError, TransientError, wrapError } from './index.ts';
+import { CallBudgetExhaustedError, describeError, NotFoundError, TerminalError, ThrottledError, TransientError, wrapError } from './index.ts';
 
 test('wrapping keeps the class that decides retry and the cause chain', () => {
   const cloud = new TerminalError('BucketAlreadyExists: the bucket name is taken', { context: { requestId: 'r1' } });
@@ -15,6 +15,13 @@ test('a throttled error keeps its retry-after through a wrap', () => {
   const wrapped = wrapError(new ThrottledError('SlowDown', { retryAfterMs: 1234 }), 'observe failed');
   assert.ok(wrapped instanceof ThrottledError);
   assert.equal(wrapped.retryAfterMs, 1234);
+});
+
+test('an exhausted call budget stays itself through a wrap (the reconciler keeps it quiet), with its wait', () => {
+  const wrapped = wrapError(new CallBudgetExhaustedError('budget spent', { retryAfterMs: 700 }), 'observe failed', { kind: 'Bucket' });
+  assert.ok(wrapped instanceof CallBudgetExhaustedError);
+  assert.ok(wrapped instanceof ThrottledError, 'the controller requeues it after retryAfterMs');
+  assert.equal(wrapped.retryAfterMs, 700);
 });
 
 test('an unknown error becomes transient', () => {

@@ -22,6 +22,12 @@ export class ThrottledError extends PledgeError {
   }
 }
 
+/**
+ * Pledge's own call budget for a ProviderConfig (its token bucket) is spent for now: no request was sent. The
+ * reconcile gives its worker back and comes again after retryAfterMs; not a cloud failure, so no event or status.
+ */
+export class CallBudgetExhaustedError extends ThrottledError {}
+
 /** Retrying will not help until the user changes the spec (or the cloud-side state they own). */
 export class TerminalError extends PledgeError {}
 
@@ -53,7 +59,8 @@ export function describeError(err: unknown): string {
 /** Wraps err with a constant message saying what was being attempted, keeping the class that decides retry. */
 export function wrapError(err: unknown, message: string, context: ErrorContext = {}): PledgeError {
   if (err instanceof ThrottledError) {
-    return new ThrottledError(message, { cause: err, context: { ...err.context, ...context }, retryAfterMs: err.retryAfterMs });
+    const Ctor = err.constructor as typeof ThrottledError;
+    return new Ctor(message, { cause: err, context: { ...err.context, ...context }, retryAfterMs: err.retryAfterMs });
   }
   if (err instanceof PledgeError) {
     const Ctor = err.constructor as new (m: string, o: { cause?: unknown; context?: ErrorContext }) => PledgeError;

@@ -50,8 +50,8 @@ export interface ManagedReconcilerOptions extends Partial<ReconcilerSettings> {
   cacheOf(type: ResourceType): ObjectCache<ManagedResource>;
   /** A ProviderConfig of the kind's provider, by name. */
   getProviderConfig(name: string): KubeObject | undefined;
-  /** The call gate (token bucket + metrics) of a ProviderConfig, by name. */
-  cloudCalls(providerConfigName: string): CloudCallGate;
+  /** The call gate (token bucket + metrics) of a ProviderConfig, for one reconcile of the named resource. */
+  cloudCalls(providerConfigName: string, resourceName: string): CloudCallGate;
   recorder: EventRecorder;
   logger: Logger;
   metrics?: PledgeMetrics;

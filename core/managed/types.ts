@@ -111,9 +111,13 @@ export interface ExternalClient<P, A> {
 /**
  * Every cloud API request goes through the gate of its ProviderConfig: acquire waits for the shared
  * token bucket (one per cloud account and region), record counts the call for metrics and slows the
- * bucket down when the cloud throttles.
+ * bucket down when the cloud throttles. A gate serves one reconcile.
  */
 export interface CloudCallGate {
+  /**
+   * Waits for the call's token. Throws CallBudgetExhaustedError, sending nothing, when the budget is spent
+   * for longer than a worker should wait: providers pass it on like any error (mapping keeps its class).
+   */
   acquire(signal: AbortSignal): Promise<void>;
   /** err is the mapped error (undefined on success). */
   record(operation: string, err?: unknown): void;

@@ -73,7 +73,8 @@ export function addManagedControllers(manager: Manager, providers: readonly Prov
         cache,
         cacheOf,
         getProviderConfig: (name) => configs.get(name),
-        cloudCalls,
+        // The resource's key lets the gate keep its turn when the budget sends it away.
+        cloudCalls: (providerConfigName, name) => cloudCalls(providerConfigName, `${kind.plural}.${kind.gvk.group}/${name}`),
         recorder,
         logger,
         metrics,

@@ -12,8 +12,12 @@ import { createMetrics } from '../../core/runtime/metrics/index.ts';
 import { kubectl, kubectlApply, testEnv } from '../env/index.ts';
 import { condition, eventually, getJson, mustKubectl } from './harness.ts';
 import { memoryCloud, memoryProvider, widget } from './support/memory-provider.ts';
+import { memoryLog, reconcileEvidence } from './support/reconcile-evidence.ts';
 
 const suffix = randomBytes(3).toString('hex');
+/** The manager's log, kept for evidence that it reconciled a resource (reconcile-evidence.ts). */
+const managerLog = memoryLog();
+const polls = (name: string) => reconcileEvidence(managerLog.text, { kind: 'Widget', name, msg: 'observed, requeue' });
 
 /** kubectl apply that must succeed; says why when it does not. */
 async function applied(yaml: string): Promise<void> {
@@ -47,7 +51,7 @@ describe('core policies with an in-memory provider', () => {
     await mustKubectl(['apply', '-f', '-'], 'apiVersion: memory.test.pledge.dev/v1\nkind: ProviderConfig\nmetadata: {name: default}\nspec: {}\n');
     await mustKubectl(['create', 'namespace', 'apps', '--dry-run=client', '-o', 'yaml']).then((y) => mustKubectl(['apply', '-f', '-'], y));
     const client = KubeClient.fromDefault(testEnv().kubeconfigPath);
-    const logger = pino({ level: 'silent' });
+    const logger = pino({ level: 'debug' }, managerLog.stream);
     running = runManager({ client, providers: [memoryProvider], logger, metrics: createMetrics({ defaultMetrics: false }), pollIntervalMs: 1_000, baseBackoffMs: 200 }, stop.signal);
   });
 
@@ -79,7 +83,7 @@ describe('core policies with an in-memory provider', () => {
     const without = `nolate-${suffix}`;
     await applied(widgetYaml(without, 'size: 1', 'managementPolicies: [Observe, Create, Update, Delete]'));
     await eventually(async () => (await condition('widgets.memory.test.pledge.dev', without, 'Ready'))?.status === 'True', 'Ready');
-    await new Promise((r) => setTimeout(r, 2_500));
+    await polls(without).waitSince(Date.now(), 2, 'observed the Widget without LateInitialize twice after it was Ready');
     const spec = await getJson<{ spec: { forProvider: { color?: string } } }>('widgets.memory.test.pledge.dev', without);
     assert.equal(spec?.spec.forProvider.color, undefined, 'without LateInitialize the spec is left alone');
     await kubectl(['delete', 'widgets.memory.test.pledge.dev', name, without]);
@@ -95,7 +99,7 @@ describe('core policies with an in-memory provider', () => {
     assert.match(waiting?.message ?? '', new RegExp(`spec\\.forProvider\\.parentRef: Widget "${parent}" not found`));
     assert.equal(memoryCloud.has(child), false, 'nothing is created while a reference is unresolved');
 
-    await applied(widgetYaml(parent, 'size: 3', '', `labels: {tier: ${suffix}}`));
+    await applied(widgetYaml(parent, 'size: 3', '', `labels: {tier: "${suffix}"}`));
     await eventually(async () => (await condition('widgets.memory.test.pledge.dev', child, 'Ready'))?.status === 'True', 'child Ready after parent');
     const resolved = await getJson<{ spec: { forProvider: { parent?: string } } }>('widgets.memory.test.pledge.dev', child);
     assert.equal(resolved?.spec.forProvider.parent, parent);
@@ -115,7 +119,14 @@ describe('core policies with an in-memory provider', () => {
     const cloud = memoryCloud.get(name);
     assert.ok(cloud);
     cloud.size = 99;
-    await new Promise((r) => setTimeout(r, 3_000));
+    // A paused resource is not polled: two edits wake it. The first reconcile began after the drift ("paused"
+    // is logged at its start), the second only once the first had ended: a broken pause had corrected it.
+    const paused = reconcileEvidence(managerLog.text, { kind: 'Widget', name, msg: 'paused' });
+    const drifted = Date.now();
+    for (const nudge of [1, 2]) {
+      await mustKubectl(['annotate', '--overwrite', 'widgets.memory.test.pledge.dev', name, `test.pledge.dev/nudge=${nudge}`]);
+      await paused.waitSince(drifted, nudge, `reconciled the paused Widget after the drift and edit ${nudge}`);
+    }
     assert.equal(memoryCloud.get(name)?.size, 99, 'paused: drift is not corrected');
     await mustKubectl(['annotate', 'widgets.memory.test.pledge.dev', name, 'pledge.dev/paused-']);
     await eventually(async () => memoryCloud.get(name)?.size === 4, 'drift corrected after unpausing');
@@ -127,7 +138,7 @@ describe('core policies with an in-memory provider', () => {
     memoryCloud.set(name, { size: 7, color: 'green', writes: 0 });
     await applied(widgetYaml(name, 'size: 1', 'managementPolicies: [Observe]'));
     await eventually(async () => (await getJson<{ status?: { atProvider?: { size?: number } } }>('widgets.memory.test.pledge.dev', name))?.status?.atProvider?.size === 7, 'atProvider from the cloud');
-    await new Promise((r) => setTimeout(r, 2_500));
+    await polls(name).waitSince(Date.now(), 2, 'observed the Observe-only Widget twice after adopting it');
     assert.deepEqual(memoryCloud.get(name), { size: 7, color: 'green', writes: 0 }, 'never written although spec differs');
     const absent = `observe-absent-${suffix}`;
     await applied(widgetYaml(absent, 'size: 1', 'managementPolicies: [Observe]'));

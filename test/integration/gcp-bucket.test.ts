@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Storage } from '@google-cloud/storage';
 import { kubectl, kubectlApply, testEnv } from '../env/index.ts';
 import { condition, eventually, getJson, installCrds, mustKubectl, startController, type ControllerProcess } from './harness.ts';
+import { reconcileEvidence } from './support/reconcile-evidence.ts';
 
 const RESOURCE = 'buckets.storage.gcp.pledge.dev';
 const suffix = randomBytes(3).toString('hex');
@@ -31,11 +32,6 @@ async function waitReady(controller: ControllerProcess, name: string): Promise<v
 async function bucketGone(storage: Storage, name: string): Promise<boolean> {
   const [exists] = await storage.bucket(name).exists();
   return !exists;
-}
-
-/** Lines of the controller's log about `name` that contain `text`. */
-async function logLines(controller: ControllerProcess, name: string, text: string): Promise<number> {
-  return (await controller.log()).split('\n').filter((l) => l.includes(`"name":"${name}"`) && l.includes(text)).length;
 }
 
 const env = testEnv();
@@ -134,9 +130,11 @@ describe('GCS Bucket on a real kube-apiserver and fake-gcs-server', () => {
     );
     assert.equal((await condition(RESOURCE, name, 'Ready'))?.status, 'True', 'the bucket itself is still there and usable');
 
-    const before = await logLines(controller, name, 'update failed');
-    await new Promise((resolve) => setTimeout(resolve, 6_000));
-    const attempts = (await logLines(controller, name, 'update failed')) - before;
+    // Counted by the controller's own clock from its last attempt, once an attempt after the window shows it
+    // kept checking.
+    const failures = reconcileEvidence(() => controller.log(), { kind: 'Bucket', name, msg: /^update failed: / });
+    const start = (await failures.lines()).at(-1)?.time ?? Date.now();
+    const attempts = (await failures.within(start, 6_000, 'tried the update again after a 6 s window')).length;
     // Poll interval 2 s ± 10 %: about three attempts in 6 s; a hot loop would make hundreds.
     assert.ok(attempts >= 1 && attempts <= 5, `${attempts} update attempts in 6 s`);
     t.diagnostic(`${attempts} update attempts in 6 s at a 2 s poll interval`);

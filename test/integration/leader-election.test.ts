@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { kubectl, testEnv } from '../env/index.ts';
 import { eventually, getJson, installAwsProviderConfig, installCrds, startController, type ControllerProcess } from './harness.ts';
 import { applyBuckets, BUCKETS, cleanUpBuckets, isReady } from './support/bucket-fixtures.ts';
+import { reconcileEvidence } from './support/reconcile-evidence.ts';
 import { kubeconfigVia, startStallingProxy, type StallingProxy } from './support/stalling-proxy.ts';
 
 const suffix = randomBytes(3).toString('hex');
@@ -119,9 +120,13 @@ describe('leader election with pledge run --leader-elect', () => {
     assert.equal(afterLease?.spec?.leaseTransitions, (leaseBefore?.spec?.leaseTransitions ?? 0) + 1, 'one more lease transition');
 
     const name = await newBucket('two');
+    // Only a leader reconciles: an observe of the first bucket in this replica's log was the new leader's, and
+    // a second create would have come before it.
+    const firstBucket = buckets[0] ?? '';
+    await reconcileEvidence(() => second.log(), { kind: 'Bucket', name: firstBucket, msg: 'observed, requeue' }).waitSince(0, 1, 'as the new leader, observed the first bucket');
     const log = await second.log();
     assert.equal(createdLines(log, name).length, 1, 'the new leader created the new bucket');
-    assert.equal(createdLines(log, buckets[0] ?? '').length, 0, 'and did not create the first one again');
+    assert.equal(createdLines(log, firstBucket).length, 0, 'and did not create the first one again');
   });
 
   test('a leader stopped with SIGTERM releases the Lease and a waiting replica leads at once', async () => {

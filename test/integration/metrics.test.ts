@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { kubectl, kubectlApply } from '../env/index.ts';
 import { installAwsProviderConfig, installCrds, startController, type ControllerProcess } from './harness.ts';
+import { reconcileEvidence } from './support/reconcile-evidence.ts';
 
 /** Sum of every sample of a metric whose labels include all of `labels`. */
 function sample(text: string, metric: string, labels: Record<string, string> = {}): number {
@@ -39,9 +40,13 @@ describe('observability of pledge run', () => {
   test('reconcile, cloud-call, duration and time-to-ready metrics move as a Bucket becomes Ready', async () => {
     const scrape = async () => (await fetch(`${controller.metricsUrl}/metrics`)).text();
     const before = await scrape();
+    const applied = Date.now();
     assert.equal((await kubectlApply(`apiVersion: s3.aws.pledge.dev/v1\nkind: Bucket\nmetadata: {name: ${name}}\nspec: {forProvider: {region: us-east-1}}\n`)).code, 0);
     assert.equal((await kubectl(['wait', '--for=condition=Ready', '--timeout=60s', `bucket.s3.aws.pledge.dev/${name}`], { timeoutMs: 70_000 })).code, 0);
-    await new Promise((r) => setTimeout(r, 2_500)); // at least one poll after Ready
+    // Two observes logged: by then the create and the first observe have ended and been counted (a reconcile
+    // is counted before the next one of the same key begins).
+    const polls = reconcileEvidence(() => controller.log(), { kind: 'Bucket', name, msg: 'observed, requeue' });
+    await polls.waitSince(applied, 2, 'created the Bucket and observed it twice');
     const now = await scrape();
 
     const reconciles = (t: string) => sample(t, 'pledge_reconcile_total', { kind: 'Bucket' });

@@ -13,6 +13,7 @@ import {
 import { kubectl, kubectlApply } from '../env/index.ts';
 import { bucketExists, bucketSettings, type BucketSettingsInCloud } from './aws-cloud.ts';
 import { condition, eventually, getJson, installAwsProviderConfig, installCrds, motoS3, mustKubectl, startController, type ControllerProcess } from './harness.ts';
+import { reconcileEvidence } from './support/reconcile-evidence.ts';
 
 const suffix = randomBytes(3).toString('hex');
 const RESOURCE = 'buckets.s3.aws.pledge.dev';
@@ -113,10 +114,11 @@ describe('S3 Bucket settings on a real kube-apiserver and moto', () => {
       null,
       1,
     );
-    await s3.send(new PutBucketPolicyCommand({ Bucket: name, Policy: reformatted }));
     const logBefore = (await controller.log()).length;
-    // Three poll intervals: each observed the bucket and found nothing to do.
-    await new Promise((r) => setTimeout(r, 6_500));
+    await s3.send(new PutBucketPolicyCommand({ Bucket: name, Policy: reformatted }));
+    // Two reconciles end: the second began after the first had ended, so it observed the reformatted policy.
+    const polls = reconcileEvidence(() => controller.log(), { kind: 'Bucket', name, msg: 'observed, requeue' });
+    await polls.waitSince(Date.now(), 2, 'observed the bucket twice after its policy was reformatted');
     assert.equal((await cloud()).policy, reformatted, 'Pledge did not rewrite a policy that means the same');
     const updates = (await controller.log()).slice(logBefore).split('\n').filter((l) => l.includes(`"name":"${name}"`) && l.includes('updated external resource'));
     assert.deepEqual(updates, []);
@@ -156,6 +158,9 @@ describe('S3 Bucket settings on a real kube-apiserver and moto', () => {
     await s3.send(new PutBucketOwnershipControlsCommand({ Bucket: plain, OwnershipControls: { Rules: [{ ObjectOwnership: 'ObjectWriter' }] } }));
     await s3.send(new PutBucketPolicyCommand({ Bucket: plain, Policy: policyFor(plain, ['s3:GetObject']) }));
     await s3.send(new PutPublicAccessBlockCommand({ Bucket: plain, PublicAccessBlockConfiguration: { BlockPublicAcls: true } }));
+    // The second of two reconciles ending from now on began after every change above: it saw them all.
+    const polls = reconcileEvidence(() => controller.log(), { kind: 'Bucket', name: plain, msg: 'observed, requeue' });
+    await polls.waitSince(Date.now(), 2, 'observed the plain bucket twice after the changes made behind its back');
 
     type Spec = { spec: { forProvider: Record<string, unknown> } };
     await eventually(async () => (await getJson<Spec>(RESOURCE, plain))?.spec.forProvider.objectOwnership !== undefined, 'late-initialization');

@@ -26,7 +26,7 @@ export const connect: Step = async (deps, pass) => {
       providerConfig,
       readSecret: (ref) => readSecret(deps, ref),
       connectionDetails: await readConnectionDetails(deps.store, mr, mr.spec.writeConnectionSecretToRef),
-      calls: deps.cloudCalls(configName),
+      calls: deps.cloudCalls(configName, mr.metadata.name),
       signal: pass.signal,
     };
     return next({ ...pass, external: await deps.kind.connect(mr, ctx) });

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { describeError, TerminalError, wrapError } from '../../errors/index.ts';
+import { CallBudgetExhaustedError, describeError, TerminalError, wrapError } from '../../errors/index.ts';
 import type { ObjectStore, ResourceType } from '../../kube/index.ts';
 import type { ReconcileResult } from '../../runtime/controller/index.ts';
 import type { EventReason, EventRecorder } from '../../runtime/events/index.ts';
@@ -35,8 +35,8 @@ export interface ReconcileDeps {
   metrics: PledgeMetrics;
   settings: ReconcilerSettings;
   getProviderConfig(name: string): KubeObject | undefined;
-  /** The call gate (token bucket + metrics) of a ProviderConfig, by name. */
-  cloudCalls(providerConfigName: string): CloudCallGate;
+  /** The call gate (token bucket + metrics) of a ProviderConfig, for one reconcile of the named resource. */
+  cloudCalls(providerConfigName: string, resourceName: string): CloudCallGate;
   /** The cache of another managed kind, for references. */
   cacheOf(type: ResourceType): ObjectCache<ManagedResource>;
   random(): number;
@@ -96,6 +96,11 @@ export async function writeStatus(deps: ReconcileDeps, mr: ManagedResource, cond
  */
 export async function fail(deps: ReconcileDeps, pass: Pass, failure: { reason: EventReason; step: string; err: unknown; ready?: Condition }): Promise<Decision> {
   const wrapped = wrapError(failure.err, `${failure.step} failed`);
+  if (wrapped instanceof CallBudgetExhaustedError) {
+    // Nothing was sent (core/manager/cloud-gates.ts): no event, no status; the key comes back at its turn.
+    pass.log.debug({ step: failure.step, retryAfterMs: wrapped.retryAfterMs }, 'call budget spent, requeue');
+    return done({ error: wrapped });
+  }
   const message = describeError(wrapped);
   pass.log.info({ err: wrapped, reason: failure.reason }, message);
   deps.recorder.warning(pass.mr, failure.reason, message);

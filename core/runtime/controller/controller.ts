@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { ThrottledError, TerminalError } from '../../errors/index.ts';
+import { CallBudgetExhaustedError, ThrottledError, TerminalError } from '../../errors/index.ts';
 import { isConflict } from '../../kube/index.ts';
 import type { KubeObject } from '../../managed/types.ts';
 import type { Informer } from '../informer/index.ts';
 import type { PledgeMetrics } from '../metrics/index.ts';
-import { createWorkQueue, exponentialBackoff, type WorkQueue } from '../queue/index.ts';
+import { createWorkQueue, exponentialBackoff, type WorkQueue, type WorkQueueOptions } from '../queue/index.ts';
 
 export interface ReconcileResult {
   /** Reconcile again after this long, with the key's backoff reset. */
@@ -22,7 +22,8 @@ export interface Reconciler {
   reconcile(key: string, signal: AbortSignal): Promise<ReconcileResult>;
 }
 
-export type ReconcileOutcome = 'success' | 'requeue_after' | 'error' | 'throttled' | 'terminal' | 'conflict';
+/** `deferred`: Pledge's own call budget sent the reconcile away (CallBudgetExhaustedError); `throttled`: the cloud did. */
+export type ReconcileOutcome = 'success' | 'requeue_after' | 'error' | 'throttled' | 'deferred' | 'terminal' | 'conflict';
 
 export const CONTROLLER_DEFAULTS = {
   workers: 4,
@@ -41,6 +42,8 @@ export interface ControllerOptions extends Partial<ControllerSettings> {
   reconciler: Reconciler;
   logger: Logger;
   metrics?: PledgeMetrics;
+  /** The queue's timer and clock, injected by tests. */
+  clock?: Pick<WorkQueueOptions<string>, 'setTimer' | 'now'>;
 }
 
 /** Which keys an object's change wakes: its own by default. Return [] to ignore the change. */
@@ -91,7 +94,7 @@ export function createController(options: ControllerOptions): Controller {
   const { name, reconciler, logger, metrics } = options;
   const label = { kind: name };
   // Built here, started by start(): nothing runs before it is asked to.
-  const queue: WorkQueue<string> = createWorkQueue<string>({ rateLimiter: exponentialBackoff({ baseDelayMs: s.baseBackoffMs, maxDelayMs: s.maxBackoffMs }) });
+  const queue: WorkQueue<string> = createWorkQueue<string>({ ...options.clock, rateLimiter: exponentialBackoff({ baseDelayMs: s.baseBackoffMs, maxDelayMs: s.maxBackoffMs }) });
   const depth = () => metrics?.queueDepth.set(label, queue.length());
 
   function settle(key: string, result: ReconcileResult): ReconcileOutcome {
@@ -108,7 +111,7 @@ export function createController(options: ControllerOptions): Controller {
     }
     if (err instanceof ThrottledError) {
       queue.addAfter(key, err.retryAfterMs);
-      return 'throttled';
+      return err instanceof CallBudgetExhaustedError ? 'deferred' : 'throttled';
     }
     if (err instanceof TerminalError) {
       queue.forget(key);

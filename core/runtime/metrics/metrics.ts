@@ -17,7 +17,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Pledg
     registry,
     reconciles: new Counter({
       name: 'pledge_reconcile_total',
-      help: 'Reconciles by kind and result (success, requeue_after, error, throttled, terminal).',
+      help: 'Reconciles by kind and result (success, requeue_after, error, throttled, deferred, terminal).',
       labelNames: ['kind', 'result'],
       registers: [registry],
     }),

@@ -79,3 +79,39 @@ test('an aborted wait gives its token back', async () => {
   ac.abort();
   await assert.rejects(waiting);
 });
+
+/** A clock that moves only when told to, and a sleep that moves it. */
+function fakeTime() {
+  const clock = {
+    t: 1_000,
+    now: () => clock.t,
+    sleep: async (ms: number) => {
+      clock.t += ms;
+    },
+  };
+  return clock;
+}
+
+test('waitMs says how long a take would wait, and reserves nothing', async () => {
+  const clock = fakeTime();
+  const bucket = createTokenBucket({ ratePerSecond: 10, burst: 2, now: clock.now, sleep: clock.sleep });
+  assert.equal(bucket.waitMs(), 0, 'the burst is free');
+  await bucket.take();
+  await bucket.take();
+  assert.equal(bucket.waitMs(), 100, 'the burst is spent: the next slot is one interval away');
+  assert.equal(bucket.waitMs(), 100, 'asking again reserved nothing');
+  clock.t += 40;
+  assert.equal(bucket.waitMs(), 60);
+  const before = clock.t;
+  await bucket.take();
+  assert.equal(clock.t - before, 60, 'take waited what waitMs said');
+});
+
+test('waitMs includes a pause', () => {
+  const clock = fakeTime();
+  const bucket = createTokenBucket({ ratePerSecond: 10, burst: 3, now: clock.now, sleep: clock.sleep });
+  bucket.pause(2_000);
+  assert.equal(bucket.waitMs(), 2_000);
+  clock.t += 2_000;
+  assert.equal(bucket.waitMs(), 0);
+});

@@ -3,6 +3,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 /** Calls per second with a burst allowance; callers are served in arrival order. */
 export interface TokenBucket {
   take(signal?: AbortSignal): Promise<void>;
+  /** How long a take() now would wait, in ms (0 when a token is free); reserves nothing. */
+  waitMs(): number;
   /** Holds every caller back, e.g. after the cloud said "slow down"; afterwards calls resume at the rate, with no burst. */
   pause(ms: number): void;
 }
@@ -15,12 +17,21 @@ export const TOKEN_BUCKET_DEFAULTS = { ratePerSecond: 10, burst: 20 } as const;
  * one second ever carries more than burst + rate calls — also across a pause, which moves the next
  * slot past its end instead of letting waiting callers pile up behind it.
  */
-export function createTokenBucket(options: { ratePerSecond?: number; burst?: number; now?: () => number } = {}): TokenBucket {
+export interface TokenBucketOptions {
+  ratePerSecond?: number;
+  burst?: number;
+  /** The clock, in ms (performance.now by default); injected for tests, with sleep. */
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export function createTokenBucket(options: TokenBucketOptions = {}): TokenBucket {
   const rate = options.ratePerSecond ?? TOKEN_BUCKET_DEFAULTS.ratePerSecond;
   const burst = options.burst ?? TOKEN_BUCKET_DEFAULTS.burst;
   if (!(rate > 0)) throw new RangeError(`ratePerSecond must be > 0, got ${rate}`);
   if (!(burst >= 1)) throw new RangeError(`burst must be >= 1, got ${burst}`);
   const now = options.now ?? performance.now.bind(performance);
+  const sleep = options.sleep ?? ((ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal }));
   const interval = 1000 / rate;
   const tolerance = (burst - 1) * interval;
   let nextSlot = now();
@@ -34,7 +45,7 @@ export function createTokenBucket(options: { ratePerSecond?: number; burst?: num
       const waitMs = slot - tolerance - t;
       if (waitMs <= 0) return;
       try {
-        await delay(waitMs, undefined, { signal });
+        await sleep(waitMs, signal);
       } catch (err: unknown) {
         // Give the slot back when nobody reserved after it.
         if (nextSlot === slot + interval) nextSlot = slot;
@@ -42,6 +53,10 @@ export function createTokenBucket(options: { ratePerSecond?: number; burst?: num
       }
       // A pause that began while this caller waited holds it back too: it queues again behind the pause.
       if (now() < pausedUntil) return bucket.take(signal);
+    },
+    waitMs() {
+      const t = now();
+      return Math.max(0, Math.max(nextSlot, t) - tolerance - t);
     },
     pause(ms) {
       pausedUntil = Math.max(pausedUntil, now() + ms);
