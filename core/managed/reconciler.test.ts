@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { V1Secret } from '@kubernetes/client-node';
 import { pino } from 'pino';
-import { ConfigError, describeError, NotFoundError, TerminalError, ThrottledError, TransientError } from '../errors/index.ts';
+import { CallBudgetExhaustedError, ConfigError, describeError, NotFoundError, TerminalError, ThrottledError, TransientError } from '../errors/index.ts';
 import { isConflict, type ResourceType } from '../kube/index.ts';
 import { apiError, createMemoryStore, type MemoryStore, type StoreVerb } from '../kube/memory-store.ts';
 import { EVENT_REASONS, type EventReason, type EventRecorder } from '../runtime/events/index.ts';
@@ -372,6 +372,12 @@ const cases: Case[] = [
       writes: ['replaceStatus'],
     },
   })),
+  {
+    reason: "our own call budget is spent (CallBudgetExhaustedError, nothing sent): requeued at its turn, quietly — no event, no status write",
+    mr: widget(),
+    cloud: { observe: new CallBudgetExhaustedError('call budget of ProviderConfig "default" spent', { retryAfterMs: 3_000 }) },
+    want: { result: { error: CallBudgetExhaustedError, retryAfterMs: 3_000 }, cloud: ['connect', 'observe'], events: [], writes: [] },
+  },
   {
     reason: 'up to date: Ready=True Available, atProvider written, back at the poll interval',
     mr: widget(),
