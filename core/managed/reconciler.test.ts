@@ -13,6 +13,7 @@ import { createMetrics } from '../runtime/metrics/index.ts';
 import { ANNOTATIONS } from './annotations.ts';
 import { FINALIZER } from './finalizer.ts';
 import { createManagedReconciler } from './reconciler.ts';
+import { MIN_RECHECK_MS } from './steps/report.ts';
 import type {
   Condition,
   ConditionStatus,
@@ -98,6 +99,8 @@ function connectionSecret(details: Record<string, string>, ownerUid = 'uid-w'): 
 interface CloudScript {
   connect?: Error;
   observe?: Observation<unknown, unknown> | Error;
+  /** What observe answers once create has run (unset: the same as before it). */
+  observeAfterCreate?: Observation<unknown, unknown> | Error;
   create?: CreateResult | Error;
   update?: UpdateResult | Error;
   delete?: Error;
@@ -117,7 +120,7 @@ interface Want {
   cloud: CloudVerb[];
   events: WantEvent[];
   /** The conditions the object has, all of them. */
-  conditions?: Partial<Record<'Ready' | 'Synced', Cond>>;
+  conditions?: Partial<Record<string, Cond>>;
   /** Annotations to check; undefined means absent. */
   annotations?: Record<string, string | undefined>;
   finalizers?: string[];
@@ -179,7 +182,7 @@ const cases: Case[] = [
     cloud: { observe: MISSING, create: { externalName: 'cloud-7', connectionDetails: { password: 'generated' } } },
     want: {
       result: { requeueAfterMs: AFTER_CREATE },
-      cloud: ['connect', 'observe', 'create'],
+      cloud: ['connect', 'observe', 'create', 'observe'],
       events: [['Normal', EVENT_REASONS.createdExternal, 'cloud-7']],
       finalizers: [FINALIZER],
       annotations: { [pending]: T0, [succeeded]: T0, [failed]: undefined, [externalName]: 'cloud-7' },
@@ -188,12 +191,44 @@ const cases: Case[] = [
     },
   },
   {
+    reason: 'a new resource costs one metadata write before its create (finalizer, external name and create-pending together) and, when the cloud shows it at once, one status write: Ready in the same reconcile',
+    mr: widget({ fresh: true }),
+    cloud: { observe: MISSING, create: {}, observeAfterCreate: observed({ atProvider: { id: 'w-1' } }) },
+    want: {
+      result: { requeueAfterMs: POLL },
+      cloud: ['connect', 'observe', 'create', 'observe'],
+      events: [['Normal', EVENT_REASONS.createdExternal, 'Widget w']],
+      finalizers: [FINALIZER],
+      annotations: { [externalName]: 'w', [pending]: T0, [succeeded]: T0 },
+      conditions: { Ready: ['True', 'Available'], Synced: ['True', 'ReconcileSuccess'] },
+      atProvider: { id: 'w-1' },
+      writes: ['replace', 'replace', 'replaceStatus'],
+    },
+  },
+  {
+    reason: 'a look right after create that fails is not a failure: Creating, checked again shortly, no Warning',
+    mr: widget(),
+    cloud: { observe: MISSING, create: {}, observeAfterCreate: new TransientError('InternalError: eventual consistency') },
+    want: {
+      result: { requeueAfterMs: AFTER_CREATE },
+      cloud: ['connect', 'observe', 'create', 'observe'],
+      events: [['Normal', EVENT_REASONS.createdExternal]],
+      conditions: { Ready: ['False', 'Creating'], Synced: ['True', 'ReconcileSuccess'] },
+    },
+  },
+  {
+    reason: 'an existing resource seen for the first time (adoption) gets its finalizer written before it is reported',
+    mr: widget({ fresh: true }),
+    cloud: { observe: observed() },
+    want: { result: { requeueAfterMs: POLL }, cloud: ['connect', 'observe'], events: [], finalizers: [FINALIZER], writes: ['replace', 'replaceStatus'] },
+  },
+  {
     reason: 'a kind named by its resource keeps its own name through create',
     mr: widget(),
     cloud: { observe: MISSING, create: {} },
     want: {
       result: { requeueAfterMs: AFTER_CREATE },
-      cloud: ['connect', 'observe', 'create'],
+      cloud: ['connect', 'observe', 'create', 'observe'],
       events: [['Normal', EVENT_REASONS.createdExternal, 'Widget w']],
       annotations: { [externalName]: 'w', [succeeded]: T0 },
     },
@@ -251,7 +286,7 @@ const cases: Case[] = [
     cloud: { observe: MISSING },
     want: {
       result: { requeueAfterMs: AFTER_CREATE },
-      cloud: ['connect', 'observe', 'create'],
+      cloud: ['connect', 'observe', 'create', 'observe'],
       events: [['Normal', EVENT_REASONS.createdExternal]],
       annotations: { [pending]: T0, [succeeded]: T0 },
     },
@@ -282,7 +317,7 @@ const cases: Case[] = [
     cloud: { observe: MISSING, create: { externalName: 'cloud-8' } },
     want: {
       result: { requeueAfterMs: AFTER_CREATE },
-      cloud: ['connect', 'observe', 'create'],
+      cloud: ['connect', 'observe', 'create', 'observe'],
       events: [['Normal', EVENT_REASONS.createdExternal, 'cloud-8']],
       annotations: { [externalName]: 'cloud-8', [succeeded]: T0 },
     },
@@ -298,7 +333,7 @@ const cases: Case[] = [
     cloud: { observe: MISSING },
     want: {
       result: { requeueAfterMs: AFTER_CREATE },
-      cloud: ['connect', 'observe', 'create'],
+      cloud: ['connect', 'observe', 'create', 'observe'],
       events: [['Normal', EVENT_REASONS.createdExternal]],
       annotations: { [pending]: T0, [succeeded]: T0 },
     },
@@ -405,6 +440,50 @@ const cases: Case[] = [
       cloud: ['connect', 'observe'],
       events: [],
       conditions: { Ready: ['False', 'Creating'], Synced: ['True', 'ReconcileSuccess'] },
+    },
+  },
+  {
+    reason: 'not ready, due to turn ready in 2.5 s (recheckAfterMs): checked again then, not at the not-ready poll',
+    mr: widget(),
+    cloud: { observe: observed({ ready: false, recheckAfterMs: 2_500 }) },
+    want: { result: { requeueAfterMs: 2_500 }, cloud: ['connect', 'observe'], events: [], conditions: { Ready: ['False', 'Creating'], Synced: ['True', 'ReconcileSuccess'] } },
+  },
+  {
+    reason: 'ready, due to change in 30 s: checked again then, sooner than the poll and not jittered',
+    mr: widget(),
+    cloud: { observe: observed({ recheckAfterMs: 30_000.4 }) },
+    want: { result: { requeueAfterMs: 30_001 }, cloud: ['connect', 'observe'], events: [] },
+  },
+  {
+    reason: 'a recheck later than the poll never delays it',
+    mr: widget(),
+    cloud: { observe: observed({ ready: false, recheckAfterMs: 120_000 }) },
+    want: { result: { requeueAfterMs: NOT_READY_POLL }, cloud: ['connect', 'observe'], events: [] },
+  },
+  {
+    reason: 'a recheck of 0 (or less) waits MIN_RECHECK_MS: a provider answering it again and again is no hot loop',
+    mr: widget(),
+    cloud: { observe: observed({ ready: false, recheckAfterMs: -5 }) },
+    want: { result: { requeueAfterMs: MIN_RECHECK_MS }, cloud: ['connect', 'observe'], events: [] },
+  },
+  {
+    reason: "the provider's own condition types are written beside Ready and Synced; its Ready and Synced are ignored (the core owns them)",
+    mr: widget(),
+    cloud: {
+      observe: observed({
+        conditions: [
+          { type: 'Green', status: 'True', reason: 'Painted' },
+          { type: 'Ready', status: 'False', reason: 'Mine' },
+          { type: 'Synced', status: 'False', reason: 'Mine' },
+        ],
+      }),
+    },
+    want: {
+      result: { requeueAfterMs: POLL },
+      cloud: ['connect', 'observe'],
+      events: [],
+      conditions: { Ready: ['True', 'Available'], Synced: ['True', 'ReconcileSuccess'], Green: ['True', 'Painted'] },
+      writes: ['replaceStatus'],
     },
   },
   {
@@ -617,7 +696,7 @@ const cases: Case[] = [
     cloud: { observe: MISSING, create: { externalName: 'cloud-9' }, duringCreate: (store) => store.patch(WIDGETS, 'w', { metadata: { labels: { edited: 'yes' } } }) },
     want: {
       result: { requeueAfterMs: AFTER_CREATE },
-      cloud: ['connect', 'observe', 'create'],
+      cloud: ['connect', 'observe', 'create', 'observe'],
       events: [['Normal', EVENT_REASONS.createdExternal]],
       annotations: { [externalName]: 'cloud-9', [succeeded]: T0 },
       labels: { edited: 'yes' },
@@ -649,7 +728,7 @@ for (const p of POLICIES) {
       want: p.create
         ? {
             result: { requeueAfterMs: AFTER_CREATE },
-            cloud: ['connect', 'observe', 'create'],
+            cloud: ['connect', 'observe', 'create', 'observe'],
             events: [['Normal', EVENT_REASONS.createdExternal]],
             conditions: { Ready: ['False', 'Creating'], Synced: ['True', 'ReconcileSuccess'] },
           }
@@ -701,7 +780,10 @@ function fakeKind(c: Case, store: MemoryStore) {
     return structuredClone(given ?? otherwise);
   };
   const client: ExternalClient<Record<string, unknown>, Record<string, unknown>> = {
-    observe: async () => answer('observe', script.observe, observed()) as Observation<Record<string, unknown>, Record<string, unknown>>,
+    observe: async () => {
+      const given = calls.includes('create') && 'observeAfterCreate' in script ? script.observeAfterCreate : script.observe;
+      return answer('observe', given, observed()) as Observation<Record<string, unknown>, Record<string, unknown>>;
+    },
     create: async () => {
       await script.duringCreate?.(store);
       return answer('create', script.create, {});

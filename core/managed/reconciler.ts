@@ -11,7 +11,7 @@ import { connect } from './steps/connect.ts';
 import { stopIfCreateOutcomeUnknown } from './steps/create-outcome.ts';
 import { createIfMissing } from './steps/create.ts';
 import { deleteOrOrphan } from './steps/delete.ts';
-import { initialize } from './steps/initialize.ts';
+import { initialize, saveInitialized } from './steps/initialize.ts';
 import { lateInitialize } from './steps/late-initialize.ts';
 import { observe } from './steps/observe.ts';
 import { RECONCILER_DEFAULTS, type Pass, type ReconcileDeps, type ReconcilerSettings, type Step } from './steps/pass.ts';
@@ -34,6 +34,7 @@ export const APPLY_STEPS: readonly Step[] = [
   observe,
   createIfMissing,
   lateInitialize,
+  saveInitialized,
   updateIfDrifted,
   publishConnection,
   reportObserved,

@@ -87,6 +87,13 @@ export interface Observation<P, A> {
   connectionDetails?: Record<string, string>;
   /** Human-readable summary of what differs, for logs and events. Never carries secret values. */
   diff?: string;
+  /**
+   * When the observation is due to change by itself (a resource that turns ready at a known moment): the core
+   * observes again after this many ms when that is sooner than it would anyway. It never delays a poll.
+   */
+  recheckAfterMs?: number;
+  /** Condition types of the provider's own, written beside Ready and Synced (which the core alone sets: those are ignored here). */
+  conditions?: Condition[];
 }
 
 export interface CreateResult {

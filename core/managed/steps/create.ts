@@ -30,6 +30,7 @@ async function create(deps: ReconcileDeps, pass: Pass): Promise<Decision> {
   const stamp = () => deps.now().toISOString();
   const external = pass.external;
   if (!external) throw new TypeError('create needs a connected client');
+  // Carries what initialize added (finalizer, external name): one write before the cloud call.
   let mr = await writeMetadata(deps, { ...pass.mr, metadata: { ...pass.mr.metadata, annotations: { ...pass.mr.metadata.annotations, [ANNOTATIONS.createPending]: stamp() } } });
   let result: CreateResult;
   crashPoint('before-create');
@@ -49,7 +50,22 @@ async function create(deps: ReconcileDeps, pass: Pass): Promise<Decision> {
   if (!('keys' in published)) return published;
   pass.log.info({ externalName: externalNameOf(mr), connectionKeys: published.keys }, 'created external resource');
   deps.recorder.normal(mr, EVENT_REASONS.createdExternal, `created ${deps.kind.gvk.kind} ${externalNameOf(mr) ?? ''}`.trim());
-  await writeStatus(deps, mr, [Ready.creating(), Synced.success()]);
+  return observeCreated(deps, { ...pass, mr, unsaved: false, details: { ...pass.details, ...result.connectionDetails } }, external);
+}
+
+/**
+ * Looks at what was just made, in the same reconcile: when the cloud shows it, the rest of the steps
+ * report it (often Ready at once: one status write, not two, and no second reconcile). An eventually
+ * consistent cloud that does not show it yet, or fails to say, is asked again shortly.
+ */
+async function observeCreated(deps: ReconcileDeps, pass: Pass, external: NonNullable<Pass['external']>): Promise<Decision> {
+  try {
+    const observation = await external.observe(pass.mr, pass.signal);
+    if (observation.exists) return next({ ...pass, observation, details: { ...pass.details, ...observation.connectionDetails } });
+  } catch (err: unknown) {
+    pass.log.debug({ err }, 'observe right after create failed; checking again shortly');
+  }
+  await writeStatus(deps, pass.mr, [Ready.creating(), Synced.success()]);
   return done({ requeueAfterMs: deps.settings.afterCreateMs });
 }
 

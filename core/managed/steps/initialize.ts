@@ -1,13 +1,19 @@
 import { ANNOTATIONS, externalNameOf } from '../annotations.ts';
 import { withFinalizer } from '../finalizer.ts';
-import { next, writeMetadata, type Step } from './pass.ts';
+import { next, save, type Step } from './pass.ts';
 
-/** Adds the finalizer and, for kinds whose cloud name is the resource's, the external name. One write at most. */
+/**
+ * Adds the finalizer and, for kinds whose cloud name is the resource's, the external name — in memory:
+ * the next metadata write (the create-pending annotation, a reference, late-init, or saveInitialized)
+ * carries them, always before any cloud write.
+ */
 export const initialize: Step = async (deps, pass) => {
   let mr = withFinalizer(pass.mr) ?? pass.mr;
   if (deps.kind.deterministicExternalName && !externalNameOf(mr)) {
     mr = { ...mr, metadata: { ...mr.metadata, annotations: { ...mr.metadata.annotations, [ANNOTATIONS.externalName]: mr.metadata.name } } };
   }
-  if (mr === pass.mr) return next(pass);
-  return next({ ...pass, mr: await writeMetadata(deps, mr) });
+  return next(mr === pass.mr ? pass : { ...pass, mr, unsaved: true });
 };
+
+/** Writes what initialize added when no other write has yet: before anything is reported as observed. */
+export const saveInitialized: Step = async (deps, pass) => next(pass.unsaved ? await save(deps, pass) : pass);

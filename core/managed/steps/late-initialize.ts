@@ -1,4 +1,4 @@
-import { next, writeMetadata, type Step } from './pass.ts';
+import { next, save, type Step } from './pass.ts';
 
 /** Fills unset forProvider fields from what the cloud reports, and persists them; set fields are never overwritten. */
 export const lateInitialize: Step = async (deps, pass) => {
@@ -8,7 +8,7 @@ export const lateInitialize: Step = async (deps, pass) => {
   const filled = Object.keys(lateInit).filter((k) => forProvider[k] === undefined && lateInit[k] !== undefined);
   if (filled.length === 0) return next(pass);
   for (const k of filled) forProvider[k] = lateInit[k];
-  const mr = await writeMetadata(deps, { ...pass.mr, spec: { ...pass.mr.spec, forProvider } });
+  const saved = await save(deps, pass, { ...pass.mr, spec: { ...pass.mr.spec, forProvider } });
   pass.log.info({ fields: filled }, 'late-initialized');
-  return next({ ...pass, mr });
+  return next(saved);
 };

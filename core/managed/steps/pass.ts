@@ -53,6 +53,11 @@ export interface Pass {
   observation?: Observation<unknown, unknown>;
   /** Connection details gathered by create, observe and update, published together. */
   details: Record<string, string>;
+  /**
+   * mr carries metadata not written yet (finalizer, external name): the next metadata write takes it
+   * along, so a new resource costs one write before its create, not two.
+   */
+  unsaved?: boolean;
 }
 
 export type Decision = { next: Pass } | { done: ReconcileResult };
@@ -75,6 +80,11 @@ export function pollInterval(deps: ReconcileDeps, mr: ManagedResource): number {
 
 export async function writeMetadata(deps: ReconcileDeps, mr: ManagedResource): Promise<ManagedResource> {
   return deps.store.replace(deps.type, mr);
+}
+
+/** Writes the pass's resource (with any unsaved metadata) and returns the pass with what was written. */
+export async function save(deps: ReconcileDeps, pass: Pass, mr: ManagedResource = pass.mr): Promise<Pass> {
+  return { ...pass, mr: await writeMetadata(deps, mr), unsaved: false };
 }
 
 /** Writes status only when it differs; observes time-to-ready on the first Ready=True. */

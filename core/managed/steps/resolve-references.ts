@@ -1,6 +1,6 @@
 import { EVENT_REASONS } from '../../runtime/events/index.ts';
 import { resolveReferences } from '../references.ts';
-import { fail, next, writeMetadata, type Step } from './pass.ts';
+import { fail, next, save, type Step } from './pass.ts';
 
 /**
  * Fills referencing fields from the referenced resources (read from their caches). Waiting for one
@@ -12,5 +12,5 @@ export const resolveReferencesStep: Step = async (deps, pass) => {
   const resolved = resolveReferences(deps.cacheOf, refs, pass.mr);
   if ('waiting' in resolved) return fail(deps, pass, { reason: EVENT_REASONS.cannotResolveReferences, step: 'resolve references', err: resolved.waiting });
   if (!resolved.changed) return next(pass);
-  return next({ ...pass, mr: await writeMetadata(deps, resolved.mr) });
+  return next(await save(deps, pass, resolved.mr));
 };

@@ -28,6 +28,15 @@ export interface Informer<T> extends ObjectCache<T> {
   synced(): Promise<void>;
 }
 
+/**
+ * The cache keeps the object the handlers see, so this trims the cache itself. managedFields (server-side
+ * apply's ownership records) are often the largest part of an object and no reconciler reads them; an update
+ * that leaves them out keeps the server's (they are never reset by omission).
+ */
+function forgetManagedFields(obj: KubernetesObject): void {
+  if (obj.metadata?.managedFields) delete obj.metadata.managedFields;
+}
+
 export const INFORMER_DEFAULTS = { restartBaseMs: 500, restartMaxMs: 30_000 } as const;
 
 export interface StartableInformer<T> extends Informer<T> {
@@ -46,6 +55,7 @@ export function createInformer<T extends KubeObject>(options: { client: KubeClie
   const inner = makeInformer<KubernetesObject>(client.kubeConfig, path, listFn);
   const handlers: Array<InformerHandlers<T>> = [];
   const fan = (verb: keyof InformerHandlers<T>) => (obj: KubernetesObject) => {
+    forgetManagedFields(obj);
     for (const h of handlers) h[verb]?.(obj as T);
   };
   inner.on('add', fan('add'));
