@@ -17,7 +17,12 @@ async function sources(dir: string): Promise<string[]> {
 
 async function localImports(file: string): Promise<string[]> {
   const text = await readFile(join(root, file), 'utf8');
-  return [...text.matchAll(/^\s*(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]/gm)].map((m) => relative(root, resolve(dirname(join(root, file)), m[1] ?? '')));
+  const specifiers = [
+    ...text.matchAll(/^\s*(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]/gm),
+    // A dynamic import obeys the same rules (a kind loads the part that talks to its cloud on first connect).
+    ...text.matchAll(/\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/g),
+  ];
+  return specifiers.map((m) => relative(root, resolve(dirname(join(root, file)), m[1] ?? '')));
 }
 
 /** Contracts a provider may use: the managed-resource contract and its call gate, the typed errors, the CRD schema type. */

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TerminalError } from '../../core/errors/index.ts';
-import { bucketNameProblem, bucketNameValidations } from './bucket-name.ts';
-import { bucket, bucketNameOf, regionFromLocation } from './bucket.ts';
+import { bucket } from './bucket.ts';
+import { regionFromLocation } from './bucket-external.ts';
+import { bucketNameOf, bucketNameProblem, bucketNameValidations } from './bucket-name.ts';
 import {
   bucketLateInit,
   describeDrift,

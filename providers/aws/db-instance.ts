@@ -1,214 +1,13 @@
+import type { ManagedKind } from '../../core/managed/types.ts';
 import {
-  AddTagsToResourceCommand,
-  CreateDBInstanceCommand,
-  DeleteDBInstanceCommand,
-  DescribeDBInstancesCommand,
-  ModifyDBInstanceCommand,
-  RemoveTagsFromResourceCommand,
-  type RDSClient,
-} from '@aws-sdk/client-rds';
-import { TerminalError, wrapError } from '../../core/errors/index.ts';
-import type { CloudCallGate, ConnectContext, ExternalClient, ManagedKind, Observation } from '../../core/managed/types.ts';
-import { gated, rdsClientFor } from './client.ts';
-import { resolveAwsConfig } from './config.ts';
-import { checkPassword, passwordToApply } from './db-instance-password.ts';
-import {
-  dbIdentifierOf,
   dbInstanceAtProvider,
   dbInstanceForProvider,
   dbInstanceValidations,
-  DB_INSTANCE_DEFAULTS,
-  desiredOf,
-  finalSnapshotOf,
-  parametersOf,
   type DBInstanceObservation,
   type DBInstanceParameters,
 } from './db-instance-spec.ts';
-import {
-  atProviderOf,
-  compareDBInstance,
-  connectionDetailsOf,
-  dbInstanceLateInit,
-  MODIFIABLE_STATUSES,
-  observedFromRds,
-  READY_STATUS,
-  type ObservedDBInstance,
-} from './db-instance-state.ts';
-import { awsErrorInfo, toPledgeError } from './errors.ts';
 
 export type { DBInstanceObservation, DBInstanceParameters, DBInstanceResource } from './db-instance-spec.ts';
-
-const NOT_FOUND = new Set(['DBInstanceNotFound', 'DBInstanceNotFoundFault']);
-const ALREADY_EXISTS = new Set(['DBInstanceAlreadyExists', 'DBInstanceAlreadyExistsFault']);
-const INVALID_STATE = new Set(['InvalidDBInstanceState', 'InvalidDBInstanceStateFault']);
-const SNAPSHOT_EXISTS = new Set(['DBSnapshotAlreadyExists', 'DBSnapshotAlreadyExistsFault']);
-
-type Send<O> = (options: { abortSignal: AbortSignal }) => Promise<O>;
-
-/** One DB instance's RDS calls: each passes the call gate, carries the reconcile's abort signal and maps its errors once. */
-function dbInstanceClient(rds: RDSClient, ctx: ConnectContext, hasConnectionSecret: boolean): ExternalClient<DBInstanceParameters, DBInstanceObservation> {
-  const calls: CloudCallGate = ctx.calls;
-  const context = (operation: string, dbInstance: string) => ({ kind: 'DBInstance', dbInstance, operation });
-  /** What this reconcile's observe saw: update and delete act on it rather than asking again. */
-  let lastObserved: ObservedDBInstance | undefined;
-
-  async function call<O>(operation: string, id: string, message: string, signal: AbortSignal, send: Send<O>): Promise<O> {
-    try {
-      return await gated(calls, operation, signal, () => send({ abortSignal: signal }));
-    } catch (err: unknown) {
-      throw toPledgeError(err, message, context(operation, id));
-    }
-  }
-
-  /** The instance, or undefined when RDS has none by that identifier. */
-  async function describe(id: string, message: string, signal: AbortSignal): Promise<ObservedDBInstance | undefined> {
-    try {
-      const out = await gated(calls, 'DescribeDBInstances', signal, () =>
-        rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }), { abortSignal: signal }),
-      );
-      const instance = out.DBInstances?.[0];
-      return instance === undefined ? undefined : observedFromRds(instance);
-    } catch (err: unknown) {
-      if (NOT_FOUND.has(awsErrorInfo(err).code)) return undefined;
-      throw toPledgeError(err, message, context('DescribeDBInstances', id));
-    }
-  }
-
-  return {
-    async observe(mr, signal): Promise<Observation<DBInstanceParameters, DBInstanceObservation>> {
-      const id = dbIdentifierOf(mr);
-      const p = parametersOf(mr);
-      const observed = await describe(id, 'observe failed', signal);
-      lastObserved = observed;
-      if (observed === undefined) return { exists: false };
-
-      const changes = compareDBInstance(p, observed);
-      const password = await checkPassword(p, ctx, hasConnectionSecret, signal);
-      const diff = [...changes.diff, ...(password.reason ? [password.reason] : [])].join('; ');
-      // RDS refuses modifications while the instance is creating, modifying, rebooting...: changes wait until it
-      // is available again (observe polls sooner while it is not ready).
-      const modifiable = MODIFIABLE_STATUSES.has(observed.status ?? '');
-      const upToDate = diff === '' || !modifiable;
-      const lateInit = dbInstanceLateInit(p, observed);
-      return {
-        exists: true,
-        upToDate,
-        ready: observed.status === READY_STATUS,
-        atProvider: atProviderOf(observed),
-        connectionDetails: connectionDetailsOf(observed),
-        ...(lateInit ? { lateInit } : {}),
-        ...(upToDate ? {} : { diff }),
-      };
-    },
-
-    async create(mr, signal) {
-      const id = dbIdentifierOf(mr);
-      const p = desiredOf(mr);
-      const failed = 'create failed';
-      const password = await passwordToApply(p, ctx, signal);
-      const tags = Object.entries(p.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
-      try {
-        const out = await gated(calls, 'CreateDBInstance', signal, () =>
-          rds.send(
-            new CreateDBInstanceCommand({
-              DBInstanceIdentifier: id,
-              Engine: p.engine,
-              EngineVersion: p.engineVersion,
-              DBInstanceClass: p.dbInstanceClass,
-              AllocatedStorage: p.allocatedStorage,
-              StorageType: p.storageType,
-              DBName: p.dbName,
-              MasterUsername: p.masterUsername,
-              MasterUserPassword: password,
-              PubliclyAccessible: p.publiclyAccessible,
-              BackupRetentionPeriod: p.backupRetentionPeriod,
-              ...(tags.length > 0 ? { Tags: tags } : {}),
-            }),
-            { abortSignal: signal },
-          ),
-        );
-        const made = out.DBInstance === undefined ? undefined : observedFromRds(out.DBInstance);
-        // The password exists nowhere else yet: the core writes it to the connection secret right away.
-        return { connectionDetails: { ...(made ? connectionDetailsOf(made) : {}), username: p.masterUsername, password } };
-      } catch (err: unknown) {
-        // A retried create whose first attempt made it: its password is unknown, so none is reported and the
-        // next observe, finding none in the connection secret, resets it.
-        if (ALREADY_EXISTS.has(awsErrorInfo(err).code)) return {};
-        throw toPledgeError(err, failed, context('CreateDBInstance', id));
-      }
-    },
-
-    async update(mr, signal) {
-      const id = dbIdentifierOf(mr);
-      const p = desiredOf(mr);
-      const failed = 'update failed';
-      const observed = lastObserved ?? (await describe(id, failed, signal));
-      if (observed === undefined) throw wrapError(new TerminalError(`DB instance ${id} does not exist`), failed, context('ModifyDBInstance', id));
-      const changes = compareDBInstance(p, observed);
-      if (changes.immutable.length > 0) {
-        const fields = changes.immutable.map((f) => `spec.forProvider.${f}`).join(', ');
-        throw new TerminalError(`DB instance ${id} differs in ${fields}, which cannot change: restore the spec, or delete and recreate the instance`, {
-          context: context('ModifyDBInstance', id),
-        });
-      }
-      const password = await checkPassword(p, ctx, hasConnectionSecret, signal);
-      const newPassword = password.upToDate ? undefined : await passwordToApply(p, ctx, signal);
-      if (Object.keys(changes.modify).length > 0 || newPassword !== undefined) {
-        await call('ModifyDBInstance', id, failed, signal, (o) =>
-          rds.send(
-            new ModifyDBInstanceCommand({
-              DBInstanceIdentifier: id,
-              ...changes.modify,
-              ...(newPassword === undefined ? {} : { MasterUserPassword: newPassword }),
-              ApplyImmediately: p.applyImmediately ?? DB_INSTANCE_DEFAULTS.applyImmediately,
-            }),
-            o,
-          ),
-        );
-      }
-      if ((changes.addTags.length > 0 || changes.removeTagKeys.length > 0) && observed.arn === undefined) {
-        throw new TerminalError(`DB instance ${id} has no ARN to tag`, { context: context('AddTagsToResource', id) });
-      }
-      const ResourceName = observed.arn;
-      if (changes.removeTagKeys.length > 0) {
-        await call('RemoveTagsFromResource', id, failed, signal, (o) => rds.send(new RemoveTagsFromResourceCommand({ ResourceName, TagKeys: changes.removeTagKeys }), o));
-      }
-      if (changes.addTags.length > 0) {
-        await call('AddTagsToResource', id, failed, signal, (o) => rds.send(new AddTagsToResourceCommand({ ResourceName, Tags: changes.addTags }), o));
-      }
-      return newPassword === undefined ? {} : { connectionDetails: { username: p.masterUsername, password: newPassword } };
-    },
-
-    async delete(mr, signal) {
-      const id = dbIdentifierOf(mr);
-      const p = parametersOf(mr);
-      // Deleting takes minutes on AWS: an instance already on its way out needs nothing more.
-      if (lastObserved?.status === 'deleting') return;
-      const snapshot = finalSnapshotOf(p, id);
-      try {
-        await gated(calls, 'DeleteDBInstance', signal, () =>
-          rds.send(
-            new DeleteDBInstanceCommand({
-              DBInstanceIdentifier: id,
-              SkipFinalSnapshot: snapshot === undefined,
-              ...(snapshot === undefined ? {} : { FinalDBSnapshotIdentifier: snapshot }),
-            }),
-            { abortSignal: signal },
-          ),
-        );
-      } catch (err: unknown) {
-        const code = awsErrorInfo(err).code;
-        if (NOT_FOUND.has(code)) return;
-        if (INVALID_STATE.has(code) && (await describe(id, 'delete failed', signal))?.status === 'deleting') return;
-        if (SNAPSHOT_EXISTS.has(code)) {
-          const why = toPledgeError(err, `a snapshot named ${snapshot} already exists: set spec.forProvider.finalDBSnapshotIdentifier to another name`);
-          throw wrapError(why, 'delete failed', context('DeleteDBInstance', id));
-        }
-        throw toPledgeError(err, 'delete failed', context('DeleteDBInstance', id));
-      }
-    },
-  };
-}
 
 export const dbInstance: ManagedKind<DBInstanceParameters, DBInstanceObservation> = {
   gvk: { group: 'rds.aws.pledge.dev', version: 'v1', kind: 'DBInstance' },
@@ -220,7 +19,8 @@ export const dbInstance: ManagedKind<DBInstanceParameters, DBInstanceObservation
     validations: dbInstanceValidations(),
   },
   async connect(mr, ctx) {
-    const config = await resolveAwsConfig(ctx.providerConfig, ctx.readSecret, ctx.signal);
-    return dbInstanceClient(rdsClientFor(config, parametersOf(mr).region), ctx, mr.spec.writeConnectionSecretToRef !== undefined);
+    // The SDK loads with the first DB instance connected, not at start: a controller with no AWS resource pays nothing for it.
+    const { connectDBInstance } = await import('./db-instance-external.ts');
+    return connectDBInstance(mr, ctx);
   },
 };

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TerminalError } from '../../core/errors/index.ts';
-import { bucket, bucketNameOf, notAppliedMessage } from './bucket.ts';
+import { bucket } from './bucket.ts';
+import { notAppliedMessage } from './bucket-external.ts';
+import { bucketNameOf } from './bucket-name.ts';
 
 describe('notAppliedMessage', () => {
   it('names what the endpoint ignored', () => {
