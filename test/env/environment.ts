@@ -23,6 +23,8 @@ export type EnvironmentOptions = {
   parentDir?: string;
   /** Progress messages ("etcd ready after 412 ms"). Default: none. */
   log?: (message: string) => void;
+  /** Opt-in (benchmarks): kube-apiserver writes an audit log, one JSON line per request at Metadata level, to `<dir>/audit.log`. Default false. */
+  audit?: boolean;
 };
 
 export type Environment = {
@@ -42,6 +44,8 @@ export type Environment = {
   etcdUrl: string;
   /** Bearer token of `pledge-admin` (group system:masters). */
   token: string;
+  /** The kube-apiserver's audit log (JSON lines), when started with `audit: true`. */
+  auditLogPath?: string;
   caCertPath: string;
   /** Resolves (never rejects) if etcd, kube-apiserver or moto exits before stop() is called. */
   crashed: Promise<Error>;
@@ -120,7 +124,8 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     ] as const);
     const caPem = await readFile(certs.caCertPath, 'utf8');
 
-    const apiserver = await startApiserver({ binaries, dir, certs, port: apiPort, etcdUrl, token });
+    const auditLogPath = options.audit ? join(dir, 'audit.log') : undefined;
+    const apiserver = await startApiserver({ binaries, dir, certs, port: apiPort, etcdUrl, token, auditLogPath });
     watch(apiserver);
     let t = Date.now();
     const api = (path: string) => httpGet(`${apiServerUrl}${path}`, { ca: caPem, token, signal: startSignal });
@@ -138,7 +143,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     const kubeconfigPath = join(dir, 'kubeconfig');
     await writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 });
     log(`environment started in ${since(started)} (${dir})`);
-    return { dir, kubeconfigPath, kubeconfig, apiServerUrl, motoUrl, fakeGcsUrl, cloudsim, etcdUrl, token, caCertPath: certs.caCertPath, crashed, stop };
+    return { dir, kubeconfigPath, kubeconfig, apiServerUrl, motoUrl, fakeGcsUrl, cloudsim, etcdUrl, token, caCertPath: certs.caCertPath, auditLogPath, crashed, stop };
   } catch (err: unknown) {
     await stop();
     throw err;
@@ -170,12 +175,19 @@ function startEtcd(options: ProcessOptions & { clientPort: number; peerPort: num
 }
 
 async function startApiserver(
-  options: ProcessOptions & { certs: Certificates; port: number; etcdUrl: string; token: string },
+  options: ProcessOptions & { certs: Certificates; port: number; etcdUrl: string; token: string; auditLogPath?: string },
 ): Promise<SupervisedChild> {
-  const { dir, certs, port } = options;
+  const { dir, certs, port, auditLogPath } = options;
   const tokenFile = join(dir, 'tokens.csv');
   // token,user,uid,"group,..."
   await writeFile(tokenFile, `${options.token},${adminUser},${adminUser},"system:masters"\n`, { mode: 0o600 });
+  const auditArgs: string[] = [];
+  if (auditLogPath) {
+    // Every request once (its last stage), metadata only: who, user agent, verb, resource, code.
+    const policyPath = join(dir, 'audit-policy.yaml');
+    await writeFile(policyPath, 'apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n- level: Metadata\n');
+    auditArgs.push(`--audit-policy-file=${policyPath}`, `--audit-log-path=${auditLogPath}`, '--audit-log-format=json');
+  }
   return startChild({
     name: 'kube-apiserver',
     command: options.binaries.kubeApiserver,
@@ -197,6 +209,7 @@ async function startApiserver(
       '--allow-privileged=true',
       // No controller-manager creates the default ServiceAccount, so Pods would be refused.
       '--disable-admission-plugins=ServiceAccount',
+      ...auditArgs,
     ],
     logPath: join(dir, 'kube-apiserver.log'),
   });

@@ -1,5 +1,6 @@
 // Starts the test environment around a command:
 //   node test/env/run.ts [--verbose] -- <command...>   runs it with KUBECONFIG etc. set, exits with its code
+//   PLEDGE_TEST_AUDIT=1 node test/env/run.ts -- ...    also writes kube-apiserver's audit log (PLEDGE_TEST_AUDIT_LOG), for benchmarks
 //   node test/env/run.ts --keep                         prints the exports and stays up until Ctrl-C (make dev; --dev is an alias)
 import { spawn } from 'node:child_process';
 import { startEnvironment, type Environment } from './environment.ts';
@@ -58,7 +59,7 @@ async function main(): Promise<number> {
   const exitCodeForSignal = () => 128 + (signalNumbers[received ?? 'SIGTERM'] ?? 15);
 
   try {
-    env = await startEnvironment({ signal: aborter.signal, log: cli.verbose ? say : undefined });
+    env = await startEnvironment({ signal: aborter.signal, log: cli.verbose ? say : undefined, audit: process.env.PLEDGE_TEST_AUDIT === '1' });
   } catch (err: unknown) {
     if (received) return exitCodeForSignal();
     say(`could not start the environment: ${err instanceof Error ? err.message : String(err)}`);
@@ -71,6 +72,7 @@ async function main(): Promise<number> {
     PLEDGE_TEST_MOTO_URL: env.motoUrl,
     PLEDGE_TEST_FAKE_GCS_URL: env.fakeGcsUrl,
     PLEDGE_TEST_ENV_DIR: env.dir,
+    ...(env.auditLogPath ? { PLEDGE_TEST_AUDIT_LOG: env.auditLogPath } : {}),
     ...cloudsimVars(env),
   };
   // Shown as $(cat file) by --keep: the value itself is never printed.
