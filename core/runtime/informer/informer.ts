@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { makeInformer, type KubernetesObject, type ListPromise } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { KubeClient, ResourceType } from '../../kube/index.ts';
+import { isNotFound, type KubeClient, type ResourceType } from '../../kube/index.ts';
 import type { KubeObject } from '../../managed/types.ts';
 
 export interface InformerHandlers<T> {
@@ -47,9 +47,11 @@ export function createInformer<T extends KubeObject>(options: { client: KubeClie
   const { client, type, logger } = options;
   const path = `/apis/${type.group}/${type.version}/${type.plural}`;
   let listed = false;
+  let failures = 0;
   const listFn: ListPromise<KubernetesObject> = async () => {
     const list = await client.list<T>(type);
     listed = true;
+    failures = 0;
     return { items: list.items as KubernetesObject[], metadata: { resourceVersion: list.metadata?.resourceVersion } };
   };
   const inner = makeInformer<KubernetesObject>(client.kubeConfig, path, listFn);
@@ -62,8 +64,8 @@ export function createInformer<T extends KubeObject>(options: { client: KubeClie
   inner.on('update', fan('update'));
   inner.on('delete', fan('delete'));
 
-  let failures = 0;
   let stopSignal: AbortSignal | undefined;
+  let unserved = false;
   let started: Promise<void> | undefined;
   let markSynced: () => void = () => {};
   const synced = new Promise<void>((resolve) => (markSynced = resolve));
@@ -72,13 +74,17 @@ export function createInformer<T extends KubeObject>(options: { client: KubeClie
     await inner.start();
     if (listed) markSynced();
   };
-  inner.on('connect', () => {
-    failures = 0;
-  });
   inner.on('error', (err: unknown) => {
     if (stopSignal?.aborted) return;
     failures++;
     const waitMs = Math.min(INFORMER_DEFAULTS.restartBaseMs * 2 ** (failures - 1), INFORMER_DEFAULTS.restartMaxMs);
+    if (isNotFound(err) && !listed) {
+      // The kind is not served (its CRD is not installed): its controller runs with an empty cache rather
+      // than holding every other controller back, and the list is tried again until the CRD appears.
+      if (!unserved) logger.warn({ resource: path }, 'not served by the API server (is its CRD installed?); watching for it');
+      unserved = true;
+      markSynced();
+    }
     logger.debug({ err, resource: path, waitMs }, 'watch failed, restarting');
     delay(waitMs, undefined, { signal: stopSignal })
       .then(startOnce)
