@@ -142,6 +142,8 @@ interface Case {
   mr: ManagedResource;
   /** Whether the kind's external name is known before create; true unless said. */
   deterministic?: boolean;
+  /** The kind needs no ProviderConfig (nop). */
+  providerConfigOptional?: boolean;
   cloud?: CloudScript;
   /** Other widgets, e.g. referenced ones. */
   widgets?: ManagedResource[];
@@ -339,6 +341,12 @@ const cases: Case[] = [
     },
   },
   // Connect
+  {
+    reason: 'a kind that talks to no cloud (nop) connects without a ProviderConfig: a missing one strands nothing',
+    providerConfigOptional: true,
+    mr: widget({ providerConfig: 'missing' }),
+    want: { result: { requeueAfterMs: POLL }, cloud: ['connect', 'observe'], events: [], conditions: { Ready: ['True', 'Available'], Synced: ['True', 'ReconcileSuccess'] } },
+  },
   {
     reason: 'a missing ProviderConfig is reported naming spec.providerConfigRef.name, with backoff and no cloud call',
     mr: widget({ providerConfig: 'missing' }),
@@ -796,6 +804,7 @@ function fakeKind(c: Case, store: MemoryStore) {
     plural: WIDGETS.plural,
     schema: { forProvider: { type: 'object' }, atProvider: { type: 'object' } },
     deterministicExternalName: c.deterministic ?? true,
+    ...(c.providerConfigOptional ? { providerConfigOptional: true } : {}),
     references: [{ field: 'parent', to: { gvk: GVK, plural: WIDGETS.plural } }],
     connect: async (_mr, ctx) => {
       connectedWith.push(ctx.connectionDetails);

@@ -170,6 +170,8 @@ export interface ManagedKind<P = Record<string, unknown>, A = Record<string, unk
    * and a create's outcome is unknown, the reconciler stops and asks a person instead of guessing.
    */
   deterministicExternalName: boolean;
+  /** The kind talks to no cloud (nop): a missing ProviderConfig is no error, connect gets an empty one. */
+  providerConfigOptional?: boolean;
   references?: readonly ReferenceField[];
   connect(mr: ManagedResource<P, A>, ctx: ConnectContext): Promise<ExternalClient<P, A>>;
 }

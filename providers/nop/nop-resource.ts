@@ -149,6 +149,8 @@ export function nopResourceKind(options: { now?: () => number } = {}): ManagedKi
     plural: 'nopresources',
     // Its name is its own: nothing is created anywhere, so no create outcome can be lost.
     deterministicExternalName: true,
+    // Like provider-nop, which has no ProviderConfig at all: deleting one never strands a NopResource.
+    providerConfigOptional: true,
     schema: nopResourceSchema,
     connect: async () => nopClient(now),
   };

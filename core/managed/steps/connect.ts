@@ -16,7 +16,7 @@ async function readSecret(deps: ReconcileDeps, ref: SecretKeySelector): Promise<
 export const connect: Step = async (deps, pass) => {
   const { mr } = pass;
   const configName = mr.spec.providerConfigRef?.name ?? 'default';
-  const providerConfig = deps.getProviderConfig(configName);
+  const providerConfig = deps.getProviderConfig(configName) ?? (deps.kind.providerConfigOptional ? { metadata: { name: configName } } : undefined);
   if (!providerConfig) {
     const err = new ConfigError(`ProviderConfig "${configName}" (spec.providerConfigRef.name) not found`);
     return fail(deps, pass, { reason: EVENT_REASONS.cannotConnect, step: 'connect', err });
