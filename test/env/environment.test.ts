@@ -48,6 +48,21 @@ test('moto serves S3', async () => {
   assert.match(await listed.text(), new RegExp(`<Name>${bucket}</Name>`));
 });
 
+test('restartApiServer brings kube-apiserver and etcd back on the same port with the same data; the kubeconfig still works', async () => {
+  const yaml = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: env-restart-test\n  namespace: default\ndata:\n  kept: yes-it-is\n';
+  const applied = await kubectlApply(yaml, { kubeconfigPath: env.kubeconfigPath });
+  assert.equal(applied.code, 0, applied.stderr);
+  let crashed = false;
+  void env.crashed.then(() => (crashed = true));
+  const { downMs } = await env.restartApiServer();
+  console.log(`# restartApiServer: down ${downMs} ms`);
+  const read = await kubectl(['get', 'configmap', 'env-restart-test', '-o', 'jsonpath={.data.kept}'], { kubeconfigPath: env.kubeconfigPath });
+  assert.equal(read.code, 0, read.stderr);
+  assert.equal(read.stdout, 'yes-it-is');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(crashed, false, 'a restart is not reported as a crash');
+});
+
 test('stop closes every port and removes the directory', async () => {
   const ports = [env.apiServerUrl, env.motoUrl, env.etcdUrl].map(portOf);
   for (const port of ports) assert.equal(await isPortOpen(port), true, `port ${port} should be open before stop`);

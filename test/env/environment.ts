@@ -47,8 +47,14 @@ export type Environment = {
   /** The kube-apiserver's audit log (JSON lines), when started with `audit: true`. */
   auditLogPath?: string;
   caCertPath: string;
-  /** Resolves (never rejects) if etcd, kube-apiserver or moto exits before stop() is called. */
+  /** Resolves (never rejects) if etcd, kube-apiserver or moto exits before stop() is called (a restartApiServer() is not a crash). */
   crashed: Promise<Error>;
+  /**
+   * Opt-in, for chaos runs: stops kube-apiserver, then etcd, and starts both again on the same ports with the
+   * same data, certificates and token, so every kubeconfig stays valid. Resolves once /readyz answers ok again.
+   * Nothing calls it by default.
+   */
+  restartApiServer(options?: { signal?: AbortSignal }): Promise<{ downMs: number }>;
   /** Stops every process and removes dir. Safe to call more than once. */
   stop(): Promise<void>;
 };
@@ -67,13 +73,15 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
   const dir = await mkdtemp(join(options.parentDir ?? tmpdir(), 'pledge-env-'));
   const forgetDir = onProcessExit(() => rmSync(dir, { recursive: true, force: true }));
   const children: SupervisedChild[] = [];
+  /** Children stopped on purpose by restartApiServer: their exit is not a crash. */
+  const restarted = new Set<SupervisedChild>();
   let stopping: Promise<void> | undefined;
   let reportCrash: (err: Error) => void = () => undefined;
   const crashed = new Promise<Error>((resolve) => (reportCrash = resolve));
   const watch = (child: SupervisedChild): SupervisedChild => {
     children.push(child);
     void child.exited.then(async (exit) => {
-      if (stopping !== undefined) return;
+      if (stopping !== undefined || restarted.has(child)) return;
       reportCrash(new Error(`${child.name} ${describeExit(exit)}; last lines of ${child.logPath}:\n${await child.logTail()}`));
     });
     return child;
@@ -84,6 +92,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
   };
 
   const startSignal = signal ?? new AbortController().signal;
+  let etcdChild: SupervisedChild | undefined;
   try {
     const since = (t: number) => `${Date.now() - t} ms`;
     const { etcdPort, etcdPeerPort, apiPort, motoPort, fakeGcsPort, simAws, simAzure, simGcs, simAdmin } = await distinctFreePorts(['etcdPort', 'etcdPeerPort', 'apiPort', 'motoPort', 'fakeGcsPort', 'simAws', 'simAzure', 'simGcs', 'simAdmin']);
@@ -99,6 +108,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
       async (signal) => {
         const etcd = await startEtcd({ binaries, dir, clientPort: etcdPort, peerPort: etcdPeerPort });
         watch(etcd);
+        etcdChild = etcd;
         const t = Date.now();
         await waitUntil(async () => (JSON.parse((await httpGet(`${etcdUrl}/health`, { signal })).body) as { health?: string }).health === 'true', {
           what: `etcd at ${etcdUrl} to be healthy`, timeoutMs, signal, child: etcd,
@@ -125,14 +135,43 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     const caPem = await readFile(certs.caCertPath, 'utf8');
 
     const auditLogPath = options.audit ? join(dir, 'audit.log') : undefined;
-    const apiserver = await startApiserver({ binaries, dir, certs, port: apiPort, etcdUrl, token, auditLogPath });
+    let apiserver = await startApiserver({ binaries, dir, certs, port: apiPort, etcdUrl, token, auditLogPath });
     watch(apiserver);
     let t = Date.now();
-    const api = (path: string) => httpGet(`${apiServerUrl}${path}`, { ca: caPem, token, signal: startSignal });
+    const api = (path: string, apiSignal = startSignal) => httpGet(`${apiServerUrl}${path}`, { ca: caPem, token, signal: apiSignal });
     await waitUntil(async () => (await api('/readyz')).body === 'ok', {
       what: `kube-apiserver at ${apiServerUrl} to be ready`, timeoutMs, signal: startSignal, child: apiserver,
     });
     log(`kube-apiserver ready after ${since(t)}`);
+
+    const restartApiServer = async (restartOptions: { signal?: AbortSignal } = {}): Promise<{ downMs: number }> => {
+      const restartSignal = restartOptions.signal ?? new AbortController().signal;
+      const etcd = etcdChild;
+      if (stopping !== undefined || etcd === undefined) throw new Error('restartApiServer: the environment is stopped');
+      const down = Date.now();
+      restarted.add(apiserver).add(etcd);
+      await apiserver.stop();
+      await etcd.stop();
+      // A stop() that began meanwhile no longer sees what starts here: stop it and give up.
+      const keep = async (child: SupervisedChild): Promise<SupervisedChild> => {
+        watch(child);
+        if (stopping === undefined) return child;
+        await child.stop();
+        throw new Error('restartApiServer: the environment was stopped during the restart');
+      };
+      const newEtcd = await keep(await startEtcd({ binaries, dir, clientPort: etcdPort, peerPort: etcdPeerPort }));
+      etcdChild = newEtcd;
+      await waitUntil(async () => (JSON.parse((await httpGet(`${etcdUrl}/health`, { signal: restartSignal })).body) as { health?: string }).health === 'true', {
+        what: `etcd at ${etcdUrl} to be healthy again`, timeoutMs, signal: restartSignal, child: newEtcd,
+      });
+      apiserver = await keep(await startApiserver({ binaries, dir, certs, port: apiPort, etcdUrl, token, auditLogPath }));
+      await waitUntil(async () => (await api('/readyz', restartSignal)).body === 'ok', {
+        what: `kube-apiserver at ${apiServerUrl} to be ready again`, timeoutMs, signal: restartSignal, child: apiserver,
+      });
+      const downMs = Date.now() - down;
+      log(`kube-apiserver and etcd restarted; down ${downMs} ms`);
+      return { downMs };
+    };
     t = Date.now();
     await waitUntil(async () => (await api('/api/v1/namespaces/default')).status === 200, {
       what: 'the default namespace to exist', timeoutMs, signal: startSignal, child: apiserver,
@@ -143,7 +182,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     const kubeconfigPath = join(dir, 'kubeconfig');
     await writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 });
     log(`environment started in ${since(started)} (${dir})`);
-    return { dir, kubeconfigPath, kubeconfig, apiServerUrl, motoUrl, fakeGcsUrl, cloudsim, etcdUrl, token, caCertPath: certs.caCertPath, auditLogPath, crashed, stop };
+    return { dir, kubeconfigPath, kubeconfig, apiServerUrl, motoUrl, fakeGcsUrl, cloudsim, etcdUrl, token, caCertPath: certs.caCertPath, auditLogPath, crashed, stop, restartApiServer };
   } catch (err: unknown) {
     await stop();
     throw err;
