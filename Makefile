@@ -9,7 +9,7 @@ export PATH := $(NODE24_DIR)/node_modules/.bin:$(PATH)
 UNIT_TESTS := 'core/**/*.test.ts' 'providers/**/*.test.ts' 'compositions/**/*.test.ts'
 ALL_TESTS := $(UNIT_TESTS) 'test/**/*.test.ts'
 
-.PHONY: install node deps kube moto fake-gcs build typecheck lint crds test test-unit test-integration dev run clean bench
+.PHONY: install node deps kube moto fake-gcs build typecheck lint crds test test-unit test-integration dev run clean bench bench-scale
 
 install: node deps kube moto fake-gcs
 
@@ -66,6 +66,14 @@ run: deps
 # Benchmarks print figures; they are never part of `make test`. Results go in bench/RESULTS.md.
 bench: install
 	node test/env/run.ts -- node bench/steady-state-calls.ts
+	$(MAKE) bench-scale
+
+# Pledge and Crossplane's provider-nop v0.5.0 (built from its Go module, cached) side by side on NopResources,
+# defaults and tuned, each run on a fresh kube-apiserver with its audit log; BENCH_SCALE_N="100 1000" by default
+# (about an hour: provider-nop at its defaults reconciles about one resource a second). bench/scale/run.ts
+# runs one configuration, e.g. for GCS Buckets on cloudsim: --controller pledge --kind gcs --n 1000.
+bench-scale: install
+	bash bench/scale/compare.sh
 
 clean:
 	rm -rf node_modules

@@ -13,7 +13,7 @@ interface AuditEvent {
   verb: string;
   userAgent?: string;
   user?: { username?: string };
-  objectRef?: { resource?: string; subresource?: string };
+  objectRef?: { resource?: string; subresource?: string; name?: string };
   responseStatus?: { code?: number };
   requestReceivedTimestamp: string;
 }
@@ -52,9 +52,20 @@ function bump(record: Record<string, number>, key: string): void {
   record[key] = (record[key] ?? 0) + 1;
 }
 
-/** The controller's requests in each window. */
-export async function countControllerRequests(path: string, windows: readonly AuditWindow[]): Promise<Record<string, RequestCounts>> {
+export interface ControllerRequests {
+  /** By window name. */
+  windows: Record<string, RequestCounts>;
+  /**
+   * Requests on each created object (and on the events about it, named `<object>.<suffix>`) made before that
+   * object was first seen Ready: what creating one resource costs the API server, polls of others left out.
+   */
+  untilReady: RequestCounts;
+}
+
+/** The controller's requests in each window, and on each object until it was Ready. */
+export async function countControllerRequests(path: string, windows: readonly AuditWindow[], readyAt: ReadonlyMap<string, number>): Promise<ControllerRequests> {
   const out: Record<string, RequestCounts> = Object.fromEntries(windows.map((w) => [w.name, empty()]));
+  const untilReady = empty();
   const seen = new Set<string>();
   const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
   for await (const line of lines) {
@@ -67,14 +78,19 @@ export async function countControllerRequests(path: string, windows: readonly Au
     const ref = event.objectRef;
     const what = `${event.verb} ${ref?.resource ?? '(discovery)'}${ref?.subresource ? `/${ref.subresource}` : ''}`;
     for (const w of windows) {
-      if (at < w.from || at >= w.to) continue;
-      const counts = out[w.name] ?? empty();
-      counts.total++;
-      if (WRITE_VERBS.has(event.verb)) counts.writes++;
-      if (event.responseStatus?.code === 409) counts.conflicts++;
-      bump(counts.byRequest, what);
-      bump(counts.byAgent, (event.userAgent ?? '(none)').split(' ')[0] ?? '(none)');
+      if (at >= w.from && at < w.to) add(out[w.name] ?? empty(), event, what);
     }
+    const object = ref?.resource === 'events' ? ref.name?.slice(0, ref.name.lastIndexOf('.')) : ref?.name;
+    const ready = object === undefined ? undefined : readyAt.get(object);
+    if (ready !== undefined && at <= ready) add(untilReady, event, what);
   }
-  return out;
+  return { windows: out, untilReady };
+}
+
+function add(counts: RequestCounts, event: AuditEvent, what: string): void {
+  counts.total++;
+  if (WRITE_VERBS.has(event.verb)) counts.writes++;
+  if (event.responseStatus?.code === 409) counts.conflicts++;
+  bump(counts.byRequest, what);
+  bump(counts.byAgent, (event.userAgent ?? '(none)').split(' ')[0] ?? '(none)');
 }

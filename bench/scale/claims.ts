@@ -36,6 +36,7 @@ spec:
   group: ${GROUP}
   names: {kind: XNopTrio, plural: xnoptrios}
   claimNames: {kind: NopTrio, plural: noptrios}
+  defaultCompositionRef: {name: noptrio}
   versions:
   - name: v1alpha1
     served: true

@@ -26,6 +26,8 @@ export interface RunRecord {
   mode: string;
   kind: string;
   n: number;
+  /** Every object's name is this plus its index. */
+  namePrefix: string;
   /** Claims run: composed resources per claim. */
   composedPerObject?: number;
   concurrency: number;
@@ -43,7 +45,7 @@ export interface RunRecord {
   samples: Sample[];
   apiserverSamples: Sample[];
   watchEvents: number;
-  api?: { ramp: RequestCounts; rest: RequestCounts };
+  api?: { untilReady: RequestCounts; ramp: RequestCounts; rest: RequestCounts };
   cloud?: { service: string; latencyMs: number; ramp: CallCounts; rest: CallCounts };
 }
 
@@ -60,8 +62,11 @@ export interface Figures {
   cpuPerMinuteRest: number;
   apiserverCpuRampSeconds?: number;
   loadMeanRamp: number;
+  /** Requests on each object (and its events) until it was Ready, per object. */
   apiPerObject?: number;
   apiWritesPerObject?: number;
+  /** Every controller request during the ramp (lists, watches, polls of the Ready ones too), per object. */
+  apiRampPerObject?: number;
   apiRestPerObjectPerMinute?: number;
   cloudPerObjectRamp?: number;
   cloudPerObjectPerPoll?: number;
@@ -115,8 +120,9 @@ export function figuresOf(run: RunRecord): Figures {
     cpuPerMinuteRest: (cpuBetween(samples, phases.restStart, phases.restEnd) * 60) / rest,
     apiserverCpuRampSeconds: run.apiserverSamples.length > 0 ? cpuBetween(run.apiserverSamples, phases.rampStart, phases.allReady) : undefined,
     loadMeanRamp: ramp.length > 0 ? ramp.reduce((a, s) => a + s.load1, 0) / ramp.length : (samples.at(-1)?.load1 ?? Number.NaN),
-    apiPerObject: api ? api.ramp.total / n : undefined,
-    apiWritesPerObject: api ? api.ramp.writes / n : undefined,
+    apiPerObject: api ? api.untilReady.total / n : undefined,
+    apiWritesPerObject: api ? api.untilReady.writes / n : undefined,
+    apiRampPerObject: api ? api.ramp.total / n : undefined,
     apiRestPerObjectPerMinute: api ? (api.rest.total * 60) / rest / n : undefined,
     cloudPerObjectRamp: cloud ? sumOf(cloud.ramp) / n : undefined,
     cloudPerObjectPerPoll: cloud ? sumOf(cloud.rest) / (n * (rest / run.pollSeconds)) : undefined,

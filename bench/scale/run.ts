@@ -69,6 +69,7 @@ async function main(): Promise<void> {
   const phases: Partial<Phases> = { started: Date.now() };
   let ready = 0;
   let record: RunRecord | undefined;
+  let readyAt = new Map<string, number>();
   try {
     await kind.afterStart?.();
     await sleep(options.emptySeconds * 1000);
@@ -99,6 +100,7 @@ async function main(): Promise<void> {
       say(`${err instanceof Error ? err.message : String(err)}: reporting what was Ready`);
     }
     const readyTimes = [...watch.readyAt.entries()].filter(([name]) => creation.sentAt.has(name));
+    readyAt = new Map(readyTimes);
     ready = readyTimes.length;
     phases.allReady = ready === n ? Math.max(...readyTimes.map(([, t]) => t)) : Date.now();
     await Promise.all([sampler.sampleNow(), apiserver?.sampleNow()]);
@@ -126,10 +128,11 @@ async function main(): Promise<void> {
       mode,
       kind: kind.label,
       n,
+      namePrefix: prefix,
       ...(kind.composedPerObject ? { composedPerObject: kind.composedPerObject } : {}),
       concurrency: options.concurrency,
       benchCommand: `node bench/scale/run.ts ${process.argv.slice(2).join(' ')}`,
-      controllerCommand: running.command.replace(REPO, '').replace(/--kubeconfig=\S+/, '--kubeconfig=…'),
+      controllerCommand: running.command.replace(process.execPath, 'node').replaceAll(`${REPO}/`, '').replace(/--kubeconfig=\S+/, '--kubeconfig=…'),
       pollSeconds: running.pollSeconds,
       machine: { cpus: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, kernel: release() },
       ready,
@@ -154,19 +157,27 @@ async function main(): Promise<void> {
   const auditLog = process.env.PLEDGE_TEST_AUDIT_LOG;
   if (auditLog) {
     const { phases: p } = record;
-    const counted = await countControllerRequests(auditLog, [
-      { name: 'ramp', from: p.rampStart, to: p.allReady + 1 },
-      { name: 'rest', from: p.restStart, to: p.restEnd },
-    ]);
-    record.api = { ramp: counted.ramp ?? { total: 0, writes: 0, conflicts: 0, byRequest: {}, byAgent: {} }, rest: counted.rest ?? { total: 0, writes: 0, conflicts: 0, byRequest: {}, byAgent: {} } };
+    const counted = await countControllerRequests(
+      auditLog,
+      [
+        { name: 'ramp', from: p.rampStart, to: p.allReady + 1 },
+        { name: 'rest', from: p.restStart, to: p.restEnd },
+      ],
+      readyAt,
+    );
+    const none = { total: 0, writes: 0, conflicts: 0, byRequest: {}, byAgent: {} };
+    record.api = { untilReady: counted.untilReady, ramp: counted.windows.ramp ?? none, rest: counted.windows.rest ?? none };
   }
 
   console.log(summary(record));
   await mkdir(options.out, { recursive: true });
   const jsonPath = join(options.out, `${id}.json`);
   await writeFile(jsonPath, `${JSON.stringify(record)}\n`);
+  // The newest run of each configuration under a fixed name, for the comparison plots (compare.sh).
+  const latestPath = join(options.out, `latest-${options.controller}-${options.claims === undefined ? options.kind : 'claims'}-n${n}-${mode}.json`);
+  await writeFile(latestPath, `${JSON.stringify(record)}\n`);
   const plots = await writePlots(join(options.out, id), [record]);
-  console.log(`wrote ${[jsonPath, ...plots].map((p) => relative(process.cwd(), p)).join(', ')}`);
+  console.log(`wrote ${[jsonPath, latestPath, ...plots].map((p) => relative(process.cwd(), p)).join(', ')}`);
   if (options.record) {
     await appendToResults(options.resultsPath, record);
     console.log(`appended a row to ${relative(process.cwd(), options.resultsPath)}`);
