@@ -72,6 +72,9 @@ export function createInformer<T extends KubeObject>(options: { client: KubeClie
   // A failed list does not reject start(): it reports an error (and we restart), so sync is known by `listed`.
   const startOnce = async () => {
     await inner.start();
+    // A stop() while the list was in flight does not reach the watch the list then opens (client-node's
+    // ListWatch starts it without looking): stop again, or its socket keeps a stopped process alive.
+    if (stopSignal?.aborted) await inner.stop();
     if (listed) markSynced();
   };
   inner.on('error', (err: unknown) => {
