@@ -39,7 +39,12 @@ export interface HeldNames {
   rds: string[];
   arm: string[];
   gcs: string[];
+  /** Azure storage accounts; one in a resource group whose deletion is over is left out too. */
+  armAccounts: string[];
 }
+
+/** Calls answered since the last reset: counts[service][operation][outcome]; absent entries are zero. */
+export type CounterSnapshot = Partial<Record<CloudsimService, Record<string, Partial<Record<CloudsimOutcome, number>>>>>;
 
 export const CLOUDSIM_ADMIN_DEFAULTS = { timeoutMs: 10_000 } as const;
 
@@ -49,13 +54,15 @@ export interface CloudsimAdmin {
   endOutages(signal?: AbortSignal): Promise<void>;
   requests(since: number, signal?: AbortSignal): Promise<RequestLogView>;
   held(signal?: AbortSignal): Promise<HeldNames>;
+  counters(signal?: AbortSignal): Promise<CounterSnapshot>;
 }
 
 type Held = { name?: string; id?: string; deleteDoneAt?: number };
+type HeldAccount = Held & { subscriptionId?: string; resourceGroup?: string };
 type StateView = {
   s3?: { buckets?: Record<string, Held> };
   rds?: { instances?: Record<string, Held> };
-  arm?: { resourceGroups?: Record<string, Held> };
+  arm?: { resourceGroups?: Record<string, Held>; storageAccounts?: Record<string, HeldAccount> };
   gcs?: { buckets?: Record<string, Held> };
 };
 
@@ -87,7 +94,22 @@ export function cloudsimAdmin(adminUrl: string): CloudsimAdmin {
         Object.entries(records ?? {})
           .filter(([, r]) => r.deleteDoneAt === undefined || r.deleteDoneAt > now)
           .map(([key, r]) => r.name ?? r.id ?? lastSegment(key));
-      return { s3: names(state.s3?.buckets), rds: names(state.rds?.instances), arm: names(state.arm?.resourceGroups), gcs: names(state.gcs?.buckets) };
+      // Resource groups are keyed `subscription/lower-case name`; their accounts go with them.
+      const groups = state.arm?.resourceGroups ?? {};
+      const accounts = Object.fromEntries(
+        Object.entries(state.arm?.storageAccounts ?? {}).filter(([, a]) => {
+          const group = groups[`${a.subscriptionId ?? ''}/${a.resourceGroup ?? ''}`.toLowerCase()];
+          return group !== undefined && (group.deleteDoneAt === undefined || group.deleteDoneAt > now);
+        }),
+      );
+      return {
+        s3: names(state.s3?.buckets),
+        rds: names(state.rds?.instances),
+        arm: names(groups),
+        gcs: names(state.gcs?.buckets),
+        armAccounts: names(accounts),
+      };
     },
+    counters: (signal) => call<CounterSnapshot>('GET', 'counters', undefined, signal),
   };
 }

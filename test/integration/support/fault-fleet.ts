@@ -46,7 +46,8 @@ function forProviderOf(kind: FleetKind): string {
   }
 }
 
-function objectYaml(fleet: Fleet, kind: FleetKind, name: string): string {
+/** One managed resource of the fleet as a YAML document. */
+export function objectYaml(fleet: Fleet, kind: FleetKind, name: string): string {
   const [key, value] = fleet.label.split('=');
   return [
     `apiVersion: ${FLEET_KINDS[kind].apiVersion}`,
