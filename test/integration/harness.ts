@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import { kubectl, kubectlApply, testEnv } from '../env/index.ts';
+import { controllerLogsDir, kubectl, kubectlApply, testEnv } from '../env/index.ts';
 import { startChild, type SupervisedChild } from '../env/supervised-child.ts';
 import { waitUntil } from '../env/wait-until.ts';
 
@@ -80,8 +80,8 @@ export interface ControllerProcess {
 export async function startController(
   options: { pollInterval?: string; extraArgs?: string[]; env?: NodeJS.ProcessEnv; waitForSync?: boolean } = {},
 ): Promise<ControllerProcess> {
-  // Under the environment's directory when there is one, so the secret-safety check can read every log.
-  const parent = process.env.PLEDGE_TEST_ENV_DIR ? join(process.env.PLEDGE_TEST_ENV_DIR, 'controller-logs') : tmpdir();
+  // Under the run's directory when there is one, so the secret-safety check can read every log.
+  const parent = controllerLogsDir() ?? tmpdir();
   await mkdir(parent, { recursive: true });
   const dir = await mkdtemp(join(parent, 'pledge-controller-'));
   const logPath = join(dir, 'controller.log');
