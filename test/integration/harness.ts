@@ -67,6 +67,9 @@ export function motoS3(options: { region?: string; account?: string } = {}): S3C
   return client;
 }
 
+/** How often a starting controller's log is read: a local file, cheap enough to notice each start within 0.1 s. */
+const LOG_POLL_MS = 100;
+
 export interface ControllerProcess {
   child: SupervisedChild;
   logPath: string;
@@ -109,10 +112,10 @@ export async function startController(
       if (match) metricsUrl = `http://127.0.0.1:${match[1]}`;
       return match !== null;
     },
-    { what: 'the controller to serve /healthz', timeoutMs: 30_000, child },
+    { what: 'the controller to serve /healthz', timeoutMs: 30_000, child, maxIntervalMs: LOG_POLL_MS },
   );
   if (options.waitForSync ?? true) {
-    await waitUntil(async () => (await log()).includes('caches synced'), { what: 'the controller to sync its caches', timeoutMs: 30_000, child });
+    await waitUntil(async () => (await log()).includes('caches synced'), { what: 'the controller to sync its caches', timeoutMs: 30_000, child, maxIntervalMs: LOG_POLL_MS });
   }
   return { child, logPath, metricsUrl, log, stop: async () => void (await child.stop()) };
 }
