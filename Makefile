@@ -7,7 +7,7 @@ NODE24_DIR := $(PLEDGE_CACHE)/node24
 export PATH := $(NODE24_DIR)/node_modules/.bin:$(PATH)
 
 UNIT_TESTS := 'core/**/*.test.ts' 'providers/**/*.test.ts' 'compositions/**/*.test.ts'
-ALL_TESTS := $(UNIT_TESTS) 'test/**/*.test.ts'
+ENV_TESTS := 'test/**/*.test.ts'
 
 .PHONY: install node deps kube moto fake-gcs build typecheck lint crds test test-unit test-integration dev run clean bench bench-scale
 
@@ -47,14 +47,16 @@ build: typecheck
 crds: deps
 	node bin/pledge.ts crds --out crds
 
+# Unit files at once with no environment; the rest side by side in lanes, each lane its own environment
+# (test/env/run-suite.ts; PLEDGE_TEST_LANES=1 runs them one after another on one environment).
 test: install typecheck lint
-	node test/env/run.ts -- node --test --test-concurrency=1 $(ALL_TESTS)
+	node test/env/run-suite.ts --unit $(UNIT_TESTS) --env $(ENV_TESTS)
 
 test-unit: deps
 	node --test $(UNIT_TESTS)
 
 test-integration: install
-	node test/env/run.ts -- node --test --test-concurrency=1 'test/**/*.test.ts'
+	node test/env/run-suite.ts --env $(ENV_TESTS)
 
 # A local control plane for a person: kube-apiserver + etcd + moto, the CRDs, and the controllers.
 dev: install

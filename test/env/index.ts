@@ -1,8 +1,9 @@
-// What tests import. They run under `make test`, which starts one environment (test/env/run.ts)
-// and passes it on through environment variables.
+// What tests import. They run under `make test`, which starts the environments (test/env/run-suite.ts, one
+// per lane; or test/env/run.ts, one) and passes a test file its lane's through environment variables.
 import { runKubectl, type KubectlResult } from './kubectl.ts';
 
 export type { KubectlResult } from './kubectl.ts';
+export { controllerLogsDir, suiteEnvironments, type SuiteEnvironment } from './suite-environments.ts';
 
 export type TestEnv = {
   kubeconfigPath: string;

@@ -4,6 +4,7 @@
 //   node test/env/run.ts --keep                         prints the exports and stays up until Ctrl-C (make dev; --dev is an alias)
 import { spawn } from 'node:child_process';
 import { startEnvironment, type Environment } from './environment.ts';
+import { environmentVars, printableEnvironmentVars } from './environment-vars.ts';
 
 type Cli = { keep: boolean; verbose: boolean; command: string[] };
 
@@ -66,17 +67,7 @@ async function main(): Promise<number> {
     return 1;
   }
   say(`up: kube-apiserver ${env.apiServerUrl}, moto ${env.motoUrl}, fake-gcs-server ${env.fakeGcsUrl}, cloudsim ${env.cloudsim.adminUrl}, files in ${env.dir}`);
-  const vars = {
-    KUBECONFIG: env.kubeconfigPath,
-    PLEDGE_TEST_KUBECONFIG: env.kubeconfigPath,
-    PLEDGE_TEST_MOTO_URL: env.motoUrl,
-    PLEDGE_TEST_FAKE_GCS_URL: env.fakeGcsUrl,
-    PLEDGE_TEST_ENV_DIR: env.dir,
-    ...(env.auditLogPath ? { PLEDGE_TEST_AUDIT_LOG: env.auditLogPath } : {}),
-    ...cloudsimVars(env),
-  };
-  // Shown as $(cat file) by --keep: the value itself is never printed.
-  const printed: Record<string, string> = { ...vars, PLEDGE_TEST_AZURE_CLIENT_SECRET: `"$(cat ${env.cloudsim.azureSecretPath})"` };
+  const vars = environmentVars(env);
 
   try {
     const stopped = new Promise<number>((resolve) => aborter.signal.addEventListener('abort', () => resolve(exitCodeForSignal())));
@@ -86,7 +77,7 @@ async function main(): Promise<number> {
       return 1;
     });
     if (cli.keep) {
-      for (const [name, value] of Object.entries(printed)) console.log(`export ${name}=${value}`);
+      for (const [name, value] of Object.entries(printableEnvironmentVars(env))) console.log(`export ${name}=${value}`);
       console.log(`# moto (AWS) endpoint: ${env.motoUrl}`);
       console.log(`# fake-gcs-server (GCS) endpoint: ${env.fakeGcsUrl}`);
       console.log(`# cloudsim: aws ${env.cloudsim.awsUrl}, azure ${env.cloudsim.azureUrl}, gcs ${env.cloudsim.gcsUrl}, admin ${env.cloudsim.adminUrl}`);
@@ -109,24 +100,6 @@ async function main(): Promise<number> {
     command?.kill('SIGTERM');
     await env.stop();
   }
-}
-
-/** cloudsim's endpoints, CA and test identities; NODE_EXTRA_CA_CERTS lets the Azure SDK trust its certificate. */
-function cloudsimVars(env: Environment): Record<string, string> {
-  const sim = env.cloudsim;
-  return {
-    PLEDGE_TEST_CLOUDSIM_AWS_URL: sim.awsUrl,
-    PLEDGE_TEST_CLOUDSIM_AZURE_URL: sim.azureUrl,
-    PLEDGE_TEST_CLOUDSIM_GCS_URL: sim.gcsUrl,
-    PLEDGE_TEST_CLOUDSIM_ADMIN_URL: sim.adminUrl,
-    PLEDGE_TEST_CLOUDSIM_CA: sim.caCertPath,
-    PLEDGE_TEST_CLOUDSIM_GCP_KEY: sim.gcpKeyPath,
-    NODE_EXTRA_CA_CERTS: sim.caCertPath,
-    PLEDGE_TEST_AZURE_TENANT: sim.azure.tenantId,
-    PLEDGE_TEST_AZURE_CLIENT_ID: sim.azure.clientId,
-    PLEDGE_TEST_AZURE_CLIENT_SECRET: sim.azure.clientSecret,
-    PLEDGE_TEST_AZURE_SUBSCRIPTION: sim.azure.subscriptionId,
-  };
 }
 
 process.exitCode = await main();

@@ -5,7 +5,10 @@ export type WaitUntilOptions = {
   /** What is awaited, for the error message: "etcd to be healthy". */
   what: string;
   timeoutMs: number;
+  /** The first wait between checks; each next one is 1.5 times longer, up to maxIntervalMs. Default 50 ms. */
   intervalMs?: number;
+  /** Default 500 ms. A cheap check (a local file, a loopback GET) can afford a shorter one and notice sooner. */
+  maxIntervalMs?: number;
   signal?: AbortSignal;
   /** Fail at once, with the tail of its log, if this child exits while waiting. */
   child?: SupervisedChild;
@@ -16,7 +19,8 @@ export async function waitUntil(check: () => Promise<boolean>, options: WaitUnti
   const { what, timeoutMs, signal, child } = options;
   const deadline = Date.now() + timeoutMs;
   let lastProblem = '';
-  let interval = options.intervalMs ?? 50;
+  const maxInterval = options.maxIntervalMs ?? 500;
+  let interval = Math.min(options.intervalMs ?? 50, maxInterval);
   for (;;) {
     signal?.throwIfAborted();
     if (child?.hasExited()) {
@@ -34,6 +38,6 @@ export async function waitUntil(check: () => Promise<boolean>, options: WaitUnti
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastProblem ? ` (last error: ${lastProblem})` : ''}${tail}`);
     }
     await sleep(interval, undefined, { signal });
-    interval = Math.min(interval * 1.5, 500);
+    interval = Math.min(interval * 1.5, maxInterval);
   }
 }

@@ -2,7 +2,8 @@
 // call) while S3, RDS and GCS throttle half their calls with Retry-After. Afterwards every resource is Ready,
 // exists exactly once and was created once; the deletes empty cloudsim again; and the requests that reached
 // each cloud, timed by cloudsim itself, never exceeded the ProviderConfig's token bucket: in no window of any
-// length more than burst + rate × length. Assumes nothing else talks to cloudsim meanwhile (--test-concurrency=1).
+// length more than burst + rate × length. Assumes nothing else talks to cloudsim meanwhile: make test gives each lane
+// its own cloudsim, and runs this file alone (test/env/suite/schedule.ts) so no other file's processes move its timings.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';

@@ -29,6 +29,12 @@ const KINDS = {
 } as const;
 type Kind = keyof typeof KINDS;
 const RESOURCES = `${KINDS.Bucket.resource},${KINDS.DBInstance.resource}`;
+/**
+ * Every controller here polls every 2 s and may call the cloud 100 times a second: with the default budget
+ * (10/s) two dozen resources polled every 2 s keep it spent, and the rounds, the final Ready and the deletes
+ * wait on Pledge's own rate limit (not what this test checks; throttling.test.ts does) instead of on crashes.
+ */
+const CONTROLLER_OPTIONS = { pollInterval: '2s', extraArgs: ['--cloud-rate=100', '--cloud-burst=100'] };
 
 function yamlOf(kind: Kind, name: string): string {
   const metadata = `metadata: {name: ${name}, labels: {pledge-test: crash-${suffix}}}`;
@@ -80,7 +86,7 @@ interface Kills {
 async function crashUntilReady(kind: Kind, expected: number, kills: Kills, enough: () => boolean): Promise<void> {
   while (!enough()) {
     kills.starts++;
-    const controller = await startController({ env: { PLEDGE_CRASH_POINTS: CRASH_POINTS }, waitForSync: false, pollInterval: '2s' });
+    const controller = await startController({ ...CONTROLLER_OPTIONS, env: { PLEDGE_CRASH_POINTS: CRASH_POINTS }, waitForSync: false });
     const stopWaiting = new AbortController();
     const outcome = await Promise.race([
       controller.child.exited.then((exit) => ({ exit })),
@@ -127,7 +133,7 @@ describe('crash-safe create under SIGKILL', () => {
   after(async () => {
     // Whatever a failed test left: delete it through a clean controller, then let go of the rest.
     if ((await listManaged().catch(() => [])).length > 0) {
-      cleanController ??= await startController({ pollInterval: '2s' });
+      cleanController ??= await startController(CONTROLLER_OPTIONS);
       await kubectl(['delete', RESOURCES, '-l', label, '--timeout=60s'], { timeoutMs: 70_000 });
     }
     await cleanController?.stop();
@@ -157,7 +163,7 @@ describe('crash-safe create under SIGKILL', () => {
   });
 
   test('a clean controller finds everything Ready, each with one external name', async () => {
-    cleanController = await startController({ pollInterval: '2s' });
+    cleanController = await startController(CONTROLLER_OPTIONS);
     const expected = names.Bucket.length + names.DBInstance.length;
     assert.equal(await allReady(expected, AbortSignal.timeout(60_000)), 'ready', 'every resource is Ready');
     const items = await listManaged();

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import { kubectl, kubectlApply, testEnv } from '../env/index.ts';
+import { controllerLogsDir, kubectl, kubectlApply, testEnv } from '../env/index.ts';
 import { startChild, type SupervisedChild } from '../env/supervised-child.ts';
 import { waitUntil } from '../env/wait-until.ts';
 
@@ -67,6 +67,9 @@ export function motoS3(options: { region?: string; account?: string } = {}): S3C
   return client;
 }
 
+/** How often a starting controller's log is read: a local file, cheap enough to notice each start within 0.1 s. */
+const LOG_POLL_MS = 100;
+
 export interface ControllerProcess {
   child: SupervisedChild;
   logPath: string;
@@ -80,8 +83,8 @@ export interface ControllerProcess {
 export async function startController(
   options: { pollInterval?: string; extraArgs?: string[]; env?: NodeJS.ProcessEnv; waitForSync?: boolean } = {},
 ): Promise<ControllerProcess> {
-  // Under the environment's directory when there is one, so the secret-safety check can read every log.
-  const parent = process.env.PLEDGE_TEST_ENV_DIR ? join(process.env.PLEDGE_TEST_ENV_DIR, 'controller-logs') : tmpdir();
+  // Under the run's directory when there is one, so the secret-safety check can read every log.
+  const parent = controllerLogsDir() ?? tmpdir();
   await mkdir(parent, { recursive: true });
   const dir = await mkdtemp(join(parent, 'pledge-controller-'));
   const logPath = join(dir, 'controller.log');
@@ -109,10 +112,10 @@ export async function startController(
       if (match) metricsUrl = `http://127.0.0.1:${match[1]}`;
       return match !== null;
     },
-    { what: 'the controller to serve /healthz', timeoutMs: 30_000, child },
+    { what: 'the controller to serve /healthz', timeoutMs: 30_000, child, maxIntervalMs: LOG_POLL_MS },
   );
   if (options.waitForSync ?? true) {
-    await waitUntil(async () => (await log()).includes('caches synced'), { what: 'the controller to sync its caches', timeoutMs: 30_000, child });
+    await waitUntil(async () => (await log()).includes('caches synced'), { what: 'the controller to sync its caches', timeoutMs: 30_000, child, maxIntervalMs: LOG_POLL_MS });
   }
   return { child, logPath, metricsUrl, log, stop: async () => void (await child.stop()) };
 }
