@@ -1,5 +1,5 @@
 // How long each end-to-end file is expected to take, so the scheduler can start the longest first: the
-// last run's times on this machine (kept in the cache, outside the clone), else the times measured when
+// recent runs' times on this machine (kept in the cache, outside the clone), else the times measured when
 // the parallel suite was introduced, else a middling guess for a file never timed.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -9,7 +9,7 @@ export const DURATIONS_DEFAULTS = {
   unknownMs: 20_000,
 } as const;
 
-/** `make test` on a busy 2-core machine, one file at a time (test/env/run.ts); files under 5 s left out. */
+/** Seconds on a busy 2-core machine, one file at a time (files added since: in lanes); files under 5 s left out. */
 const MEASURED_SECONDS: Readonly<Record<string, number>> = {
   'test/integration/crash-safety.test.ts': 150,
   'test/integration/throttling.test.ts': 121,
@@ -17,7 +17,10 @@ const MEASURED_SECONDS: Readonly<Record<string, number>> = {
   'test/integration/leader-election.test.ts': 81,
   'test/integration/azure-storage.test.ts': 52,
   'test/integration/compositions.test.ts': 43,
+  'test/integration/one-runtime.test.ts': 40,
   'test/integration/s3-bucket-settings.test.ts': 39,
+  'test/integration/nop-resource.test.ts': 30,
+  'test/integration/bench-scale-smoke.test.ts': 30,
   'test/integration/core-policies.test.ts': 29,
   'test/integration/rds-db-instance.test.ts': 24,
   'test/integration/gcp-bucket.test.ts': 23,
@@ -33,7 +36,7 @@ const MEASURED_SECONDS: Readonly<Record<string, number>> = {
 
 export type Durations = {
   expectedMs(file: string): number;
-  /** Remembers how long a file took this time (kept only once `save` is called). */
+  /** Remembers how long a file took this time, averaged with the times before (kept once `save` is called). */
   record(file: string, ms: number): void;
   save(): Promise<void>;
 };
@@ -43,7 +46,8 @@ export async function loadDurations(path: string): Promise<Durations> {
   const history = new Map<string, number>(Object.entries(await readHistory(path)));
   return {
     expectedMs: (file) => history.get(file) ?? (MEASURED_SECONDS[file] ?? DURATIONS_DEFAULTS.unknownMs / 1000) * 1000,
-    record: (file, ms) => void history.set(file, Math.round(ms)),
+    // Half the last time and half this one: one run on a busy machine does not reorder everything.
+    record: (file, ms) => void history.set(file, Math.round((ms + (history.get(file) ?? ms)) / 2)),
     async save() {
       await mkdir(dirname(path), { recursive: true });
       const temp = `${path}.${process.pid}.tmp`;
