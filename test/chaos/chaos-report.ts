@@ -17,6 +17,7 @@ export interface ChaosReport {
     cloudBurst: number;
     workers: number;
     pollInterval: string;
+    stallKills: number;
   };
   counts: Record<ChaosKind, number>;
   total: number;
@@ -66,7 +67,9 @@ export function leaksOf(report: ChaosReport, kind: ChaosKind): string[] {
 
 /** Every criterion the run failed; empty means it passed. */
 export function verdictOf(report: ChaosReport, options: { expectApiRestart: boolean }): string[] {
-  const problems = [...report.failures, ...(report.killer?.failures ?? []).map((f) => `controller: ${f}`)];
+  const controllerFailures = report.killer?.failures ?? [];
+  const problems = [...report.failures, ...controllerFailures.slice(0, 5).map((f) => `controller: ${f}`)];
+  if (controllerFailures.length > 5) problems.push(`… and ${controllerFailures.length - 5} more controller failures`);
   const kills = killsOf(report);
   if (kills.create + kills.delete < report.settings.minKills) problems.push(`only ${kills.create + kills.delete} kills (${kills.create} create, ${kills.delete} delete); wanted >= ${report.settings.minKills}`);
   for (const kind of CHAOS_KINDS) {
@@ -123,6 +126,7 @@ export function renderReport(report: ChaosReport, problems: readonly string[]): 
     [`kills (external SIGKILL, ${report.settings.minLifeMs / 1000}–${report.settings.maxLifeMs / 1000} s after caches synced)`, `${kills.create + kills.delete}: ${kills.create} during create, ${kills.delete} during delete`],
     ['controller starts', `${k?.starts ?? 0}; spawn to caches synced p50 ${seconds(percentile(k?.syncMs ?? [], 0.5))}, p90 ${seconds(percentile(k?.syncMs ?? [], 0.9))}, max ${seconds(percentile(k?.syncMs ?? [], 1))}`],
     ['controllers that died by themselves or never synced', String(selfDeaths)],
+    [`controllers let work until progress (after ${report.settings.stallKills} kills without any; killed ${report.settings.minLifeMs / 1000}–${report.settings.maxLifeMs / 1000} s after it)`, String(k?.heldLives ?? 0)],
     ['API-server restarts (kube-apiserver + etcd)', `${report.apiRestarts.length} (${restarts})`],
     ['cloud outage', outage],
     ['objects applied / deleted', `${report.slices} slices each, one per controller life`],

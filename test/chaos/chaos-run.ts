@@ -9,11 +9,13 @@ import { testEnv } from '../env/index.ts';
 import { installCrds, startController } from '../integration/harness.ts';
 import { cloudsimAdmin, type CloudsimAdmin } from '../integration/support/cloudsim-admin.ts';
 import { installCloudsimProviderConfigs } from '../integration/support/cloudsim-provider-configs.ts';
+import { othersOfFleetKinds } from '../integration/support/fault-fleet.ts';
 import { applyItems, CHAOS_KINDS, deleteItems, planChaosFleet, type ChaosFleet, type FleetItem } from './chaos-fleet.ts';
 import { comparePresence, createsServed, faultsServed, heldOfRun, namesOf } from './cloud-ledger.ts';
-import { cloudOutage, endCloudOutage, type OutageWindow } from './cloud-outage.ts';
-import { clusterReader, totalOf, type ClusterReader, type ClusterView } from './cluster-view.ts';
+import { cloudOutage, endCloudOutage, outageBites, type OutageWindow } from './cloud-outage.ts';
+import { clusterReader, totalOf, type ClusterReader } from './cluster-view.ts';
 import { ControllerKiller } from './controller-killer.ts';
+import { describeView, ProgressMonitor } from './progress-monitor.ts';
 import { cleanUpRun } from './clean-up.ts';
 import type { ChaosReport } from './chaos-report.ts';
 
@@ -29,14 +31,16 @@ export const CHAOS_DEFAULTS = {
   workers: 16,
   pollInterval: '2s',
   /** From the last create applied (last delete issued) to all Ready (all gone), at most. */
-  readyTimeoutMs: 15 * 60_000,
-  goneTimeoutMs: 10 * 60_000,
+  readyTimeoutMs: 20 * 60_000,
+  goneTimeoutMs: 20 * 60_000,
   /** After the API server is back, the controller that lived through it must make progress within this. */
-  apiProgressTimeoutMs: 60_000,
+  apiProgressTimeoutMs: 120_000,
   /** Where in the create phase (share of slices applied) the outage and the API-server restart start. */
   outageAt: 0.35,
   apiRestartAt: 0.65,
   viewEveryMs: 2_000,
+  /** Kills in a row without progress before a controller may work until there is some (progress-monitor.ts). */
+  stallKills: 4,
 } as const;
 
 type Settings = { -readonly [K in keyof typeof CHAOS_DEFAULTS]: (typeof CHAOS_DEFAULTS)[K] extends number ? number : string };
@@ -47,6 +51,8 @@ export type ChaosOptions = Partial<Settings> & {
   restartApiServer?: () => Promise<{ downMs: number }>;
   /** Seeds the kill moments. */
   seed?: number | undefined;
+  /** Remove what is left of the run from the cluster at the end (default true; false when the environment goes anyway). */
+  cleanUp?: boolean;
   log?: (line: string) => void;
   signal?: AbortSignal;
 };
@@ -87,6 +93,8 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
 
   await installCrds();
   await installCloudsimProviderConfigs(chaos.providerConfig);
+  const others = await othersOfFleetKinds(chaos.fleet);
+  if (others.length > 0) log(`warning: ${others.length} other managed resources of these kinds (${others.slice(0, 3).join(', ')}…) share the controller's time`);
   const reader = await clusterReader({ kubeconfigPath: env.kubeconfigPath, label: chaos.label });
   const countersBefore = await admin.counters();
   const killer = new ControllerKiller({
@@ -102,9 +110,11 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
     random: seeded(seed),
     log: (line) => log(`killer: ${line}`),
   });
-  const phases = { killer, reader, admin, chaos, settings: s, report, log, signal: options.signal };
+  const progress = new ProgressMonitor({ reader, killer, log, everyMs: s.viewEveryMs, stallKills: s.stallKills });
+  const phases = { killer, progress, reader, admin, chaos, settings: s, report, log, signal: options.signal };
   try {
     killer.run();
+    progress.start();
     await createPhase(phases, slices, options.restartApiServer);
     const countersAtReady = await admin.counters();
     report.createsAtReady = createsServed(countersBefore, countersAtReady);
@@ -114,6 +124,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
   } catch (err: unknown) {
     report.failures.push(`the run stopped early: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   } finally {
+    await progress.stop();
     const stats = await killer.stop();
     report.killer = stats;
     await endCloudOutage(admin).catch((err: unknown) => report.failures.push(`could not clear the cloud faults: ${String(err)}`));
@@ -125,12 +136,13 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
   report.faults = faultsServed(countersBefore, countersAfter);
   report.heldAfterDelete = await heldOfRun(admin, chaos);
   report.endedAt = Date.now();
-  await cleanUpRun(chaos, report.allGoneAt === undefined, log);
+  if (options.cleanUp ?? true) await cleanUpRun(chaos, report.allGoneAt === undefined, log);
   return report;
 }
 
 type Phases = {
   killer: ControllerKiller;
+  progress: ProgressMonitor;
   reader: ClusterReader;
   admin: CloudsimAdmin;
   chaos: ChaosFleet;
@@ -143,6 +155,7 @@ type Phases = {
 async function createPhase(p: Phases, slices: FleetItem[][], restartApiServer: ChaosOptions['restartApiServer']): Promise<void> {
   const { killer, report, settings: s } = p;
   killer.setPhase('create');
+  p.progress.measure((v) => ({ count: totalOf(v, 'ready'), remaining: totalOf(v, 'ready') < totalOf(v, 'present') }));
   const outageSlice = s.outageSeconds > 0 ? Math.floor(slices.length * s.outageAt) : -1;
   const restartSlice = Math.floor(slices.length * s.apiRestartAt);
   let outage: Promise<OutageWindow | undefined> = Promise.resolve(undefined);
@@ -152,20 +165,25 @@ async function createPhase(p: Phases, slices: FleetItem[][], restartApiServer: C
     report.firstCreateAt ??= Date.now();
     if (i === outageSlice) {
       p.log(`cloud outage for ${s.outageSeconds} s (slice ${i}/${slices.length})`);
+      const before = await p.admin.counters();
       outage = cloudOutage(p.admin, s.outageSeconds, p.signal).catch((err: unknown) => {
         report.failures.push(`the cloud outage failed: ${String(err)}`);
         return undefined;
       });
+      // The next controller works until the outage has refused one of its calls: an outage met only by
+      // controllers still starting would prove nothing.
+      killer.holdNextKill(outageBites(p.admin, before, s.outageSeconds * 1000));
     }
     if (i === restartSlice) await apiServerRestart(p, restartApiServer);
     if (i % 25 === 0) p.log(`create: slice ${i + 1}/${slices.length} applied; kills ${killer.stats().kills.create ?? 0}`);
   }
   report.lastCreateAt = Date.now();
   report.outage = await outage;
-  const view = await waitFor(p, (v) => totalOf(v, 'present') === p.chaos.total && totalOf(v, 'ready') === p.chaos.total, s.readyTimeoutMs, 'all Ready');
+  const { view, met } = await p.progress.waitFor((v) => totalOf(v, 'present') === p.chaos.total && totalOf(v, 'ready') === p.chaos.total, s.readyTimeoutMs, 'all Ready', p.signal);
   report.readyAtEnd = view ? totalOf(view, 'ready') : 0;
-  if (view && report.readyAtEnd === p.chaos.total) report.allReadyAt = Date.now();
+  if (met) report.allReadyAt = Date.now();
   else report.failures.push(`not all Ready within ${s.readyTimeoutMs / 1000} s of the last create: ${describeView(view)}`);
+  p.progress.measure(undefined);
   await killer.pause();
   killer.setPhase('between');
 }
@@ -173,6 +191,7 @@ async function createPhase(p: Phases, slices: FleetItem[][], restartApiServer: C
 async function deletePhase(p: Phases, slices: FleetItem[][]): Promise<void> {
   const { killer, report, settings: s } = p;
   killer.setPhase('delete');
+  p.progress.measure((v) => ({ count: totalOf(v, 'present'), remaining: totalOf(v, 'present') > 0 }));
   killer.resume();
   for (const [i, slice] of slices.entries()) {
     await nextLife(p);
@@ -182,8 +201,7 @@ async function deletePhase(p: Phases, slices: FleetItem[][]): Promise<void> {
   }
   report.lastDeleteAt = Date.now();
   let heldLeft = -1;
-  const view = await waitFor(
-    p,
+  const { view, met } = await p.progress.waitFor(
     async (v) => {
       if (totalOf(v, 'present') > 0) return false;
       const held = await heldOfRun(p.admin, p.chaos);
@@ -192,8 +210,10 @@ async function deletePhase(p: Phases, slices: FleetItem[][]): Promise<void> {
     },
     s.goneTimeoutMs,
     'all gone',
+    p.signal,
   );
-  if (view && totalOf(view, 'present') === 0 && heldLeft === 0) report.allGoneAt = Date.now();
+  p.progress.measure(undefined);
+  if (met) report.allGoneAt = Date.now();
   else report.failures.push(`not all gone within ${s.goneTimeoutMs / 1000} s of the last delete: cluster ${describeView(view)}; cloudsim holds ${heldLeft} of the run's objects`);
 }
 
@@ -210,7 +230,12 @@ async function apiServerRestart(p: Phases, restart: ChaosOptions['restartApiServ
   const { downMs } = await restart();
   report.apiRestarts.push({ downMs });
   const backAt = Date.now();
-  const progressed = await waitFor(p, (v) => totalOf(v, 'ready') > totalOf(before, 'ready') || totalOf(v, 'ready') === totalOf(v, 'present'), p.settings.apiProgressTimeoutMs, 'progress after the API-server restart');
+  const { met: progressed } = await p.progress.waitFor(
+    (v) => totalOf(v, 'ready') > totalOf(before, 'ready') || totalOf(v, 'ready') === totalOf(v, 'present'),
+    p.settings.apiProgressTimeoutMs,
+    'progress after the API-server restart',
+    p.signal,
+  );
   const entry = report.apiRestarts.at(-1);
   if (entry && progressed) entry.progressAfterMs = Date.now() - backAt;
   if (!progressed) report.failures.push(`no object became Ready within ${p.settings.apiProgressTimeoutMs / 1000} s of the API server's return`);
@@ -229,8 +254,8 @@ async function nextLife(p: Phases): Promise<void> {
     ]);
     timeout.abort();
     if (synced) return;
-    const failures = p.killer.stats().failures.length;
-    if (failures >= 5) throw new Error(`controllers keep failing (${failures} so far): a crash loop`);
+    const broken = p.killer.crashLoop();
+    if (broken) throw new Error(broken);
   }
 }
 
@@ -244,32 +269,6 @@ async function withRetries(action: () => Promise<void>, what: string, p: Phases)
       await sleep(2_000, undefined, p.signal ? { signal: p.signal } : {});
     }
   }
-}
-
-/** Reads the cluster every few seconds until `done` says so or `timeoutMs` passes; returns the last view. */
-async function waitFor(p: Phases, done: (view: ClusterView) => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<ClusterView | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  let last: ClusterView | undefined;
-  let nextNote = Date.now() + 30_000;
-  for (;;) {
-    try {
-      last = await p.reader.view(p.signal);
-      if (await done(last)) return last;
-    } catch (err: unknown) {
-      p.log(`waiting for ${what}: cannot read the cluster: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    if (Date.now() >= deadline) return last;
-    if (Date.now() >= nextNote) {
-      nextNote = Date.now() + 30_000;
-      p.log(`waiting for ${what}: ${describeView(last)}; kills ${JSON.stringify(p.killer.stats().kills)}`);
-    }
-    await sleep(p.settings.viewEveryMs, undefined, p.signal ? { signal: p.signal } : {});
-  }
-}
-
-function describeView(view: ClusterView | undefined): string {
-  if (!view) return 'never read';
-  return CHAOS_KINDS.map((k) => `${k} ${view[k].ready}/${view[k].present} Ready${view[k].notReady.length ? ` (e.g. ${view[k].notReady[0]})` : ''}`).join(', ');
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -1,7 +1,7 @@
 // The cloud outage of a chaos run: for a window, Azure Resource Manager answers every call with 503 (cloudsim's
 // outage) while S3, RDS and GCS refuse most calls with their own 5xx or throttling errors; then all is well again.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CloudsimAdmin, CloudsimService, FaultSettings } from '../integration/support/cloudsim-admin.ts';
+import type { CloudsimAdmin, CloudsimService, CounterSnapshot, FaultSettings } from '../integration/support/cloudsim-admin.ts';
 
 export const OUTAGE_DEFAULTS = {
   seconds: 30,
@@ -34,4 +34,21 @@ export async function cloudOutage(admin: CloudsimAdmin, seconds: number, signal?
     await endCloudOutage(admin);
   }
   return { from, to: Date.now() };
+}
+
+const refusedByOutage = (snapshot: CounterSnapshot) => Object.values(snapshot[DOWN] ?? {}).reduce((n, byOutcome) => n + (byOutcome.outage ?? 0), 0);
+
+/** Resolves once ARM has refused a call with its outage since `before` (or after `maxMs`, or on any error). */
+export async function outageBites(admin: CloudsimAdmin, before: CounterSnapshot, maxMs: number): Promise<void> {
+  const deadline = Date.now() + maxMs;
+  const already = refusedByOutage(before);
+  while (Date.now() < deadline) {
+    try {
+      if (refusedByOutage(await admin.counters()) > already) return;
+    } catch {
+      // cloudsim did not answer: stop holding the kill; the verdict reads the counters again at the end.
+      return;
+    }
+    await sleep(500);
+  }
 }

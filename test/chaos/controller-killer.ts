@@ -39,6 +39,8 @@ export interface KillerStats {
   failures: string[];
   /** Log files of every controller started, oldest first. */
   logPaths: string[];
+  /** Controllers whose kill waited for a hold (holdNextKill) before their 0.3–3 s began. */
+  heldLives: number;
 }
 
 /** The current controller's state as the loop sees it. */
@@ -51,7 +53,10 @@ export class ControllerKiller {
   readonly #syncTimeoutMs: number;
   readonly #random: () => number;
   readonly #log: (line: string) => void;
-  readonly #stats: KillerStats = { kills: {}, starts: 0, syncMs: [], failures: [], logPaths: [] };
+  readonly #stats: KillerStats = { kills: {}, starts: 0, syncMs: [], failures: [], logPaths: [], heldLives: 0 };
+  #hold: Promise<unknown> | undefined;
+  /** Controllers in a row that failed to start, sync or live until our kill; reset by one that syncs. */
+  #failedInARow = 0;
   #phase = 'idle';
   #life: Life | undefined;
   #paused = false;
@@ -99,10 +104,23 @@ export class ControllerKiller {
     }
   }
 
+  /**
+   * The next controller to sync (or the current one, if its life has not begun) is killed only after `until`
+   * settles, then 0.3–3 s later as usual: a controller allowed to work until the run sees progress.
+   */
+  holdNextKill(until: Promise<unknown>): void {
+    this.#hold = until;
+  }
+
   resume(): void {
     this.#paused = false;
     this.#resumed.resolve();
     this.#resumed = Promise.withResolvers();
+  }
+
+  /** Set when controllers keep failing (5 in a row): a crash loop, or a machine that cannot run them. */
+  crashLoop(): string | undefined {
+    return this.#failedInARow >= 5 ? `${this.#failedInARow} controllers in a row failed to start, sync or live until killed; the last: ${this.#stats.failures.at(-1) ?? ''}` : undefined;
   }
 
   /** True when the current controller is running (it may still be starting). */
@@ -127,12 +145,18 @@ export class ControllerKiller {
     return this.stats();
   }
 
+  #fail(message: string): void {
+    this.#failedInARow++;
+    this.#stats.failures.push(message);
+  }
+
   async #runLoop(): Promise<void> {
     const signal = this.#stop.signal;
-    while (!signal.aborted) {
+    while (!signal.aborted && this.crashLoop() === undefined) {
       const life = await this.#spawn();
       if (life === undefined) continue;
       if (!(await this.#awaitSync(life))) continue;
+      if (!(await this.#waitForHold(life))) continue;
       // Work for a while; then, unless paused, kill. A pause holds the kill and draws a new life afterwards.
       for (;;) {
         const lifeMs = this.#minLifeMs + this.#random() * (this.#maxLifeMs - this.#minLifeMs);
@@ -161,7 +185,7 @@ export class ControllerKiller {
       return this.#life;
     } catch (err: unknown) {
       // startController waits for /healthz and fails when the process exits first.
-      this.#stats.failures.push(`controller #${this.#stats.starts} failed to start: ${err instanceof Error ? err.message : String(err)}`);
+      this.#fail(`controller #${this.#stats.starts} failed to start: ${shorten(err instanceof Error ? err.message : String(err))}`);
       this.#log(`controller #${this.#stats.starts} failed to start`);
       await sleep(1_000);
       return undefined;
@@ -179,7 +203,7 @@ export class ControllerKiller {
       }
       if ((await life.controller.log()).includes('caches synced')) break;
       if (Date.now() > deadline) {
-        this.#stats.failures.push(`controller #${this.#stats.starts} did not sync its caches within ${this.#syncTimeoutMs} ms\n${await tail(life.controller)}`);
+        this.#fail(`controller #${this.#stats.starts} did not sync its caches within ${this.#syncTimeoutMs} ms\n${await tail(life.controller)}`);
         this.#log(`controller #${this.#stats.starts} did not sync in time; killing it`);
         await this.#sigkill(life);
         return false;
@@ -187,10 +211,24 @@ export class ControllerKiller {
       await sleep(KILLER_DEFAULTS.syncPollMs);
     }
     life.syncedAt = Date.now();
+    this.#failedInARow = 0;
     this.#stats.syncMs.push(life.syncedAt - life.spawnedAt);
     this.#synced.resolve(this.#stats.starts);
     this.#synced = Promise.withResolvers();
     return true;
+  }
+
+  /** Waits for a hold given by holdNextKill, if any; false when the controller died meanwhile. */
+  async #waitForHold(life: Life): Promise<boolean> {
+    const hold = this.#hold;
+    if (hold === undefined) return true;
+    this.#hold = undefined;
+    this.#stats.heldLives++;
+    const stopped = new Promise<void>((resolve) => this.#stop.signal.addEventListener('abort', () => resolve(), { once: true }));
+    await Promise.race([hold.catch(() => undefined), life.controller.child.exited, stopped]);
+    if (!life.controller.child.hasExited()) return true;
+    await this.#diedByItself(life, 'while allowed to work until progress');
+    return false;
   }
 
   /** Waits `ms` or until the controller exits (recorded as a failure: we had not killed it). */
@@ -228,14 +266,20 @@ export class ControllerKiller {
   async #diedByItself(life: Life, when: string): Promise<void> {
     if (this.#life === life) this.#life = undefined;
     const exit = await life.controller.child.exited;
-    this.#stats.failures.push(`controller #${this.#stats.starts} ${describeExit(exit)} by itself ${when} (phase ${this.#phase}); log ${life.controller.logPath}\n${await tail(life.controller)}`);
+    this.#fail(`controller #${this.#stats.starts} ${describeExit(exit)} by itself ${when} (phase ${this.#phase}); log ${life.controller.logPath}\n${await tail(life.controller)}`);
     this.#log(`controller #${this.#stats.starts} ${describeExit(exit)} by itself ${when}`);
   }
 }
 
-async function tail(controller: ControllerProcess, lines = 15): Promise<string> {
+/** The first lines of a long message (a stack trace of a failed start). */
+function shorten(message: string, lines = 6): string {
+  const all = message.split('\n');
+  return all.length > lines ? `${all.slice(0, lines).join('\n')}\n…` : message;
+}
+
+async function tail(controller: ControllerProcess, lines = 8): Promise<string> {
   try {
-    return (await readFile(controller.logPath, 'utf8')).trimEnd().split('\n').slice(-lines).join('\n');
+    return (await readFile(controller.logPath, 'utf8')).trimEnd().split('\n').slice(-lines).map((l) => l.slice(0, 400)).join('\n');
   } catch (err: unknown) {
     return `(no log: ${String(err)})`;
   }

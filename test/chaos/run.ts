@@ -77,7 +77,14 @@ const say = (line: string) => process.stderr.write(`chaos: [${new Date().toISOSt
 async function main(): Promise<number> {
   const { options, keepLogs } = parseCli(process.argv.slice(2));
   const aborter = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => aborter.abort(new Error(`received ${signal}`)));
+  // The first signal winds the run down (controllers stopped, environment stopped); a second one gives up.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (aborter.signal.aborted) process.exit(130);
+      say(`received ${signal}: stopping (again to give up)`);
+      aborter.abort(new Error(`received ${signal}`));
+    });
+  }
   // Controller logs outside the environment's directory, which goes when the environment stops.
   const logsDir = await mkdtemp(join(tmpdir(), 'pledge-chaos-'));
   let env: Environment | undefined;
@@ -98,7 +105,7 @@ async function main(): Promise<number> {
   const started = new Date();
   try {
     const restart = env?.restartApiServer;
-    const report = await runChaos({ ...options, ...(restart ? { restartApiServer: () => restart() } : {}), log: say, signal: aborter.signal });
+    const report = await runChaos({ ...options, ...(restart ? { restartApiServer: () => restart() } : {}), cleanUp: env === undefined, log: say, signal: aborter.signal });
     const problems = verdictOf(report, { expectApiRestart: restart !== undefined });
     const cpu = cpus();
     const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
