@@ -5,8 +5,11 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export const DURATIONS_DEFAULTS = {
-  /** A file neither measured here nor in MEASURED_SECONDS: an end-to-end file of middling length. */
-  unknownMs: 20_000,
+  /**
+   * A file neither timed here nor in MEASURED_SECONDS is taken for a long one: started early, a short file
+   * costs nothing (its lane takes the next), while a long one started last would hold up the whole run.
+   */
+  unknownMs: 100_000,
 } as const;
 
 /** Seconds on a busy 2-core machine, one file at a time (files added since: in lanes); files under 5 s left out. */

@@ -6,7 +6,7 @@ const expected: Record<string, number> = { 'test/b.test.ts': 5_000, 'test/long.t
 const plan = (unitFiles: string[], envFiles: string[], runsAlone: Record<string, string> = {}) =>
   planSchedule({ unitFiles, envFiles, expectedMs: (f) => expected[f] ?? 20_000, runsAlone });
 
-test('end-to-end files go longest first; a file never timed counts as middling; ties go by path', () => {
+test('end-to-end files go longest first; ties go by path', () => {
   const { parallel } = plan([], ['test/b.test.ts', 'test/new.test.ts', 'test/mid.test.ts', 'test/a-new.test.ts', 'test/long.test.ts']);
   assert.deepEqual(parallel, ['test/long.test.ts', 'test/mid.test.ts', 'test/a-new.test.ts', 'test/new.test.ts', 'test/b.test.ts']);
 });
