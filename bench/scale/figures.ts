@@ -62,11 +62,11 @@ export interface Figures {
   cpuPerMinuteRest: number;
   apiserverCpuRampSeconds?: number;
   loadMeanRamp: number;
-  /** Requests on each object (and its events) until it was Ready, per object. */
+  /** Controller requests during the ramp but its lists and watches (a fixed cost), per object: events and secret reads included. */
   apiPerObject?: number;
   apiWritesPerObject?: number;
-  /** Every controller request during the ramp (lists, watches, polls of the Ready ones too), per object. */
-  apiRampPerObject?: number;
+  /** Requests on the object itself (its URL) before it was first Ready, per object. */
+  apiOwnUntilReadyPerObject?: number;
   apiRestPerObjectPerMinute?: number;
   cloudPerObjectRamp?: number;
   cloudPerObjectPerPoll?: number;
@@ -91,6 +91,10 @@ export function sampleAt(samples: readonly Sample[], t: number): Sample | undefi
   }
   return best;
 }
+
+/** Requests but lists and watches, which a controller makes per kind, not per object. */
+const perObjectWork = (counts: RequestCounts) =>
+  Object.entries(counts.byRequest).reduce((sum, [what, count]) => (what.startsWith('watch ') || what.startsWith('list ') ? sum : sum + count), 0);
 
 const between = (samples: readonly Sample[], from: number, to: number) => samples.filter((s) => s.t >= from && s.t <= to);
 const sumOf = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
@@ -120,9 +124,9 @@ export function figuresOf(run: RunRecord): Figures {
     cpuPerMinuteRest: (cpuBetween(samples, phases.restStart, phases.restEnd) * 60) / rest,
     apiserverCpuRampSeconds: run.apiserverSamples.length > 0 ? cpuBetween(run.apiserverSamples, phases.rampStart, phases.allReady) : undefined,
     loadMeanRamp: ramp.length > 0 ? ramp.reduce((a, s) => a + s.load1, 0) / ramp.length : (samples.at(-1)?.load1 ?? Number.NaN),
-    apiPerObject: api ? api.untilReady.total / n : undefined,
-    apiWritesPerObject: api ? api.untilReady.writes / n : undefined,
-    apiRampPerObject: api ? api.ramp.total / n : undefined,
+    apiPerObject: api ? perObjectWork(api.ramp) / n : undefined,
+    apiWritesPerObject: api ? api.ramp.writes / n : undefined,
+    apiOwnUntilReadyPerObject: api ? api.untilReady.total / n : undefined,
     apiRestPerObjectPerMinute: api ? (api.rest.total * 60) / rest / n : undefined,
     cloudPerObjectRamp: cloud ? sumOf(cloud.ramp) / n : undefined,
     cloudPerObjectPerPoll: cloud ? sumOf(cloud.rest) / (n * (rest / run.pollSeconds)) : undefined,

@@ -16,8 +16,7 @@ const COLUMNS = [
   'RSS empty / peak / at rest (MiB)',
   'CPU ramp (s)',
   'CPU per min at rest (s)',
-  'API req per resource until Ready (writes)',
-  'API req in the ramp per resource',
+  'API req per resource in the ramp (writes)',
   'API req per resource per min at rest',
   'cloud calls per resource: ramp / per poll at rest',
   'load avg (ramp)',
@@ -39,7 +38,6 @@ export function rowOf(run: RunRecord, f: Figures = figuresOf(run)): string[] {
     fixed(f.cpuRampSeconds, 1),
     fixed(f.cpuPerMinuteRest, 2),
     f.apiPerObject === undefined ? 'n/a (no audit log)' : `${fixed(f.apiPerObject, 2)} (${fixed(f.apiWritesPerObject, 2)})`,
-    fixed(f.apiRampPerObject, 2),
     fixed(f.apiRestPerObjectPerMinute, 2),
     f.cloudPerObjectRamp === undefined ? '—' : `${fixed(f.cloudPerObjectRamp, 2)} / ${fixed(f.cloudPerObjectPerPoll, 2)}`,
     fixed(f.loadMeanRamp, 1),
@@ -58,10 +56,12 @@ export function summary(run: RunRecord): string {
   const lines = [markdownTable([run]), ''];
   lines.push(`creates: ${run.n} in ${run.createSeconds.toFixed(1)} s at concurrency ${run.concurrency} (${run.createRetries} retried)`);
   lines.push(`time to Ready: max ${fixed(f.max, 2)} s; watch events per resource ${fixed(f.watchEventsPerObject, 1)}`);
+  if (f.apiOwnUntilReadyPerObject !== undefined) lines.push(`API requests on the resource's own URL until it was Ready: ${fixed(f.apiOwnUntilReadyPerObject, 2)} per resource`);
   if (f.apiserverCpuRampSeconds !== undefined) lines.push(`kube-apiserver CPU during the ramp: ${fixed(f.apiserverCpuRampSeconds, 1)} s`);
   if (run.api) {
     for (const [window, counts] of Object.entries(run.api)) {
       const top = Object.entries(counts.byRequest).sort((a, b) => b[1] - a[1]);
+      if (window === 'untilReady') continue;
       lines.push(`controller API requests, ${window}: ${counts.total} (${counts.writes} writes, ${counts.conflicts} conflicts) — ${top.map(([k, v]) => `${k} ${v}`).join(', ')}`);
     }
   }
@@ -87,4 +87,10 @@ export async function appendToResults(path: string, run: RunRecord): Promise<voi
     ? ''
     : `${text.endsWith('\n') || text === '' ? '' : '\n'}\n${RUNS_LOG_HEADING}\n\nOne row per run, as measured; the machine is shared, so times are noisy (see the load average).\n\n${markdownRow(COLUMNS)}\n${markdownRow(COLUMNS.map(() => '---'))}\n`;
   await appendFile(path, `${head}${markdownRow(rowOf(run))}\n`);
+}
+
+// node bench/scale/report.ts <run.json>...   prints the table of those runs (to rebuild the runs log).
+if (import.meta.main) {
+  const runs = await Promise.all(process.argv.slice(2).map(async (p) => JSON.parse(await readFile(p, 'utf8')) as RunRecord));
+  console.log(markdownTable(runs.sort((a, b) => a.date.localeCompare(b.date))));
 }
