@@ -2,6 +2,7 @@
  * A cloud's naming rules, kept once and used twice: as CEL rules on metadata.name (refused at admission)
  * and as a runtime check of the pledge.dev/external-name annotation, which CEL cannot see.
  */
+import { TerminalError } from '../errors/index.ts';
 export interface NameRule {
   /** CEL over `name`, the expression of the name being checked; absent when Kubernetes' own name rules imply it. */
   cel?(name: string): string;
@@ -29,4 +30,18 @@ export function nameValidations(rules: readonly NameRule[]): Array<{ rule: strin
 /** The first rule `name` breaks, as a message naming `field`, or undefined when it is valid. */
 export function nameProblem(rules: readonly NameRule[], name: string, field: string): string | undefined {
   return rules.find((rule) => !rule.test(name))?.message(field);
+}
+
+const EXTERNAL_NAME = 'pledge.dev/external-name';
+
+/**
+ * The cloud name of a resource whose kind is named by its resource: the external-name annotation when set
+ * (an adopted object), else metadata.name — refused as a TerminalError, naming the field, when it breaks a rule.
+ */
+export function checkedExternalName(rules: readonly NameRule[], mr: { metadata: { name: string; annotations?: Record<string, string> } }): string {
+  const annotated = mr.metadata.annotations?.[EXTERNAL_NAME];
+  const name = annotated || mr.metadata.name;
+  const problem = nameProblem(rules, name, annotated ? `annotation ${EXTERNAL_NAME}` : 'metadata.name');
+  if (problem) throw new TerminalError(`${problem} (got "${name}")`);
+  return name;
 }

@@ -4,8 +4,7 @@
  * https://cloud.google.com/storage/docs/buckets#naming
  */
 
-import { namePattern as pattern, nameProblem, nameValidations, type NameRule } from '../../core/crd/index.ts';
-import { TerminalError } from '../../core/errors/index.ts';
+import { checkedExternalName, namePattern as pattern, nameProblem, nameValidations, type NameRule } from '../../core/crd/index.ts';
 import type { BucketResource } from './bucket-settings.ts';
 
 export const BUCKET_NAME_RULES: readonly NameRule[] = [
@@ -41,13 +40,7 @@ export function bucketNameProblem(name: string, field: string): string | undefin
   return nameProblem(BUCKET_NAME_RULES, name, field);
 }
 
-const EXTERNAL_NAME = 'pledge.dev/external-name';
-
 /** The bucket's name: the external-name annotation when set, else metadata.name. */
 export function bucketNameOf(mr: BucketResource): string {
-  const annotated = mr.metadata.annotations?.[EXTERNAL_NAME];
-  const name = annotated || mr.metadata.name;
-  const problem = bucketNameProblem(name, annotated ? `annotation ${EXTERNAL_NAME}` : 'metadata.name');
-  if (problem) throw new TerminalError(`${problem} (got "${name}")`);
-  return name;
+  return checkedExternalName(BUCKET_NAME_RULES, mr);
 }
