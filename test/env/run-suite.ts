@@ -63,8 +63,8 @@ async function expand(patterns: readonly string[]): Promise<string[]> {
 const signalNumbers: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 const say = (message: string): void => void process.stderr.write(`pledge-suite: ${message}\n`);
 
-/** Every phase, in order; the lanes start while the unit files run. Returns the lanes it started. */
-async function runPhases(suite: Suite, plan: SchedulePlan, start: (count: number) => Promise<Lane[]>, laneCount: number): Promise<Lane[]> {
+/** Every phase, in order; the lanes start (through `start`, which keeps them for the clean-up) while the unit files run. */
+async function runPhases(suite: Suite, plan: SchedulePlan, start: (count: number) => Promise<Lane[]>, laneCount: number): Promise<void> {
   // A unit run that cannot start shows in the summary as a file not run.
   const unit = runUnitFiles(suite, plan.unit).catch((err: unknown) => say(`the unit files could not run: ${String(err)}`));
   let lanes: Lane[] = [];
@@ -77,7 +77,6 @@ async function runPhases(suite: Suite, plan: SchedulePlan, start: (count: number
   await runAlone(suite, plan.alone, lanes);
   await runSideBySide(suite, plan.parallel, lanes);
   await runAfterAll(suite, plan.afterAll, lanes);
-  return lanes;
 }
 
 async function main(): Promise<number> {
