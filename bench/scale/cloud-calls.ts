@@ -3,7 +3,7 @@ import { testEnv } from '../../test/env/index.ts';
 
 type Counters = Record<string, Record<string, Record<string, number>>>;
 
-/** operation → calls answered (every outcome), for one service. */
+/** operation → calls answered (every outcome); another service's operations (the token endpoint) as `service.operation`. */
 export type CallCounts = Record<string, number>;
 
 export interface CloudCalls {
@@ -11,6 +11,9 @@ export interface CloudCalls {
   /** Adds latencyMs to every call of the service (null: back to none). */
   setLatency(latencyMs: number | null): Promise<void>;
 }
+
+/** The services one kind's calls go to: its API and, for GCS, Google's token endpoint (cloudsim serves both). */
+const SERVICES = { gcs: ['gcs', 'google-oauth'], s3: ['s3'] } as const;
 
 export function cloudCalls(service: 'gcs' | 's3'): CloudCalls {
   const adminUrl = testEnv().cloudsim?.adminUrl;
@@ -30,8 +33,10 @@ export function cloudCalls(service: 'gcs' | 's3'): CloudCalls {
     async snapshot() {
       const counters = (await call('GET', 'counters')) as Counters;
       const out: CallCounts = {};
-      for (const [operation, outcomes] of Object.entries(counters[service] ?? {})) {
-        out[operation] = Object.values(outcomes).reduce((a, b) => a + b, 0);
+      for (const name of SERVICES[service]) {
+        for (const [operation, outcomes] of Object.entries(counters[name] ?? {})) {
+          out[name === service ? operation : `${name}.${operation}`] = Object.values(outcomes).reduce((a, b) => a + b, 0);
+        }
       }
       return out;
     },

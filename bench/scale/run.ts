@@ -54,7 +54,8 @@ async function main(): Promise<void> {
   const id = `${date.toISOString().slice(0, 19).replace(/[:T]/g, '-')}-${options.controller}-${options.claims === undefined ? options.kind : 'claims'}-n${n}-${mode}`;
   const prefix = `bs-${randomBytes(3).toString('hex')}-`;
   const names = Array.from({ length: n }, (_, i) => `${prefix}${i}`);
-  const workDir = await mkdtemp(join(process.env.PLEDGE_TEST_ENV_DIR ?? tmpdir(), 'bench-scale-'));
+  // Outside the environment's directory, which is removed when it stops: the controller's log outlives the run.
+  const workDir = await mkdtemp(join(tmpdir(), 'bench-scale-'));
   say(`${id}: ${n} ${kind.label} for ${options.controller} (${mode}); logs in ${workDir}`);
 
   await controller.install();
