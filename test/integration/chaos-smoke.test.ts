@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { runChaos } from '../chaos/chaos-run.ts';
 import { renderReport, verdictOf } from '../chaos/chaos-report.ts';
 
-test('chaos smoke: 40 creates and deletes under >= 10 external SIGKILLs and a cloud outage; no duplicate, no leak, no crash loop', { timeout: 240_000 }, async () => {
+test('chaos smoke: 40 creates and deletes under >= 10 external SIGKILLs and a cloud outage; no duplicate, no leak, no crash loop', { timeout: 480_000 }, async () => {
   // Every restart loads Pledge again: compiled once, as make chaos does.
   process.env.NODE_COMPILE_CACHE ||= join(process.env.PLEDGE_CACHE || join(homedir(), '.cache', 'pledge'), 'node-compile-cache');
   const report = await runChaos({
@@ -18,8 +18,9 @@ test('chaos smoke: 40 creates and deletes under >= 10 external SIGKILLs and a cl
     outageSeconds: 10,
     // Fewer fruitless kills before a controller may work until progress: the run ends sooner.
     stallKills: 2,
-    readyTimeoutMs: 90_000,
-    goneTimeoutMs: 90_000,
+    // Generous: on a loaded 2-core machine (load 15–20) the run took longer than 240 s; what is judged is the verdict.
+    readyTimeoutMs: 180_000,
+    goneTimeoutMs: 180_000,
     log: (line) => console.log(`# chaos: ${line}`),
   });
   const problems = verdictOf(report, { expectApiRestart: false });
