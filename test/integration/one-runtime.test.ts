@@ -109,7 +109,11 @@ describe('one runtime', () => {
       watches = await pledgeWatches();
       return expected.every((t) => (watches.get(t) ?? 0) - (before_.get(t) ?? 0) >= 1);
     }, 'the controller to watch every type');
-    for (const [type, count] of watches) assert.equal(count - (before_.get(type) ?? 0), 1, `${type} is watched ${count - (before_.get(type) ?? 0)} times by one controller`);
+    // Types no one watches now (a test's own kinds, from an earlier file on this API server) keep a zero sample.
+    for (const [type, count] of watches) {
+      const ours = count - (before_.get(type) ?? 0);
+      if (ours !== 0) assert.equal(ours, 1, `${type} is watched ${ours} times by one controller`);
+    }
   });
 
   test(`a composite with ${COMPOSED} composed resources reconciles with no GET of a composed resource`, async () => {
