@@ -9,9 +9,9 @@ export PATH := $(NODE24_DIR)/node_modules/.bin:$(PATH)
 UNIT_TESTS := 'core/**/*.test.ts' 'providers/**/*.test.ts' 'compositions/**/*.test.ts'
 ENV_TESTS := 'test/**/*.test.ts'
 
-.PHONY: install node deps kube moto fake-gcs build typecheck lint crds test test-unit test-integration dev run clean bench chaos bench-scale
+.PHONY: install node deps kube moto fake-gcs helm build typecheck lint crds test test-unit test-integration dev run clean bench chaos bench-scale
 
-install: node deps kube moto fake-gcs
+install: node deps kube moto fake-gcs helm
 
 node:
 	@if ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 24 ? 0 : 1)' 2>/dev/null; then \
@@ -35,6 +35,9 @@ moto:
 fake-gcs:
 	@bash test/env/install-fake-gcs.sh >/dev/null
 
+helm:
+	@bash test/env/install-helm.sh >/dev/null
+
 typecheck: deps
 	npx tsc --noEmit
 
@@ -44,8 +47,10 @@ lint: deps
 
 build: typecheck
 
+# One generator, two copies: crds/ and the chart's crds/ (test/crds-fresh.test.ts fails on a stale one).
 crds: deps
 	node bin/pledge.ts crds --out crds
+	node bin/pledge.ts crds --out helm/pledge/crds
 
 # Unit files at once with no environment; the rest side by side in lanes, each lane its own environment
 # (test/env/run-suite.ts; PLEDGE_TEST_LANES=1 runs them one after another on one environment).
