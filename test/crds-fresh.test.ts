@@ -5,16 +5,18 @@ import { allCrds, crdYaml } from '../core/cli/index.ts';
 import { providers } from '../providers/index.ts';
 import { compositionsModule } from '../compositions/index.ts';
 
-const dir = new URL('../crds/', import.meta.url);
-
-test('the committed crds/ match the kinds in code (run `make crds` when this fails)', async () => {
-  const generated = allCrds(providers, [compositionsModule()]);
-  const committed = (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort();
-  assert.deepEqual(committed, [...generated.keys()].sort(), 'the set of CRD files differs');
-  for (const [file, crd] of generated) {
-    assert.equal(await readFile(new URL(file, dir), 'utf8'), crdYaml(crd), `crds/${file} is stale`);
-  }
-});
+// The same generator writes both copies (make crds): the repository's and the Helm chart's.
+for (const where of ['crds/', 'helm/pledge/crds/']) {
+  const dir = new URL(`../${where}`, import.meta.url);
+  test(`the committed ${where} match the kinds in code (run \`make crds\` when this fails)`, async () => {
+    const generated = allCrds(providers, [compositionsModule()]);
+    const committed = (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort();
+    assert.deepEqual(committed, [...generated.keys()].sort(), `the set of CRD files in ${where} differs`);
+    for (const [file, crd] of generated) {
+      assert.equal(await readFile(new URL(file, dir), 'utf8'), crdYaml(crd), `${where}${file} is stale`);
+    }
+  });
+}
 
 test('every managed CRD has the printer columns, the status subresource and the envelope', () => {
   for (const [file, crd] of allCrds(providers)) {
