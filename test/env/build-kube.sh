@@ -1,24 +1,27 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver and etcd from Go modules into the user's cache, once per version.
-# Prints the directory that holds both binaries. Honours KUBEBUILDER_ASSETS when it already has them.
+# Builds kube-apiserver, kube-controller-manager and etcd from Go modules into the user's cache, once
+# per version; a binary already there is not built again. Prints the directory that holds all three.
+# Honours KUBEBUILDER_ASSETS when it has all three (envtest's assets have no controller-manager).
 set -euo pipefail
 
 KUBE_VERSION="${PLEDGE_KUBE_VERSION:-1.32.13}"
 ETCD_VERSION="${PLEDGE_ETCD_VERSION:-3.5.21}"
 CACHE="${PLEDGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pledge}"
 
-if [[ -n "${KUBEBUILDER_ASSETS:-}" && -x "$KUBEBUILDER_ASSETS/kube-apiserver" && -x "$KUBEBUILDER_ASSETS/etcd" ]]; then
+has_all() { [[ -x "$1/kube-apiserver" && -x "$1/kube-controller-manager" && -x "$1/etcd" ]]; }
+
+if [[ -n "${KUBEBUILDER_ASSETS:-}" ]] && has_all "$KUBEBUILDER_ASSETS"; then
   echo "$KUBEBUILDER_ASSETS"
   exit 0
 fi
 
 out="$CACHE/kube-$KUBE_VERSION-etcd-$ETCD_VERSION"
-if [[ -x "$out/kube-apiserver" && -x "$out/etcd" ]]; then
+if has_all "$out"; then
   echo "$out"
   exit 0
 fi
 
-command -v go >/dev/null || { echo "build-kube: Go is needed to build kube-apiserver and etcd (or set KUBEBUILDER_ASSETS)" >&2; exit 1; }
+command -v go >/dev/null || { echo "build-kube: Go is needed to build kube-apiserver, kube-controller-manager and etcd (or set KUBEBUILDER_ASSETS)" >&2; exit 1; }
 mkdir -p "$out"
 # Test runs starting together (node --test runs files in parallel) must not build into the same
 # work dir at once: the second waits for the first, then finds the binaries.
@@ -31,26 +34,34 @@ mkdir -p "$work"
 export GOFLAGS="${GOFLAGS:-} -mod=mod"
 export CGO_ENABLED=0
 
-build_apiserver() {
-  local dir="$work/kube-apiserver-$KUBE_VERSION"
+# Staging versions the Go module proxy does not serve, and the release used instead. k8s.io/endpointslice
+# v0.32.12 and v0.32.13 differ only in go.mod/go.sum (their k8s.io requirements, pinned by the replaces below
+# anyway); kube-controller-manager needs it, kube-apiserver does not.
+declare -A SUBSTITUTES=([k8s.io/endpointslice@v0.32.13]=v0.32.12)
+
+# One command of k8s.io/kubernetes (kube-apiserver, kube-controller-manager), each in its own build module.
+build_kube_command() {
+  local cmd="$1" dir="$work/$1-$KUBE_VERSION"
   rm -rf "$dir" && mkdir -p "$dir" && cd "$dir"
   # k8s.io/kubernetes points its staging modules at ./staging; a consumer must replace each with
   # the published v0.x.y. The list comes from the module's own go.mod, so it follows the version.
   local gomod
   gomod=$(go mod download -json "k8s.io/kubernetes@v$KUBE_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
   {
-    echo "module pledge.local/kube-apiserver-build"
+    echo "module pledge.local/$cmd-build"
     echo "go 1.23"
     echo "require k8s.io/kubernetes v$KUBE_VERSION"
-    grep -oE '^\s*k8s\.io/[a-z0-9-]+ => \./staging/src/k8s\.io/[a-z0-9-]+' "$gomod" \
-      | awk -v v="v0.${KUBE_VERSION#1.}" '{print "replace " $1 " => " $1 " " v}'
+    local mod staging="v0.${KUBE_VERSION#1.}"
+    for mod in $(grep -oE '^\s*k8s\.io/[a-z0-9-]+ => \./staging/' "$gomod" | awk '{print $1}'); do
+      echo "replace $mod => $mod ${SUBSTITUTES[$mod@$staging]:-$staging}"
+    done
   } > go.mod
-  printf 'package main\nimport _ "k8s.io/kubernetes/cmd/kube-apiserver/app"\nfunc main() {}\n' > tools.go
+  printf 'package main\nimport _ "k8s.io/kubernetes/cmd/%s/app"\nfunc main() {}\n' "$cmd" > tools.go
   go mod tidy >&2
   rm tools.go
   go build -trimpath -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=v$KUBE_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=${KUBE_VERSION#1.}" \
-    -o "$out/kube-apiserver.tmp" k8s.io/kubernetes/cmd/kube-apiserver >&2
-  mv "$out/kube-apiserver.tmp" "$out/kube-apiserver"
+    -o "$out/$cmd.tmp" "k8s.io/kubernetes/cmd/$cmd" >&2
+  mv "$out/$cmd.tmp" "$out/$cmd"
 }
 
 build_etcd() {
@@ -63,7 +74,8 @@ build_etcd() {
   mv "$out/etcd.tmp" "$out/etcd"
 }
 
-[[ -x "$out/etcd" && -x "$out/kube-apiserver" ]] || echo "build-kube: building kube-apiserver $KUBE_VERSION and etcd $ETCD_VERSION into $out (a few minutes, once)" >&2
+has_all "$out" || echo "build-kube: building what is missing of kube-apiserver and kube-controller-manager $KUBE_VERSION, etcd $ETCD_VERSION into $out (a few minutes, once)" >&2
 [[ -x "$out/etcd" ]] || build_etcd
-[[ -x "$out/kube-apiserver" ]] || build_apiserver
+[[ -x "$out/kube-apiserver" ]] || build_kube_command kube-apiserver
+[[ -x "$out/kube-controller-manager" ]] || build_kube_command kube-controller-manager
 echo "$out"
