@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
+import { fromTokenFile } from '@aws-sdk/credential-provider-web-identity';
 import { TerminalError } from '../../core/errors/index.ts';
 import { gatedCall } from '../../core/managed/cloud-call.ts';
 import type { CloudCallGate } from '../../core/managed/types.ts';
-import type { AwsClientConfig } from './config.ts';
+import type { AwsClientConfig, WebIdentitySettings } from './config.ts';
 import { toPledgeError } from './errors.ts';
 
 export const AWS_CLIENT_DEFAULTS = {
@@ -19,6 +20,8 @@ export const AWS_CLIENT_DEFAULTS = {
   cacheSize: 32,
   /** How long an evicted client may still finish in-flight calls before its sockets close. */
   evictionGraceMs: 120_000,
+  /** Assumed-role credentials are renewed this long before they expire (the SDK's own margin is 5 minutes). */
+  credentialsRefreshMarginMs: 5 * 60_000,
 } as const;
 
 /** What the cache needs of an SDK client. */
@@ -32,7 +35,60 @@ const clients = new Map<string, Destroyable>();
 function fingerprint(service: string, config: AwsClientConfig, region: string): string {
   const creds = config.credentials;
   const secret = creds ? createHash('sha256').update(`${creds.accessKeyId}\0${creds.secretAccessKey}\0${creds.sessionToken ?? ''}`).digest('hex') : 'environment';
-  return JSON.stringify([service, region, config.endpoint ?? '', config.forcePathStyle, secret]);
+  const web = config.webIdentity;
+  const role = web ? [web.roleArn, web.tokenFile, web.roleSessionName] : [];
+  return JSON.stringify([service, region, config.endpoint ?? '', config.forcePathStyle, secret, ...role]);
+}
+
+type AwsCredentials = Awaited<ReturnType<ReturnType<typeof fromTokenFile>>>;
+type CredentialProvider = () => Promise<AwsCredentials>;
+
+const roleProviders = new Map<string, CredentialProvider>();
+
+/**
+ * Temporary credentials of a role assumed with the token in `web.tokenFile` (AssumeRoleWithWebIdentity, at the
+ * ProviderConfig's endpoint when it has one, else the region's STS). The file is read again for every call, so
+ * the kubelet's token rotation is picked up. One provider per role, endpoint and region, shared by the S3 and
+ * RDS clients: they reuse one set of credentials until it is close to expiry, and concurrent callers share one
+ * STS call.
+ */
+function webIdentityProvider(web: WebIdentitySettings, endpoint: string | undefined, region: string): CredentialProvider {
+  const key = JSON.stringify([web.roleArn, web.tokenFile, web.roleSessionName, endpoint ?? '', region]);
+  const found = roleProviders.get(key);
+  if (found) return found;
+  const assume = fromTokenFile({
+    roleArn: web.roleArn,
+    webIdentityTokenFile: web.tokenFile,
+    roleSessionName: web.roleSessionName,
+    clientConfig: { region, ...(endpoint === undefined ? {} : { endpoint }), maxAttempts: AWS_CLIENT_DEFAULTS.maxAttempts },
+  });
+  let current: AwsCredentials | undefined;
+  let pending: Promise<AwsCredentials> | undefined;
+  const fresh = (creds: AwsCredentials | undefined): creds is AwsCredentials =>
+    creds !== undefined && (creds.expiration === undefined || creds.expiration.getTime() - Date.now() > AWS_CLIENT_DEFAULTS.credentialsRefreshMarginMs);
+  const provider: CredentialProvider = async () => {
+    if (fresh(current)) return current;
+    pending ??= assume().then(
+      (creds) => {
+        current = creds;
+        pending = undefined;
+        return creds;
+      },
+      (err: unknown) => {
+        pending = undefined;
+        throw err;
+      },
+    );
+    return pending;
+  };
+  roleProviders.set(key, provider);
+  // Bounded like the clients: a provider holds no connection, only the last credentials.
+  while (roleProviders.size > AWS_CLIENT_DEFAULTS.cacheSize) {
+    const oldest = roleProviders.keys().next().value;
+    if (oldest === undefined) break;
+    roleProviders.delete(oldest);
+  }
+  return provider;
 }
 
 /** The cached client for key, or a new one from make; least recently used clients are closed beyond cacheSize. */
@@ -64,7 +120,7 @@ function common(config: AwsClientConfig, region: string) {
   return {
     region,
     endpoint: config.endpoint,
-    credentials: config.credentials,
+    credentials: config.webIdentity ? webIdentityProvider(config.webIdentity, config.endpoint, region) : config.credentials,
     maxAttempts: AWS_CLIENT_DEFAULTS.maxAttempts,
     requestHandler: {
       connectionTimeout: AWS_CLIENT_DEFAULTS.connectionTimeoutMs,

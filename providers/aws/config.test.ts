@@ -110,3 +110,46 @@ describe('resolveAwsConfig', () => {
     await assert.rejects(resolveAwsConfig(providerConfig({ credentials: { source: 'Secret', secretRef } }), store.readSecret, signal), /has no key "secretAccessKey"/);
   });
 });
+
+describe('credentials source WebIdentity', () => {
+  const roleArn = 'arn:aws:iam::111122223333:role/pledge-controller';
+
+  it('takes the role and token file from the ProviderConfig and reads no Secret', async () => {
+    const { readSecret, reads } = secrets({});
+    const config = await resolveAwsConfig(
+      providerConfig({ region: 'us-east-1', credentials: { source: 'WebIdentity', webIdentity: { roleArn, tokenFile: '/var/run/pledge/token' } } }),
+      readSecret,
+      signal,
+      {},
+    );
+    assert.deepEqual(config.webIdentity, { roleArn, tokenFile: '/var/run/pledge/token', roleSessionName: 'pledge' });
+    assert.equal(config.credentials, undefined);
+    assert.equal(reads.length, 0);
+  });
+
+  it('fills unset fields from the variables IRSA sets, the ProviderConfig winning', async () => {
+    const env = { AWS_ROLE_ARN: 'arn:aws:iam::444455556666:role/from-env', AWS_WEB_IDENTITY_TOKEN_FILE: '/var/run/secrets/eks.amazonaws.com/serviceaccount/token' };
+    const fromEnv = await resolveAwsConfig(providerConfig({ credentials: { source: 'WebIdentity' } }), secrets({}).readSecret, signal, env);
+    assert.deepEqual(fromEnv.webIdentity, { roleArn: env.AWS_ROLE_ARN, tokenFile: env.AWS_WEB_IDENTITY_TOKEN_FILE, roleSessionName: 'pledge' });
+    const mixed = await resolveAwsConfig(providerConfig({ credentials: { source: 'WebIdentity', webIdentity: { roleArn } } }), secrets({}).readSecret, signal, env);
+    assert.deepEqual(mixed.webIdentity, { roleArn, tokenFile: env.AWS_WEB_IDENTITY_TOKEN_FILE, roleSessionName: 'pledge' });
+  });
+
+  it('names the unset field and the variable when neither gives it', async () => {
+    await assert.rejects(
+      resolveAwsConfig(providerConfig({ credentials: { source: 'WebIdentity', webIdentity: { roleArn } } }), secrets({}).readSecret, signal, {}),
+      (err: unknown) => err instanceof ConfigError && /webIdentity\.tokenFile is unset and AWS_WEB_IDENTITY_TOKEN_FILE is not set/.test(err.message),
+    );
+  });
+
+  it('rejects a role ARN that is not a role, and a relative token path', () => {
+    assert.throws(
+      () => parseProviderConfig(providerConfig({ credentials: { source: 'WebIdentity', webIdentity: { roleArn: 'arn:aws:iam::111122223333:user/bob' } } })),
+      /webIdentity\.roleArn .* is not an IAM role ARN/,
+    );
+    assert.throws(
+      () => parseProviderConfig(providerConfig({ credentials: { source: 'WebIdentity', webIdentity: { roleArn, tokenFile: 'token' } } })),
+      /tokenFile must be an absolute path/,
+    );
+  });
+});

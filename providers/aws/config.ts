@@ -6,12 +6,18 @@ export const AWS_CONFIG_DEFAULTS = {
   credentialsSource: 'Environment',
   accessKeyIdKey: 'accessKeyId',
   secretAccessKeyKey: 'secretAccessKey',
+  /** What EKS's pod identity webhook (IRSA) sets in the pod; the WebIdentity source reads them when its fields are unset. */
+  roleArnEnv: 'AWS_ROLE_ARN',
+  tokenFileEnv: 'AWS_WEB_IDENTITY_TOKEN_FILE',
+  roleSessionName: 'pledge',
 } as const;
 
-export const CREDENTIALS_SOURCES = ['Secret', 'Environment'] as const;
+export const CREDENTIALS_SOURCES = ['Secret', 'Environment', 'WebIdentity'] as const;
 export type CredentialsSource = (typeof CREDENTIALS_SOURCES)[number];
 
 const REGION_PATTERN = '^[a-z]{2}(-[a-z]+)+-[0-9]+$';
+const ROLE_ARN_PATTERN = '^arn:aws[-a-z]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$';
+const SESSION_NAME_PATTERN = '^[\\w+=,.@-]{2,64}$';
 const SECRET_KEY_PATTERN = '^[-._a-zA-Z0-9]+$';
 
 const secretKeyName = (description: string, fallback?: string): JSONSchema => ({
@@ -44,7 +50,30 @@ export const providerConfigSpec: JSONSchema = {
           default: AWS_CONFIG_DEFAULTS.credentialsSource,
           description:
             'Secret: an access key in a Kubernetes Secret. Environment: the SDK default chain of the Pledge process ' +
-            '(AWS_* variables, web identity / IRSA, instance or pod role).',
+            '(AWS_* variables, web identity / IRSA, instance or pod role). WebIdentity: a role assumed with ' +
+            'AssumeRoleWithWebIdentity, trading a projected ServiceAccount token (a file) for temporary credentials: no key stored.',
+        },
+        webIdentity: {
+          type: 'object',
+          description:
+            `The role and token file of source WebIdentity. Unset fields come from ${AWS_CONFIG_DEFAULTS.roleArnEnv} and ` +
+            `${AWS_CONFIG_DEFAULTS.tokenFileEnv} of the Pledge process, which IRSA sets from the ServiceAccount annotation eks.amazonaws.com/role-arn.`,
+          properties: {
+            roleArn: { type: 'string', maxLength: 2048, pattern: ROLE_ARN_PATTERN, description: 'The IAM role to assume (arn:aws:iam::<account>:role/<name>).' },
+            tokenFile: {
+              type: 'string',
+              minLength: 2,
+              maxLength: 4096,
+              pattern: '^/',
+              description: 'Absolute path of the OIDC token file (a projected ServiceAccount token); read again for every AssumeRoleWithWebIdentity call.',
+            },
+            roleSessionName: {
+              type: 'string',
+              pattern: SESSION_NAME_PATTERN,
+              default: AWS_CONFIG_DEFAULTS.roleSessionName,
+              description: 'Session name, seen in CloudTrail as the assumed role session.',
+            },
+          },
         },
         secretRef: {
           type: 'object',
@@ -61,6 +90,7 @@ export const providerConfigSpec: JSONSchema = {
       },
       'x-kubernetes-validations': [
         { rule: "self.source != 'Secret' || has(self.secretRef)", message: 'spec.credentials.secretRef is required when source is Secret' },
+        { rule: "self.source == 'WebIdentity' || !has(self.webIdentity)", message: 'spec.credentials.webIdentity is only used when source is WebIdentity' },
       ],
     },
     endpoint: {
@@ -87,8 +117,17 @@ export interface AwsClientConfig {
   region?: string;
   endpoint?: string;
   forcePathStyle: boolean;
-  /** Undefined means the SDK's default credential chain (source Environment). */
+  /** Undefined (and no webIdentity) means the SDK's default credential chain (source Environment). */
   credentials?: StaticCredentials;
+  /** Source WebIdentity: temporary credentials from AssumeRoleWithWebIdentity at the STS of `endpoint`/`region`. */
+  webIdentity?: WebIdentitySettings;
+}
+
+/** A role to assume with a web identity token. No secret: the token is read from the file when needed. */
+export interface WebIdentitySettings {
+  roleArn: string;
+  tokenFile: string;
+  roleSessionName: string;
 }
 
 interface SecretRefSpec {
@@ -104,6 +143,8 @@ export interface AwsProviderConfigSpec {
   region?: string;
   source: CredentialsSource;
   secretRef?: SecretRefSpec;
+  /** As written; environment defaults are applied by resolveAwsConfig. */
+  webIdentity?: Partial<WebIdentitySettings>;
   endpoint?: string;
   forcePathStyle: boolean;
 }
@@ -160,6 +201,22 @@ export function parseProviderConfig(providerConfig: KubeObject): AwsProviderConf
     endpoint,
     forcePathStyle: typeof pathStyle === 'boolean' ? pathStyle : endpoint !== undefined,
   };
+  if (parsed.source === 'WebIdentity') {
+    const web = credentials.webIdentity ?? {};
+    if (!isRecord(web)) return fail('spec.credentials.webIdentity must be an object');
+    const roleArn = optionalString(web.roleArn, 'spec.credentials.webIdentity.roleArn');
+    if (roleArn !== undefined && !new RegExp(ROLE_ARN_PATTERN).test(roleArn)) {
+      fail(`spec.credentials.webIdentity.roleArn "${roleArn}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
+    }
+    const tokenFile = optionalString(web.tokenFile, 'spec.credentials.webIdentity.tokenFile');
+    if (tokenFile !== undefined && !tokenFile.startsWith('/')) fail('spec.credentials.webIdentity.tokenFile must be an absolute path');
+    const roleSessionName = optionalString(web.roleSessionName, 'spec.credentials.webIdentity.roleSessionName');
+    if (roleSessionName !== undefined && !new RegExp(SESSION_NAME_PATTERN).test(roleSessionName)) {
+      fail('spec.credentials.webIdentity.roleSessionName must be 2 to 64 of letters, digits and +=,.@_-');
+    }
+    parsed.webIdentity = { roleArn, tokenFile, roleSessionName };
+    return parsed;
+  }
   if (parsed.source !== 'Secret') return parsed;
 
   const ref = credentials.secretRef;
@@ -186,9 +243,14 @@ export async function resolveAwsConfig(
   providerConfig: KubeObject,
   readSecret: ConnectContext['readSecret'],
   signal: AbortSignal,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<AwsClientConfig> {
   const spec = parseProviderConfig(providerConfig);
   const config: AwsClientConfig = { region: spec.region, endpoint: spec.endpoint, forcePathStyle: spec.forcePathStyle };
+  if (spec.source === 'WebIdentity') {
+    config.webIdentity = webIdentityOf(providerConfig, spec.webIdentity ?? {}, env);
+    return config;
+  }
   const ref = spec.secretRef;
   if (spec.source !== 'Secret' || ref === undefined) return config;
 
@@ -208,4 +270,21 @@ export async function resolveAwsConfig(
   ]);
   config.credentials = sessionToken === undefined ? { accessKeyId, secretAccessKey } : { accessKeyId, secretAccessKey, sessionToken };
   return config;
+}
+
+/** The WebIdentity settings with IRSA's environment filling what the ProviderConfig leaves unset. */
+function webIdentityOf(providerConfig: KubeObject, web: Partial<WebIdentitySettings>, env: NodeJS.ProcessEnv): WebIdentitySettings {
+  const missing = (field: string, variable: string): never => {
+    throw new ConfigError(
+      `ProviderConfig "${providerConfig.metadata?.name ?? '(unnamed)'}": spec.credentials.webIdentity.${field} is unset and ${variable} is not set ` +
+        'in the controller\'s environment (IRSA sets it when the ServiceAccount is annotated with eks.amazonaws.com/role-arn)',
+      { context: { kind: 'ProviderConfig', name: providerConfig.metadata?.name } },
+    );
+  };
+  const fromEnv = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
+  return {
+    roleArn: web.roleArn ?? fromEnv(AWS_CONFIG_DEFAULTS.roleArnEnv) ?? missing('roleArn', AWS_CONFIG_DEFAULTS.roleArnEnv),
+    tokenFile: web.tokenFile ?? fromEnv(AWS_CONFIG_DEFAULTS.tokenFileEnv) ?? missing('tokenFile', AWS_CONFIG_DEFAULTS.tokenFileEnv),
+    roleSessionName: web.roleSessionName ?? AWS_CONFIG_DEFAULTS.roleSessionName,
+  };
 }
