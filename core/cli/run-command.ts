@@ -7,6 +7,7 @@ import { runManager, type ControllerModule } from '../manager/index.ts';
 import { createEventRecorder } from '../runtime/events/index.ts';
 import { acquireLeadership, type Leadership } from '../runtime/leader-election/index.ts';
 import { createMetrics, startHealthServer } from '../runtime/metrics/index.ts';
+import { loadKubeConfig } from './kube-config.ts';
 
 export interface RunOptions {
   kubeconfig?: string;
@@ -32,7 +33,8 @@ function splitHostPort(address: string): { host: string; port: number } {
 /** `pledge run`: health and metrics, leader election when asked, then the controllers until SIGTERM. */
 export async function runControllers(providers: readonly Provider[], modules: readonly ControllerModule[], opts: RunOptions): Promise<void> {
   const logger = pino({ level: opts.logLevel, base: { component: 'pledge' } });
-  const client = KubeClient.fromDefault(opts.kubeconfig);
+  const { kubeConfig, source } = loadKubeConfig(opts.kubeconfig);
+  const client = new KubeClient(kubeConfig);
   const stop = new AbortController();
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => {
@@ -44,7 +46,7 @@ export async function runControllers(providers: readonly Provider[], modules: re
   let synced = false;
   const { host, port } = splitHostPort(opts.metricsBindAddress);
   await startHealthServer({ host, port, registry: metrics.registry, isReady: () => synced || opts.leaderElect, logger }, stop.signal);
-  logger.info({ server: client.kubeConfig.getCurrentCluster()?.server, pollIntervalMs: opts.pollInterval }, 'starting');
+  logger.info({ server: client.kubeConfig.getCurrentCluster()?.server, kubeconfig: source, pollIntervalMs: opts.pollInterval }, 'starting');
 
   let leadership: Leadership | undefined;
   if (opts.leaderElect) {
