@@ -37,6 +37,17 @@ function compositeSpec(claim: Claim, xrName: string): Record<string, unknown> {
   };
 }
 
+/**
+ * Argo CD's tracking label (label tracking, its default before 3.0) stays on the claim: on the composite,
+ * which is not in git, Argo CD would take it for one of the Application's objects, show the Application
+ * OutOfSync for ever and, with prune on, delete it (and with it the cloud resources).
+ */
+const NOT_PROPAGATED = new Set(['app.kubernetes.io/instance']);
+
+function propagatedLabels(labels: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels ?? {}).filter(([k]) => !NOT_PROPAGATED.has(k)));
+}
+
 /** A deleted claim deletes its composite, waits for it to go, then lets go of its secret and finalizer. */
 async function unbind(ctx: ClaimContext, claim: Claim, xrName: string): Promise<ReconcileResult> {
   const xr = ctx.composites.get(xrName);
@@ -56,12 +67,20 @@ function strip(c: Condition): Condition {
   return rest;
 }
 
-/** Status flows back: the composite's fields and its Ready/Synced, so app teams read one object. */
+/**
+ * Status flows back: the composite's fields and its Ready/Synced/Reconciling/Stalled, so app teams (and
+ * Argo CD, Flux) read one object. The claim's generation counts as observed once its composite has
+ * observed its own: a claim change is not "current" before the composite acted on it.
+ */
 async function reflectStatus(ctx: ClaimContext, claim: Claim, xr: Composite): Promise<void> {
-  const { conditions: xrConditions, ...xrStatus } = xr.status ?? {};
-  const ready = getCondition(xrConditions, 'Ready') ?? { type: 'Ready', status: 'False' as const, reason: 'Creating', message: 'waiting for the composite resource' };
+  const { conditions: xrConditions, observedGeneration: xrObserved, ...xrStatus } = xr.status ?? {};
+  const waiting = 'waiting for the composite resource';
+  const ready = getCondition(xrConditions, 'Ready') ?? { type: 'Ready', status: 'False' as const, reason: 'Creating', message: waiting };
   const synced = getCondition(xrConditions, 'Synced') ?? { type: 'Synced', status: 'True' as const, reason: 'ReconcileSuccess' };
-  const status = nextStatus(claim, [strip(ready), strip(synced)], xrStatus, new Date());
+  const reconciling = getCondition(xrConditions, 'Reconciling') ?? (getCondition(xrConditions, 'Ready') ? { type: 'Reconciling', status: 'False' as const, reason: 'ReconcileSuccess' } : { type: 'Reconciling', status: 'True' as const, reason: 'Creating', message: waiting });
+  const stalled = getCondition(xrConditions, 'Stalled') ?? { type: 'Stalled', status: 'False' as const, reason: 'ReconcileSuccess' };
+  const observed = xrObserved !== undefined && xrObserved === xr.metadata.generation;
+  const status = nextStatus(claim, [strip(ready), strip(synced), strip(reconciling), strip(stalled)], xrStatus, new Date(), observed);
   if (!status) return;
   if (synced.status === 'False' && getCondition(claim.status?.conditions, 'Synced')?.message !== synced.message) {
     ctx.recorder.warning(claim, EVENT_REASONS.compositeNotSynced, synced.message ?? 'composite resource not synced');
@@ -82,7 +101,7 @@ export async function reconcileClaim(ctx: ClaimContext, namespace: string, name:
   const desired = {
     apiVersion: claim.apiVersion,
     kind: ctx.xrd().spec.names.kind,
-    metadata: { name: xrName, labels: { ...claim.metadata.labels, [LABELS.claimName]: name, [LABELS.claimNamespace]: namespace } },
+    metadata: { name: xrName, labels: { ...propagatedLabels(claim.metadata.labels), [LABELS.claimName]: name, [LABELS.claimNamespace]: namespace } },
     spec: compositeSpec(claim, xrName),
   } as Composite;
   const xr = await ctx.store.apply<Composite>(ctx.compositeType, desired, FIELD_MANAGER);

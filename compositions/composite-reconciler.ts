@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { describeError, fieldOf } from '../core/errors/index.ts';
 import type { ObjectStore, ResourceType } from '../core/kube/index.ts';
+import { getCondition, REASONS } from '../core/managed/conditions.ts';
 import { readConnectionDetails, writeConnectionSecret } from '../core/managed/connection-secret.ts';
 import { withFinalizer, withoutFinalizer } from '../core/managed/finalizer.ts';
 import { writeStatusIfChanged } from '../core/managed/status.ts';
@@ -48,10 +49,20 @@ function writeStatus(ctx: CompositeContext, xr: Composite, conditions: Condition
   return writeStatusIfChanged(ctx.store, ctx.type, xr, { conditions, fields, now: (ctx.now ?? (() => new Date()))() });
 }
 
+const CLEARED = { reconciling: cond('Reconciling', 'False', REASONS.reconcileSuccess), stalled: cond('Stalled', 'False', REASONS.reconcileSuccess) };
+
+/**
+ * No Composition to select, or one that does not render, waits for a person (Stalled); a composed
+ * resource the API server refuses is retried (Reconciling), its message kept.
+ */
 async function failed(ctx: CompositeContext, xr: Composite, reason: EventReason, message: string): Promise<ReconcileResult> {
   ctx.logger.info({ composite: xr.metadata.name, reason }, message);
   ctx.recorder.warning(xr, reason, message);
-  await writeStatus(ctx, xr, [cond('Synced', 'False', 'ReconcileError', message)]);
+  const health =
+    reason === EVENT_REASONS.cannotApplyComposed
+      ? [cond('Synced', 'False', REASONS.reconcileError, message), cond('Reconciling', 'True', REASONS.reconcileError, message), CLEARED.stalled]
+      : [cond('Synced', 'False', REASONS.terminalError, message), cond('Stalled', 'True', REASONS.terminalError, message), CLEARED.reconciling];
+  await writeStatus(ctx, xr, health);
   return { requeueAfterMs: ctx.timings.errorRequeueMs };
 }
 
@@ -100,7 +111,8 @@ async function deleteComposed(ctx: CompositeContext, xr: Composite): Promise<num
 async function finalize(ctx: CompositeContext, xr: Composite): Promise<ReconcileResult> {
   const remaining = await deleteComposed(ctx, xr);
   if (remaining > 0) {
-    await writeStatus(ctx, xr, [cond('Ready', 'False', 'Deleting', `waiting for ${remaining} composed resource(s) to be deleted`)]);
+    const message = `waiting for ${remaining} composed resource(s) to be deleted`;
+    await writeStatus(ctx, xr, [cond('Ready', 'False', 'Deleting', message), cond('Reconciling', 'True', 'Deleting', message), CLEARED.stalled]);
     return { requeueAfterMs: ctx.timings.deletePollMs };
   }
   const released = withoutFinalizer(xr, COMPOSITE_FINALIZER);
@@ -195,17 +207,45 @@ export async function reconcileComposite(ctx: CompositeContext, name: string): P
   const keys = ctx.xrd().spec.connectionSecretKeys;
   const details = keys ? Object.fromEntries(Object.entries(result.connectionDetails).filter(([k]) => keys.includes(k))) : result.connectionDetails;
   await writeConnectionSecret(ctx.store, xr, xr.spec.writeConnectionSecretToRef, details);
-  return report(ctx, xr, result);
+  return report(ctx, xr, result, observedProblems(ctx, xr, templates));
 }
 
-async function report(ctx: CompositeContext, xr: Composite, result: ReturnType<typeof render>): Promise<ReconcileResult> {
+type Composed = KubeObject & { kind?: string; status?: { conditions?: Condition[] } };
+
+/**
+ * What the composed resources say is wrong, for the composite's health: the first one Stalled (a terminal
+ * cloud error, named with its message), else the first one not Synced (throttled, waiting for a reference…).
+ */
+function observedProblems(ctx: CompositeContext, xr: Composite, templates: string[]): { stalled?: string; waiting?: { reason: string; message: string } } {
+  const out: { stalled?: string; waiting?: { reason: string; message: string } } = {};
+  for (const ref of xr.spec.resourceRefs ?? []) {
+    const found = composedCache(ctx, ref).get(ref.name) as Composed | undefined;
+    const template = found?.metadata?.annotations?.[ANNOTATION_RESOURCE_NAME];
+    if (!found || !template || !templates.includes(template)) continue;
+    const who = `resource "${template}" (${ref.kind} ${ref.name})`;
+    const stalled = getCondition(found.status?.conditions, 'Stalled');
+    if (stalled?.status === 'True' && !out.stalled) out.stalled = `${who}: ${stalled.message ?? stalled.reason}`;
+    const synced = getCondition(found.status?.conditions, 'Synced');
+    if (synced?.status === 'False' && !out.waiting && stalled?.status !== 'True') out.waiting = { reason: synced.reason, message: `${who}: ${synced.message ?? synced.reason}` };
+  }
+  return out;
+}
+
+async function report(ctx: CompositeContext, xr: Composite, result: ReturnType<typeof render>, problems: ReturnType<typeof observedProblems>): Promise<ReconcileResult> {
   for (const warning of result.warnings ?? []) ctx.recorder.warning(xr, EVENT_REASONS.composedResourceWarning, `resource "${warning.resource}": ${warning.message}`);
   const notReady = [...result.resources.filter((r) => !r.ready).map((r) => r.name), ...(result.skipped ?? [])];
   const { conditions: _c, ...renderedStatus } = (result.composite.status ?? {}) as Record<string, unknown>;
   const skippedWhy = (result.warnings ?? []).filter((w) => result.skipped?.includes(w.resource)).map((w) => w.message);
   const skippedNote = skippedWhy.length > 0 ? ` (not composed yet: ${skippedWhy.join('; ')})` : '';
-  const ready = notReady.length === 0 ? cond('Ready', 'True', 'Available') : cond('Ready', 'False', 'Creating', `waiting for ${notReady.join(', ')}${skippedNote}`);
-  await writeStatus(ctx, xr, [ready, cond('Synced', 'True', 'ReconcileSuccess')], renderedStatus);
+  const waitingFor = `waiting for ${notReady.join(', ')}${skippedNote}`;
+  const ready = notReady.length === 0 ? cond('Ready', 'True', 'Available') : cond('Ready', 'False', 'Creating', waitingFor);
+  // Health (health/README.md): a composed resource's terminal error stalls the composite, named; otherwise it converges.
+  const health =
+    notReady.length === 0 ? [CLEARED.reconciling, CLEARED.stalled]
+    : problems.stalled ? [cond('Stalled', 'True', REASONS.composedResourceFailed, problems.stalled), CLEARED.reconciling]
+    : problems.waiting ? [cond('Reconciling', 'True', problems.waiting.reason, problems.waiting.message), CLEARED.stalled]
+    : [cond('Reconciling', 'True', REASONS.creating, waitingFor), CLEARED.stalled];
+  await writeStatus(ctx, xr, [ready, cond('Synced', 'True', 'ReconcileSuccess'), ...health], renderedStatus);
   return { requeueAfterMs: notReady.length === 0 ? ctx.timings.pollIntervalMs : ctx.timings.notReadyPollMs };
 }
 

@@ -67,7 +67,7 @@ export function compositionCrds(): CustomResourceDefinition[] {
               defaultCompositionUpdatePolicy: { type: 'string', enum: ['Automatic', 'Manual'], default: 'Automatic' },
             },
           },
-          status: { type: 'object', properties: { conditions } },
+          status: { type: 'object', properties: { conditions, observedGeneration: { type: 'integer', format: 'int64' } } },
         },
       },
       [

@@ -103,10 +103,10 @@ export async function reconcileXrd(ctx: XrdContext, name: string, signal: AbortS
   } catch (err: unknown) {
     const message = `cannot serve the composite resource: ${err instanceof Error ? err.message : String(err)}`;
     ctx.recorder.warning(xrd, EVENT_REASONS.cannotServeComposite, message);
-    await writeXrdStatus(ctx, xrd, [{ type: 'Established', status: 'False', reason: 'ReconcileError', message }]);
+    await writeXrdStatus(ctx, xrd, [{ type: 'Established', status: 'False', reason: 'ReconcileError', message }, { type: 'Reconciling', status: 'True', reason: 'ReconcileError', message }]);
     return { error: err };
   }
-  const conditions: Condition[] = [{ type: 'Established', status: 'True', reason: 'WatchingCompositeResource' }];
+  const conditions: Condition[] = [{ type: 'Established', status: 'True', reason: 'WatchingCompositeResource' }, { type: 'Reconciling', status: 'False', reason: 'ReconcileSuccess' }];
   if (xrd.spec.claimNames) conditions.push({ type: 'Offered', status: 'True', reason: 'WatchingCompositeResourceClaim' });
   await writeXrdStatus(ctx, xrd, conditions);
   return {};

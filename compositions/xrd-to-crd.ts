@@ -52,7 +52,7 @@ function versions(xrd: CompositeResourceDefinition, specFields: Record<string, J
             kind: str,
             metadata: { type: 'object' },
             spec: merge(spec, specFields),
-            status: merge(status, { conditions }),
+            status: merge(status, { conditions, observedGeneration: { type: 'integer', format: 'int64' } }),
           },
         },
       },

@@ -125,7 +125,7 @@ export function managedCrd(kind: { gvk: GroupVersionKind; plural: string; schema
         kind: { type: 'string' },
         metadata: { type: 'object' },
         spec: managedSpec(kind.schema.forProvider),
-        status: obj({ atProvider: kind.schema.atProvider, conditions: conditionsSchema }),
+        status: obj({ atProvider: kind.schema.atProvider, conditions: conditionsSchema, observedGeneration: { type: 'integer', format: 'int64' } }),
       },
       {
         required: ['spec'],

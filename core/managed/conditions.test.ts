@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Ready, setConditions, Synced } from './conditions.ts';
+import { Ready, REASONS, Reconciling, settled, setConditions, Stalled, Synced } from './conditions.ts';
+import { nextStatus } from './status.ts';
 import { createOutcomeUnknown, parseDuration } from './annotations.ts';
 import type { ManagedResource } from './types.ts';
 
@@ -48,4 +49,22 @@ test('a create with neither success nor failure recorded after it is unknown', (
     [{ 'pledge.dev/external-create-pending': '2026-01-02T00:00:00Z', 'pledge.dev/external-create-succeeded': '2026-01-01T00:00:01Z' }, true, 'a newer pending after an old success'],
   ];
   for (const [annotations, want, reason] of cases) assert.equal(createOutcomeUnknown(mr(annotations)), want, reason);
+});
+
+test('Reconciling and Stalled are present only while True (kstatus reads them as abnormal-true)', () => {
+  const t0 = new Date('2026-01-01T00:00:00Z');
+  const creating = setConditions(undefined, [Ready.creating(), Reconciling.because(REASONS.creating), Stalled.clear()], 1, t0);
+  assert.deepEqual(creating.map((c) => `${c.type}=${c.status}`), ['Ready=False', 'Reconciling=True']);
+  const ready = setConditions(creating, [Ready.available(), ...settled()], 1, t0);
+  assert.deepEqual(ready.map((c) => `${c.type}=${c.status}`), ['Ready=True']);
+  assert.deepEqual(setConditions(ready, settled(), 1, t0), ready, 'clearing what is absent changes nothing: no status write');
+});
+
+test('status.observedGeneration follows metadata.generation, unless the spec was not acted on (paused)', () => {
+  const t0 = new Date('2026-01-01T00:00:00Z');
+  const obj = { metadata: { name: 'x', generation: 4 }, status: { observedGeneration: 3, conditions: [] } };
+  assert.equal(nextStatus(obj, [Ready.available()], {}, t0)?.observedGeneration, 4);
+  assert.equal(nextStatus(obj, [Synced.paused()], {}, t0, false)?.observedGeneration, 3);
+  const settledObj = { metadata: { name: 'x', generation: 4 }, status: { observedGeneration: 4, conditions: setConditions(undefined, [Ready.available()], 4, t0) } };
+  assert.equal(nextStatus(settledObj, [Ready.available(), ...settled()], {}, t0), undefined, 'nothing changed: no write');
 });

@@ -10,7 +10,23 @@ export const REASONS = {
   reconcileSuccess: 'ReconcileSuccess',
   reconcileError: 'ReconcileError',
   reconcilePaused: 'ReconcilePaused',
+  /** Retrying will not help until someone changes the spec or what it depends on (the cloud said no). */
+  terminalError: 'TerminalError',
+  /** The cloud asked us to slow down; retried at the time it named. */
+  throttled: 'Throttled',
+  /** A referenced resource is missing or not Ready yet. */
+  referencesNotReady: 'ReferencesNotReady',
+  /** The ProviderConfig, or a Secret it names, is missing or incomplete; retried. */
+  configNotReady: 'ConfigNotReady',
+  /** A composed resource reports a terminal error (composites and claims). */
+  composedResourceFailed: 'ComposedResourceFailed',
 } as const;
+
+/**
+ * kstatus's "abnormal-true" conditions (sigs.k8s.io/cli-utils/pkg/kstatus): present only while True, so a
+ * settled resource carries just Ready and Synced. Setting one to False removes it.
+ */
+export const ABNORMAL_TRUE: ReadonlySet<string> = new Set(['Reconciling', 'Stalled']);
 
 const cond = (type: string, status: ConditionStatus, reason: string, message?: string): Condition =>
   message ? { type, status, reason, message } : { type, status, reason };
@@ -26,7 +42,24 @@ export const Synced = {
   success: () => cond('Synced', 'True', REASONS.reconcileSuccess),
   error: (message: string) => cond('Synced', 'False', REASONS.reconcileError, message),
   paused: () => cond('Synced', 'False', REASONS.reconcilePaused, 'reconciliation is paused by the pledge.dev/paused annotation'),
+  /** Synced=False with the reason that says what kind of failure it is (see health/README.md). */
+  failed: (reason: string, message: string) => cond('Synced', 'False', reason, message),
 };
+
+/** Reconciling=True: the controller is working towards Ready (kstatus InProgress, Argo CD Progressing). */
+export const Reconciling = {
+  because: (reason: string, message?: string) => cond('Reconciling', 'True', reason, message),
+  done: () => cond('Reconciling', 'False', REASONS.reconcileSuccess),
+};
+
+/** Stalled=True: no progress without someone's change (kstatus Failed, Argo CD Degraded). */
+export const Stalled = {
+  because: (reason: string, message?: string) => cond('Stalled', 'True', reason, message),
+  clear: () => cond('Stalled', 'False', REASONS.reconcileSuccess),
+};
+
+/** Neither reconciling nor stalled: settled (Ready, or paused). */
+export const settled = (): Condition[] => [Reconciling.done(), Stalled.clear()];
 
 /**
  * Returns conditions with each given one set, stamped with observedGeneration. lastTransitionTime moves
@@ -46,7 +79,7 @@ export function setConditions(existing: readonly Condition[] | undefined, update
     if (i >= 0) out[i] = next;
     else out.push(next);
   }
-  return out;
+  return out.filter((c) => !ABNORMAL_TRUE.has(c.type) || c.status === 'True');
 }
 
 export function getCondition(conditions: readonly Condition[] | undefined, type: string): Condition | undefined {

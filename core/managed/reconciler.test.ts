@@ -57,6 +57,9 @@ interface WidgetOptions {
   deleting?: boolean;
   finalizers?: string[];
   conditions?: Condition[];
+  generation?: number;
+  /** status.observedGeneration */
+  observedGeneration?: number;
 }
 
 /** A Widget as the cache holds it: by default reconciled before (finalizer and external name set). */
@@ -69,7 +72,7 @@ function widget(o: WidgetOptions = {}): ManagedResource {
     metadata: {
       name,
       uid: `uid-${name}`,
-      generation: 1,
+      generation: o.generation ?? 1,
       creationTimestamp: ago(3_600_000),
       annotations: { ...(extName ? { [externalName]: extName } : {}), ...o.annotations },
       ...(o.labels ? { labels: o.labels } : {}),
@@ -83,7 +86,7 @@ function widget(o: WidgetOptions = {}): ManagedResource {
       ...(o.deletionPolicy ? { deletionPolicy: o.deletionPolicy } : {}),
       ...(o.secret ? { writeConnectionSecretToRef: SECRET_REF } : {}),
     },
-    ...(o.conditions ? { status: { conditions: o.conditions } } : {}),
+    ...(o.conditions ? { status: { conditions: o.conditions, ...(o.observedGeneration ? { observedGeneration: o.observedGeneration } : {}) } } : {}),
   };
 }
 
@@ -120,7 +123,7 @@ interface Want {
   cloud: CloudVerb[];
   events: WantEvent[];
   /** The conditions the object has, all of them. */
-  conditions?: Record<string, Cond>;
+  conditions?: Record<string, Cond | undefined>;
   /** Annotations to check; undefined means absent. */
   annotations?: Record<string, string | undefined>;
   finalizers?: string[];
@@ -135,6 +138,8 @@ interface Want {
   connectedWith?: Record<string, string>;
   /** Writes to the API server during the (last) reconcile, in order. */
   writes?: StoreVerb[];
+  /** status.observedGeneration (kstatus reads it against metadata.generation). */
+  observedGeneration?: number;
 }
 
 interface Case {
@@ -188,7 +193,7 @@ const cases: Case[] = [
       events: [['Normal', EVENT_REASONS.createdExternal, 'cloud-7']],
       finalizers: [FINALIZER],
       annotations: { [pending]: T0, [succeeded]: T0, [failed]: undefined, [externalName]: 'cloud-7' },
-      conditions: { Ready: ['False', 'Creating'], Synced: ['True', 'ReconcileSuccess'] },
+      conditions: { Ready: ['False', 'Creating'], Synced: ['True', 'ReconcileSuccess'], Reconciling: ['True', 'Creating'] },
       secret: { password: 'generated' },
     },
   },
@@ -215,7 +220,7 @@ const cases: Case[] = [
       result: { requeueAfterMs: AFTER_CREATE },
       cloud: ['connect', 'observe', 'create', 'observe'],
       events: [['Normal', EVENT_REASONS.createdExternal]],
-      conditions: { Ready: ['False', 'Creating'], Synced: ['True', 'ReconcileSuccess'] },
+      conditions: { Ready: ['False', 'Creating'], Synced: ['True', 'ReconcileSuccess'], Reconciling: ['True', 'Creating'] },
     },
   },
   {
@@ -244,7 +249,7 @@ const cases: Case[] = [
       cloud: ['connect', 'observe', 'create'],
       events: [['Warning', EVENT_REASONS.cannotCreate, 'InternalError: please retry']],
       annotations: { [pending]: T0, [failed]: T0, [succeeded]: undefined },
-      conditions: { Ready: ['False', 'Creating'], Synced: ['False', 'ReconcileError', 'create failed: InternalError: please retry'] },
+      conditions: { Ready: ['False', 'Creating'], Synced: ['False', 'ReconcileError', 'create failed: InternalError: please retry'], Reconciling: ['True', 'ReconcileError', 'InternalError'] },
       secret: null,
     },
   },
@@ -256,7 +261,7 @@ const cases: Case[] = [
       result: { requeueAfterMs: POLL },
       cloud: ['connect', 'observe', 'create'],
       events: [['Warning', EVENT_REASONS.cannotCreate, 'size must be even']],
-      conditions: { Ready: ['False', 'Creating'], Synced: ['False', 'ReconcileError', 'InvalidParameterValue'] },
+      conditions: { Ready: ['False', 'Creating'], Synced: ['False', 'TerminalError', 'InvalidParameterValue'], Stalled: ['True', 'TerminalError', 'InvalidParameterValue'] },
     },
   },
   {
@@ -302,7 +307,7 @@ const cases: Case[] = [
       result: {},
       cloud: [],
       events: [['Warning', EVENT_REASONS.createOutcomeUnknown, pending]],
-      conditions: { Synced: ['False', 'ReconcileError', pending] },
+      conditions: { Synced: ['False', 'TerminalError', pending], Stalled: ['True', 'TerminalError', pending] },
       annotations: { [pending]: ago(60_000), [externalName]: undefined },
     },
   },
@@ -310,7 +315,7 @@ const cases: Case[] = [
     reason: 'create outcome unknown (pending newer than the last success) for a cloud-named kind: stop',
     deterministic: false,
     mr: widget({ externalName: 'cloud-1', annotations: { [pending]: ago(60_000), [succeeded]: ago(120_000) } }),
-    want: { result: {}, cloud: [], events: [['Warning', EVENT_REASONS.createOutcomeUnknown]], conditions: { Synced: ['False', 'ReconcileError', externalName] } },
+    want: { result: {}, cloud: [], events: [['Warning', EVENT_REASONS.createOutcomeUnknown]], conditions: { Synced: ['False', 'TerminalError', externalName], Stalled: ['True', 'TerminalError', externalName] } },
   },
   {
     reason: 'a create whose failure was recorded is known: a cloud-named kind tries again',
@@ -354,7 +359,7 @@ const cases: Case[] = [
       result: { error: ConfigError },
       cloud: [],
       events: [['Warning', EVENT_REASONS.cannotConnect, 'ProviderConfig "missing"']],
-      conditions: { Synced: ['False', 'ReconcileError', 'spec.providerConfigRef.name'] },
+      conditions: { Synced: ['False', 'ConfigNotReady', 'spec.providerConfigRef.name'], Reconciling: ['True', 'ConfigNotReady', 'spec.providerConfigRef.name'] },
     },
   },
   {
@@ -365,7 +370,7 @@ const cases: Case[] = [
       result: { requeueAfterMs: POLL },
       cloud: ['connect'],
       events: [['Warning', EVENT_REASONS.cannotConnect, 'InvalidClientTokenId']],
-      conditions: { Synced: ['False', 'ReconcileError', 'connect failed: InvalidClientTokenId'] },
+      conditions: { Synced: ['False', 'TerminalError', 'connect failed: InvalidClientTokenId'], Stalled: ['True', 'TerminalError', 'InvalidClientTokenId'] },
     },
   },
   {
@@ -391,27 +396,27 @@ const cases: Case[] = [
       cloud: ['connect', 'observe'],
       events: [['Warning', EVENT_REASONS.cannotPublishConnection, 'belongs to another object']],
       secret: { other: 'x' },
-      conditions: { Synced: ['False', 'ReconcileError', 'write connection secret failed'] },
+      conditions: { Synced: ['False', 'ReconcileError', 'write connection secret failed'], Reconciling: ['True', 'ReconcileError'] },
     },
   },
   // Observe
   ...(
     [
-      ['NotFoundError', new NotFoundError('ResourceGroupNotFound: rg-1 not found'), { error: NotFoundError }],
-      ['ThrottledError', new ThrottledError('Throttling: slow down', { retryAfterMs: 7_000 }), { error: ThrottledError, retryAfterMs: 7_000 }],
-      ['TerminalError', new TerminalError('AccessDenied: not allowed'), { requeueAfterMs: POLL }],
-      ['TransientError', new TransientError('ServiceUnavailable: try later'), { error: TransientError }],
-      ['unmapped SDK error', new Error('socket hang up'), { error: TransientError }],
+      ['NotFoundError', new NotFoundError('ResourceGroupNotFound: rg-1 not found'), { error: NotFoundError }, 'ReconcileError', 'Reconciling'],
+      ['ThrottledError', new ThrottledError('Throttling: slow down', { retryAfterMs: 7_000 }), { error: ThrottledError, retryAfterMs: 7_000 }, 'Throttled', 'Reconciling'],
+      ['TerminalError', new TerminalError('AccessDenied: not allowed'), { requeueAfterMs: POLL }, 'TerminalError', 'Stalled'],
+      ['TransientError', new TransientError('ServiceUnavailable: try later'), { error: TransientError }, 'ReconcileError', 'Reconciling'],
+      ['unmapped SDK error', new Error('socket hang up'), { error: TransientError }, 'ReconcileError', 'Reconciling'],
     ] as const
-  ).map(([what, err, result]): Case => ({
-    reason: `observe fails with ${what}: Synced=False with the cloud's message, ${'error' in result ? 'retried with backoff' : 'polled, not retried hot'}`,
+  ).map(([what, err, result, reason, health]): Case => ({
+    reason: `observe fails with ${what}: Synced=False ${reason} and ${health}=True with the cloud's message, ${'error' in result ? 'retried with backoff' : 'polled, not retried hot'}`,
     mr: widget(),
     cloud: { observe: err },
     want: {
       result,
       cloud: ['connect', 'observe'],
       events: [['Warning', EVENT_REASONS.cannotObserve, err.message]],
-      conditions: { Synced: ['False', 'ReconcileError', `observe failed: ${err.message}`] },
+      conditions: { Synced: ['False', reason, `observe failed: ${err.message}`], [health]: ['True', reason, err.message] },
       writes: ['replaceStatus'],
     },
   })),
@@ -447,14 +452,14 @@ const cases: Case[] = [
       result: { requeueAfterMs: NOT_READY_POLL },
       cloud: ['connect', 'observe'],
       events: [],
-      conditions: { Ready: ['False', 'Creating'], Synced: ['True', 'ReconcileSuccess'] },
+      conditions: { Ready: ['False', 'Creating'], Synced: ['True', 'ReconcileSuccess'], Reconciling: ['True', 'Creating'] },
     },
   },
   {
     reason: 'not ready, due to turn ready in 2.5 s (recheckAfterMs): checked again then, not at the not-ready poll',
     mr: widget(),
     cloud: { observe: observed({ ready: false, recheckAfterMs: 2_500 }) },
-    want: { result: { requeueAfterMs: 2_500 }, cloud: ['connect', 'observe'], events: [], conditions: { Ready: ['False', 'Creating'], Synced: ['True', 'ReconcileSuccess'] } },
+    want: { result: { requeueAfterMs: 2_500 }, cloud: ['connect', 'observe'], events: [], conditions: { Ready: ['False', 'Creating'], Synced: ['True', 'ReconcileSuccess'], Reconciling: ['True', 'Creating'] } },
   },
   {
     reason: 'ready, due to change in 30 s: checked again then, sooner than the poll and not jittered',
@@ -538,7 +543,7 @@ const cases: Case[] = [
       result: { error: TransientError },
       cloud: ['connect', 'observe', 'update'],
       events: [['Warning', EVENT_REASONS.cannotUpdate, 'OperationInProgress']],
-      conditions: { Synced: ['False', 'ReconcileError', 'update failed: OperationInProgress: busy'] },
+      conditions: { Synced: ['False', 'ReconcileError', 'update failed: OperationInProgress: busy'], Reconciling: ['True', 'ReconcileError'] },
     },
   },
   // References
@@ -549,7 +554,7 @@ const cases: Case[] = [
       result: { error: TransientError },
       cloud: [],
       events: [['Warning', EVENT_REASONS.cannotResolveReferences, 'Widget "p" not found']],
-      conditions: { Synced: ['False', 'ReconcileError', 'spec.forProvider.parentRef'] },
+      conditions: { Synced: ['False', 'ReferencesNotReady', 'spec.forProvider.parentRef'], Reconciling: ['True', 'ReferencesNotReady', 'spec.forProvider.parentRef'] },
     },
   },
   {
@@ -560,7 +565,7 @@ const cases: Case[] = [
       result: { error: TransientError },
       cloud: [],
       events: [['Warning', EVENT_REASONS.cannotResolveReferences, 'waiting for Widget "p" to be Ready']],
-      conditions: { Synced: ['False', 'ReconcileError', 'spec.forProvider.parent'] },
+      conditions: { Synced: ['False', 'ReferencesNotReady', 'spec.forProvider.parent'], Reconciling: ['True', 'ReferencesNotReady', 'waiting for Widget'] },
     },
   },
   {
@@ -605,7 +610,7 @@ const cases: Case[] = [
       cloud: ['connect', 'observe', 'delete'],
       events: [['Normal', EVENT_REASONS.deletedExternal, 'Widget w']],
       finalizers: [FINALIZER],
-      conditions: { Ready: ['False', 'Deleting'], Synced: ['True', 'ReconcileSuccess'] },
+      conditions: { Ready: ['False', 'Deleting'], Synced: ['True', 'ReconcileSuccess'], Reconciling: ['True', 'Deleting'] },
       secret: { password: 'p' },
     },
   },
@@ -637,7 +642,7 @@ const cases: Case[] = [
       cloud: ['connect', 'observe', 'delete'],
       events: [['Warning', EVENT_REASONS.cannotDelete, 'DependencyViolation']],
       finalizers: [FINALIZER],
-      conditions: { Ready: ['False', 'Deleting'], Synced: ['False', 'ReconcileError', 'delete failed: DependencyViolation'] },
+      conditions: { Ready: ['False', 'Deleting'], Synced: ['False', 'ReconcileError', 'delete failed: DependencyViolation'], Reconciling: ['True', 'ReconcileError', 'DependencyViolation'] },
     },
   },
   {
@@ -667,7 +672,7 @@ const cases: Case[] = [
       cloud: [],
       events: [['Warning', EVENT_REASONS.createOutcomeUnknown, pending]],
       finalizers: [FINALIZER],
-      conditions: { Synced: ['False', 'ReconcileError', pending] },
+      conditions: { Synced: ['False', 'TerminalError', pending], Stalled: ['True', 'TerminalError', pending] },
     },
   },
   {
@@ -683,6 +688,40 @@ const cases: Case[] = [
     cloud: { observe: observed({ atProvider: { id: 'w-123' } }) },
     reconciles: 2,
     want: { result: { requeueAfterMs: POLL }, cloud: ['connect', 'observe', 'connect', 'observe'], events: [], writes: [] },
+  },
+  {
+    reason: 'turning Ready drops Reconciling (kstatus: Current) in the one status write that sets Ready=True',
+    mr: widget({ observedGeneration: 1, conditions: [
+      { type: 'Ready', status: 'False', reason: 'Creating', lastTransitionTime: ago(60_000), observedGeneration: 1 },
+      { type: 'Synced', status: 'True', reason: 'ReconcileSuccess', lastTransitionTime: ago(60_000), observedGeneration: 1 },
+      { type: 'Reconciling', status: 'True', reason: 'Creating', lastTransitionTime: ago(60_000), observedGeneration: 1 },
+    ] }),
+    want: { result: { requeueAfterMs: POLL }, cloud: ['connect', 'observe'], events: [], writes: ['replaceStatus'], observedGeneration: 1, conditions: { Ready: ['True', 'Available'], Synced: ['True', 'ReconcileSuccess'] } },
+  },
+  {
+    reason: 'a spec change (generation 2) on a settled resource costs one status write, as before observedGeneration: conditions and status.observedGeneration move together',
+    mr: widget({ generation: 2, observedGeneration: 1, conditions: [
+      { type: 'Ready', status: 'True', reason: 'Available', lastTransitionTime: ago(60_000), observedGeneration: 1 },
+      { type: 'Synced', status: 'True', reason: 'ReconcileSuccess', lastTransitionTime: ago(60_000), observedGeneration: 1 },
+    ] }),
+    want: { result: { requeueAfterMs: POLL }, cloud: ['connect', 'observe'], events: [], writes: ['replaceStatus'], observedGeneration: 2, conditions: { Ready: ['True', 'Available'], Synced: ['True', 'ReconcileSuccess'] } },
+  },
+  {
+    reason: 'a settled resource with status.observedGeneration current writes nothing (the field costs no write at rest)',
+    mr: widget({ observedGeneration: 1, conditions: [
+      { type: 'Ready', status: 'True', reason: 'Available', lastTransitionTime: ago(60_000), observedGeneration: 1 },
+      { type: 'Synced', status: 'True', reason: 'ReconcileSuccess', lastTransitionTime: ago(60_000), observedGeneration: 1 },
+    ] }),
+    want: { result: { requeueAfterMs: POLL }, cloud: ['connect', 'observe'], events: [], writes: [], observedGeneration: 1 },
+  },
+  {
+    reason: 'a spec change made while paused is not observed: status.observedGeneration stays behind, Reconciling is dropped',
+    mr: widget({ generation: 3, observedGeneration: 2, annotations: { [paused]: 'true' }, conditions: [
+      { type: 'Ready', status: 'False', reason: 'Creating', lastTransitionTime: ago(60_000), observedGeneration: 2 },
+      { type: 'Synced', status: 'True', reason: 'ReconcileSuccess', lastTransitionTime: ago(60_000), observedGeneration: 2 },
+      { type: 'Reconciling', status: 'True', reason: 'Creating', lastTransitionTime: ago(60_000), observedGeneration: 2 },
+    ] }),
+    want: { result: {}, cloud: [], events: [], writes: ['replaceStatus'], observedGeneration: 2, conditions: { Ready: undefined, Synced: ['False', 'ReconcilePaused'] } },
   },
   {
     reason: 'a 409 on the status write surfaces as a conflict, for the controller to requeue quietly',
@@ -738,13 +777,13 @@ for (const p of POLICIES) {
             result: { requeueAfterMs: AFTER_CREATE },
             cloud: ['connect', 'observe', 'create', 'observe'],
             events: [['Normal', EVENT_REASONS.createdExternal]],
-            conditions: { Ready: ['False', 'Creating'], Synced: ['True', 'ReconcileSuccess'] },
+            conditions: { Ready: ['False', 'Creating'], Synced: ['True', 'ReconcileSuccess'], Reconciling: ['True', 'Creating'] },
           }
         : {
             result: { requeueAfterMs: POLL },
             cloud: ['connect', 'observe'],
             events: [],
-            conditions: { Ready: ['False', 'Unavailable', 'managementPolicies'], Synced: ['True', 'ReconcileSuccess'] },
+            conditions: { Ready: ['False', 'Unavailable', 'managementPolicies'], Synced: ['True', 'ReconcileSuccess'], Stalled: ['True', 'Unavailable', 'managementPolicies'] },
           },
     },
     {
@@ -886,6 +925,7 @@ for (const c of cases) {
     if (want.finalizers) assert.deepEqual(mr.metadata.finalizers ?? [], want.finalizers, 'finalizers');
     if (want.labels) assert.deepEqual(mr.metadata.labels, want.labels, 'labels');
     if (want.forProvider) assert.deepEqual(mr.spec.forProvider, want.forProvider, 'spec.forProvider');
+    if (want.observedGeneration !== undefined) assert.equal(mr.status?.observedGeneration, want.observedGeneration, 'status.observedGeneration');
     if (want.atProvider) assert.deepEqual(mr.status?.atProvider, want.atProvider, 'status.atProvider');
     for (const [key, value] of Object.entries(want.annotations ?? {})) assert.equal(mr.metadata.annotations?.[key], value, `annotation ${key}`);
     if (want.conditions) {

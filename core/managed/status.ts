@@ -8,11 +8,16 @@ export type WithStatus = KubeObject & { status?: { conditions?: Condition[] } };
 
 /**
  * The status obj would have with these conditions set (stamped with its generation) and these fields
- * merged in, or undefined when that is what it has already.
+ * merged in, or undefined when that is what it has already. status.observedGeneration becomes the
+ * generation (kstatus: the spec was seen) unless observed is false (paused: the spec was not acted on).
+ * It changes only with the generation, when the conditions' own observedGeneration changes too: no
+ * write of its own.
  */
-export function nextStatus<T extends WithStatus>(obj: T, conditions: Condition[], fields: Record<string, unknown>, now: Date): NonNullable<T['status']> | undefined {
+export function nextStatus<T extends WithStatus>(obj: T, conditions: Condition[], fields: Record<string, unknown>, now: Date, observed = true): NonNullable<T['status']> | undefined {
   const status: Record<string, unknown> = { ...(obj.status ?? {}), ...fields };
-  status.conditions = setConditions(obj.status?.conditions, conditions, obj.metadata?.generation, now);
+  const generation = obj.metadata?.generation;
+  if (observed && generation !== undefined) status.observedGeneration = generation;
+  status.conditions = setConditions(obj.status?.conditions, conditions, generation, now);
   if (isDeepStrictEqual(status, obj.status ?? {})) return undefined;
   return status as NonNullable<T['status']>;
 }
@@ -22,9 +27,9 @@ export async function writeStatusIfChanged<T extends WithStatus>(
   store: Pick<ObjectStore, 'replaceStatus'>,
   type: ResourceType,
   obj: T,
-  update: { conditions: Condition[]; fields?: Record<string, unknown>; now?: Date },
+  update: { conditions: Condition[]; fields?: Record<string, unknown>; now?: Date; observed?: boolean },
 ): Promise<T> {
-  const status = nextStatus(obj, update.conditions, update.fields ?? {}, update.now ?? new Date());
+  const status = nextStatus(obj, update.conditions, update.fields ?? {}, update.now ?? new Date(), update.observed);
   if (!status) return obj;
   return store.replaceStatus(type, { ...obj, status });
 }

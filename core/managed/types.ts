@@ -62,6 +62,8 @@ export interface ManagedSpec<P> {
 export interface ManagedStatus<A> {
   atProvider?: A;
   conditions?: Condition[];
+  /** The metadata.generation the status describes (kstatus compares the two). */
+  observedGeneration?: number;
 }
 
 /** A managed resource as the reconciler sees it: one cloud object, Crossplane's shape. */

@@ -1,7 +1,7 @@
 import { EVENT_REASONS } from '../../runtime/events/index.ts';
 import { ANNOTATIONS, createOutcomeUnknown } from '../annotations.ts';
-import { Synced } from '../conditions.ts';
-import { done, next, writeStatus, type Step } from './pass.ts';
+import { TerminalError } from '../../errors/index.ts';
+import { done, failureConditions, next, writeStatus, type Step } from './pass.ts';
 
 /**
  * A create whose result was never recorded, for a kind whose names the cloud chooses: creating again
@@ -18,6 +18,7 @@ export const stopIfCreateOutcomeUnknown: Step = async (deps, pass) => {
     `${ANNOTATIONS.externalName} annotation to its name, otherwise remove the ${ANNOTATIONS.createPending} annotation`;
   pass.log.info(message);
   deps.recorder.warning(mr, EVENT_REASONS.createOutcomeUnknown, message);
-  await writeStatus(deps, mr, [Synced.error(message)]);
+  // Stalled: only a person can tell what the cloud holds.
+  await writeStatus(deps, mr, failureConditions(new TerminalError(message), EVENT_REASONS.createOutcomeUnknown, message));
   return done();
 };

@@ -1,6 +1,6 @@
 import { EVENT_REASONS } from '../../runtime/events/index.ts';
 import { ANNOTATIONS, createdAt, externalNameOf } from '../annotations.ts';
-import { Ready, Synced } from '../conditions.ts';
+import { Ready, Reconciling, REASONS, Stalled, Synced } from '../conditions.ts';
 import { crashPoint } from '../crash-points.ts';
 import { isConflict } from '../../kube/index.ts';
 import type { CreateResult, ManagedResource } from '../types.ts';
@@ -65,7 +65,7 @@ async function observeCreated(deps: ReconcileDeps, pass: Pass, external: NonNull
   } catch (err: unknown) {
     pass.log.debug({ err }, 'observe right after create failed; checking again shortly');
   }
-  await writeStatus(deps, pass.mr, [Ready.creating(), Synced.success()]);
+  await writeStatus(deps, pass.mr, [Ready.creating(), Synced.success(), Reconciling.because(REASONS.creating), Stalled.clear()]);
   return done({ requeueAfterMs: deps.settings.afterCreateMs });
 }
 
@@ -73,7 +73,8 @@ async function observeCreated(deps: ReconcileDeps, pass: Pass, external: NonNull
 export const createIfMissing: Step = async (deps, pass) => {
   if (pass.observation?.exists) return next(pass);
   if (!pass.policy.create) {
-    await writeStatus(deps, pass.mr, [Ready.unavailable('external resource does not exist and managementPolicies do not allow Create'), Synced.success()]);
+    const why = 'external resource does not exist and managementPolicies do not allow Create';
+    await writeStatus(deps, pass.mr, [Ready.unavailable(why), Synced.success(), Stalled.because(REASONS.unavailable, why), Reconciling.done()]);
     return done({ requeueAfterMs: jittered(deps, pollInterval(deps, pass.mr)) });
   }
   const sinceCreate = deps.now().getTime() - createdAt(pass.mr);

@@ -1,6 +1,6 @@
 import { EVENT_REASONS } from '../../runtime/events/index.ts';
 import { externalNameOf } from '../annotations.ts';
-import { getCondition, Ready, REASONS, Synced } from '../conditions.ts';
+import { getCondition, Ready, Reconciling, REASONS, Stalled, Synced } from '../conditions.ts';
 import { deleteConnectionSecret } from '../connection-secret.ts';
 import { hasFinalizer, withoutFinalizer } from '../finalizer.ts';
 import { connect } from './connect.ts';
@@ -20,7 +20,7 @@ async function deleteExternal(deps: ReconcileDeps, pass: Pass): Promise<Decision
     pass.log.info('deleting external resource');
     deps.recorder.normal(pass.mr, EVENT_REASONS.deletedExternal, `deleting ${deps.kind.gvk.kind} ${externalNameOf(pass.mr) ?? pass.mr.metadata.name}`);
   }
-  await writeStatus(deps, pass.mr, [Ready.deleting(), Synced.success()]);
+  await writeStatus(deps, pass.mr, [Ready.deleting(), Synced.success(), Reconciling.because(REASONS.deleting), Stalled.clear()]);
   return done({ requeueAfterMs: deps.settings.deletePollMs });
 }
 

@@ -1,12 +1,13 @@
 import type { Logger } from 'pino';
-import { CallBudgetExhaustedError, describeError, TerminalError, wrapError } from '../../errors/index.ts';
+import { CallBudgetExhaustedError, ConfigError, describeError, TerminalError, ThrottledError, wrapError } from '../../errors/index.ts';
+import { EVENT_REASONS } from '../../runtime/events/index.ts';
 import type { ObjectStore, ResourceType } from '../../kube/index.ts';
 import type { ReconcileResult } from '../../runtime/controller/index.ts';
 import type { EventReason, EventRecorder } from '../../runtime/events/index.ts';
 import type { ObjectCache } from '../../runtime/informer/index.ts';
 import type { PledgeMetrics } from '../../runtime/metrics/index.ts';
 import { ANNOTATIONS, parseDuration } from '../annotations.ts';
-import { getCondition, Synced } from '../conditions.ts';
+import { getCondition, Reconciling, REASONS, Stalled, Synced } from '../conditions.ts';
 import type { PolicyDecision } from '../policies.ts';
 import { nextStatus } from '../status.ts';
 import type { CloudCallGate, Condition, ExternalClient, KubeObject, ManagedKind, ManagedResource, Observation } from '../types.ts';
@@ -88,8 +89,8 @@ export async function save(deps: ReconcileDeps, pass: Pass, mr: ManagedResource 
 }
 
 /** Writes status only when it differs; observes time-to-ready on the first Ready=True. */
-export async function writeStatus(deps: ReconcileDeps, mr: ManagedResource, conditions: Condition[], atProvider?: Record<string, unknown>): Promise<ManagedResource> {
-  const status = nextStatus(mr, conditions, atProvider === undefined ? {} : { atProvider }, deps.now());
+export async function writeStatus(deps: ReconcileDeps, mr: ManagedResource, conditions: Condition[], atProvider?: Record<string, unknown>, observed = true): Promise<ManagedResource> {
+  const status = nextStatus(mr, conditions, atProvider === undefined ? {} : { atProvider }, deps.now(), observed);
   if (!status) return mr;
   const was = getCondition(mr.status?.conditions, 'Ready');
   if (getCondition(status.conditions, 'Ready')?.status === 'True' && was?.status !== 'True' && was?.reason !== 'Unavailable') {
@@ -97,6 +98,20 @@ export async function writeStatus(deps: ReconcileDeps, mr: ManagedResource, cond
     if (!Number.isNaN(born)) deps.metrics.timeToReadySeconds.observe({ kind: deps.kind.gvk.kind }, (deps.now().getTime() - born) / 1000);
   }
   return deps.store.replaceStatus(deps.type, { ...mr, status });
+}
+
+/**
+ * What a failure means for health (health/README.md): Synced=False with a reason per class; a terminal
+ * one is Stalled (no progress without a change), any other keeps the resource Reconciling.
+ */
+export function failureConditions(err: unknown, event: EventReason, message: string): Condition[] {
+  if (err instanceof TerminalError) return [Synced.failed(REASONS.terminalError, message), Stalled.because(REASONS.terminalError, message), Reconciling.done()];
+  const reason =
+    err instanceof ThrottledError ? REASONS.throttled
+    : event === EVENT_REASONS.cannotResolveReferences ? REASONS.referencesNotReady
+    : err instanceof ConfigError ? REASONS.configNotReady
+    : REASONS.reconcileError;
+  return [Synced.failed(reason, message), Reconciling.because(reason, message), Stalled.clear()];
 }
 
 /**
@@ -114,7 +129,8 @@ export async function fail(deps: ReconcileDeps, pass: Pass, failure: { reason: E
   const message = describeError(wrapped);
   pass.log.info({ err: wrapped, reason: failure.reason }, message);
   deps.recorder.warning(pass.mr, failure.reason, message);
-  await writeStatus(deps, pass.mr, failure.ready ? [failure.ready, Synced.error(message)] : [Synced.error(message)]);
+  const conditions = failureConditions(wrapped, failure.reason, message);
+  await writeStatus(deps, pass.mr, failure.ready ? [failure.ready, ...conditions] : conditions);
   if (wrapped instanceof TerminalError) return done({ requeueAfterMs: jittered(deps, pollInterval(deps, pass.mr)) });
   return done({ error: wrapped });
 }

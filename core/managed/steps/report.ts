@@ -1,4 +1,4 @@
-import { Ready, Synced } from '../conditions.ts';
+import { Ready, Reconciling, REASONS, settled, Stalled, Synced } from '../conditions.ts';
 import { done, jittered, pollInterval, writeStatus, type Step } from './pass.ts';
 
 /** The soonest a provider's recheckAfterMs brings a resource back: a provider answering 0 again and again is no hot loop. */
@@ -9,7 +9,8 @@ export const reportObserved: Step = async (deps, pass) => {
   const observation = pass.observation;
   const ready = observation?.ready ?? true;
   const own = (observation?.conditions ?? []).filter((c) => c.type !== 'Ready' && c.type !== 'Synced');
-  await writeStatus(deps, pass.mr, [ready ? Ready.available() : Ready.creating(), Synced.success(), ...own], observation?.atProvider as Record<string, unknown> | undefined);
+  const health = ready ? [Ready.available(), ...settled()] : [Ready.creating(), Reconciling.because(REASONS.creating), Stalled.clear()];
+  await writeStatus(deps, pass.mr, [...health, Synced.success(), ...own], observation?.atProvider as Record<string, unknown> | undefined);
   const interval = pollInterval(deps, pass.mr);
   const usualMs = ready ? jittered(deps, interval) : Math.min(deps.settings.notReadyPollMs, interval);
   const recheckMs = observation?.recheckAfterMs;
