@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ObjectStore, ResourceType } from '../core/kube/index.ts';
-import { getCondition } from '../core/managed/conditions.ts';
+import { ANNOTATIONS } from '../core/managed/annotations.ts';
+import { getCondition, settled, Synced } from '../core/managed/conditions.ts';
 import { readConnectionDetails, writeConnectionSecret } from '../core/managed/connection-secret.ts';
 import { withFinalizer, withoutFinalizer } from '../core/managed/finalizer.ts';
 import { nextStatus } from '../core/managed/status.ts';
@@ -94,6 +95,12 @@ export async function reconcileClaim(ctx: ClaimContext, namespace: string, name:
   if (!cached) return {};
   let claim = structuredClone(cached);
   const xrName = claim.spec.resourceRef?.name ?? compositeNameForClaim(namespace, name);
+  if (claim.metadata.annotations?.[ANNOTATIONS.paused] === 'true') {
+    // Its composite is neither updated nor deleted; the spec is not acted on.
+    const status = nextStatus(claim, [Synced.paused(), ...settled()], {}, new Date(), false);
+    if (status) await ctx.store.replaceStatus(ctx.claimType, { ...claim, status });
+    return {};
+  }
   if (claim.metadata.deletionTimestamp) return unbind(ctx, claim, xrName);
   const withIt = withFinalizer(claim, CLAIM_FINALIZER);
   if (withIt) claim = await ctx.store.replace(ctx.claimType, withIt);

@@ -2,7 +2,8 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { describeError, fieldOf } from '../core/errors/index.ts';
 import type { ObjectStore, ResourceType } from '../core/kube/index.ts';
-import { getCondition, REASONS } from '../core/managed/conditions.ts';
+import { ANNOTATIONS } from '../core/managed/annotations.ts';
+import { getCondition, REASONS, settled, Synced } from '../core/managed/conditions.ts';
 import { readConnectionDetails, writeConnectionSecret } from '../core/managed/connection-secret.ts';
 import { withFinalizer, withoutFinalizer } from '../core/managed/finalizer.ts';
 import { writeStatusIfChanged } from '../core/managed/status.ts';
@@ -186,6 +187,11 @@ export async function reconcileComposite(ctx: CompositeContext, name: string): P
   const cached = ctx.caches.composites.get(name);
   if (!cached) return {};
   let xr = structuredClone(cached);
+  if (xr.metadata.annotations?.[ANNOTATIONS.paused] === 'true') {
+    // Left alone, deletion included, like a paused managed resource; the spec is not acted on.
+    await writeStatusIfChanged(ctx.store, ctx.type, xr, { conditions: [Synced.paused(), ...settled()], now: (ctx.now ?? (() => new Date()))(), observed: false });
+    return {};
+  }
   if (xr.metadata.deletionTimestamp) return finalize(ctx, xr);
   const withIt = withFinalizer(xr, COMPOSITE_FINALIZER);
   if (withIt) xr = await ctx.store.replace(ctx.type, withIt);

@@ -230,7 +230,7 @@ describe('Azure ResourceGroup and storage Account on a real kube-apiserver and c
     await apply(groupYaml(bad, '  providerConfigRef: {name: azure-wrong-secret}'));
     await eventually(async () => (await condition(RG, bad, 'Synced'))?.status === 'False', 'Synced=False');
     const synced = await condition(RG, bad, 'Synced');
-    assert.equal(synced?.reason, 'ReconcileError');
+    assert.equal(synced?.reason, 'TerminalError');
     assert.match(synced?.message ?? '', /^observe failed: invalid_client: AADSTS7000215: Invalid client secret provided\./);
     assert.ok(!(synced?.message ?? '').includes(WRONG_SECRET), 'the secret is not in the condition');
     assert.ok(!(await controller.log()).includes(WRONG_SECRET), 'nor in the log');

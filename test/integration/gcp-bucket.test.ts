@@ -123,7 +123,7 @@ describe('GCS Bucket on a real kube-apiserver and fake-gcs-server', () => {
     await mustKubectl(['patch', RESOURCE, name, '--type=merge', '-p', '{"spec":{"forProvider":{"labels":{"team":"storage"}}}}']);
     await eventually(async () => (await condition(RESOURCE, name, 'Synced'))?.status === 'False', 'Synced=False');
     const synced = await condition(RESOURCE, name, 'Synced');
-    assert.equal(synced?.reason, 'ReconcileError');
+    assert.equal(synced?.reason, 'TerminalError');
     assert.equal(
       synced?.message,
       'update failed: the endpoint accepted but did not apply: labels (still labels: {} → {"team":"storage"}); checked again at the poll interval',

@@ -141,7 +141,8 @@ describe('S3 Bucket on a real kube-apiserver and moto', () => {
     assert.equal((await kubectlApply(bucketYaml(taken, 'region: us-east-1\ntags: {team: platform}'))).code, 0);
     await eventually(async () => (await condition('bucket.s3.aws.pledge.dev', taken, 'Synced'))?.status === 'False', 'Synced=False');
     const synced = await condition('bucket.s3.aws.pledge.dev', taken, 'Synced');
-    assert.equal(synced?.reason, 'ReconcileError');
+    assert.equal(synced?.reason, 'TerminalError');
+    assert.equal((await condition('bucket.s3.aws.pledge.dev', taken, 'Stalled'))?.status, 'True', 'a terminal error stalls it (kstatus Failed, Argo CD Degraded)');
     assert.match(synced?.message ?? '', /^create failed: BucketAlreadyExists: The requested bucket name is not available/);
     const events = await mustKubectl(['get', 'events', '-n', 'default', '--field-selector', `involvedObject.name=${taken}`, '-o', 'json']);
     const reasons = (JSON.parse(events) as { items: Array<{ reason: string; type: string }> }).items.map((e) => `${e.type}/${e.reason}`);
