@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
-export type Binaries = { etcd: string; kubeApiserver: string; motoServer: string };
+export type Binaries = { etcd: string; kubeApiserver: string; kubeControllerManager: string; motoServer: string };
 
 /**
- * Finds (building or installing them the first time) etcd, kube-apiserver and moto_server through
+ * Finds (building or installing them the first time) etcd, kube-apiserver, kube-controller-manager and moto_server through
  * build-kube.sh (which honours KUBEBUILDER_ASSETS) and install-moto.sh. Both are quick once cached.
  */
 export async function findBinaries(options: { signal?: AbortSignal } = {}): Promise<Binaries> {
@@ -12,7 +12,7 @@ export async function findBinaries(options: { signal?: AbortSignal } = {}): Prom
     lastLineOf(join(import.meta.dirname, 'build-kube.sh'), options.signal),
     lastLineOf(join(import.meta.dirname, 'install-moto.sh'), options.signal),
   ]);
-  return { etcd: join(kubeDir, 'etcd'), kubeApiserver: join(kubeDir, 'kube-apiserver'), motoServer };
+  return { etcd: join(kubeDir, 'etcd'), kubeApiserver: join(kubeDir, 'kube-apiserver'), kubeControllerManager: join(kubeDir, 'kube-controller-manager'), motoServer };
 }
 
 // Runs a script whose stdout ends with a path; its stderr (build progress) goes to ours.

@@ -63,8 +63,24 @@ test('restartApiServer brings kube-apiserver and etcd back on the same port with
   assert.equal(crashed, false, 'a restart is not reported as a crash');
 });
 
+test('kube-controller-manager outlives that restart: a namespace deleted afterwards goes, with what was in it', async () => {
+  const opts = { kubeconfigPath: env.kubeconfigPath };
+  const created = await kubectlApply('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: env-after-restart\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: inside\n  namespace: env-after-restart\n', opts);
+  assert.equal(created.code, 0, created.stderr);
+  const deleted = await kubectl(['delete', 'namespace', 'env-after-restart', '--wait=false'], opts);
+  assert.equal(deleted.code, 0, deleted.stderr);
+  // Without a namespace controller it would stay Terminating for ever.
+  const deadline = Date.now() + 60_000;
+  let last = await kubectl(['get', 'namespace', 'env-after-restart', '-o', 'name'], opts);
+  while (last.code === 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    last = await kubectl(['get', 'namespace', 'env-after-restart', '-o', 'name'], opts);
+  }
+  assert.match(last.stderr, /NotFound|not found/, `namespace still there: ${last.stdout}`);
+});
+
 test('stop closes every port and removes the directory', async () => {
-  const ports = [env.apiServerUrl, env.motoUrl, env.etcdUrl].map(portOf);
+  const ports = [env.apiServerUrl, env.motoUrl, env.etcdUrl, env.controllerManagerHealthzUrl].map(portOf);
   for (const port of ports) assert.equal(await isPortOpen(port), true, `port ${port} should be open before stop`);
   const started = Date.now();
   await env.stop();

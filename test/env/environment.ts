@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { findBinaries, type Binaries } from './binaries.ts';
 import { createCertificates, type Certificates } from './certificates.ts';
 import { startCloudsimChild, type CloudsimEndpoints } from './cloudsim.ts';
+import { CONTROLLER_MANAGER_USER, healthzUrl, startControllerManager } from './controller-manager.ts';
 import { startFakeGcs } from './fake-gcs.ts';
 import { freePort } from './free-port.ts';
 import { httpGet } from './http-get.ts';
@@ -42,16 +43,19 @@ export type Environment = {
   cloudsim: CloudsimEndpoints;
   /** http://127.0.0.1:PORT */
   etcdUrl: string;
+  /** https://127.0.0.1:PORT/healthz of kube-controller-manager (garbage collector and namespace controller only). */
+  controllerManagerHealthzUrl: string;
   /** Bearer token of `pledge-admin` (group system:masters). */
   token: string;
   /** The kube-apiserver's audit log (JSON lines), when started with `audit: true`. */
   auditLogPath?: string;
   caCertPath: string;
-  /** Resolves (never rejects) if etcd, kube-apiserver or moto exits before stop() is called (a restartApiServer() is not a crash). */
+  /** Resolves (never rejects) if a process (etcd, kube-apiserver, kube-controller-manager, moto…) exits before stop() is called (a restartApiServer() is not a crash). */
   crashed: Promise<Error>;
   /**
    * Opt-in, for chaos runs: stops kube-apiserver, then etcd, and starts both again on the same ports with the
    * same data, certificates and token, so every kubeconfig stays valid. Resolves once /readyz answers ok again.
+   * kube-controller-manager keeps running and reconnects, as it would after an API server restart in a cluster.
    * Nothing calls it by default.
    */
   restartApiServer(options?: { signal?: AbortSignal }): Promise<{ downMs: number }>;
@@ -63,7 +67,7 @@ const adminUser = 'pledge-admin';
 /** The API server's start-up checks are loopback GETs: cheap enough to repeat every 0.1 s, so a lane is used as soon as it is up. */
 const LOOPBACK_POLL_MS = 100;
 
-/** Starts etcd, kube-apiserver and moto on free loopback ports, each ready for use when this resolves. */
+/** Starts etcd, kube-apiserver, kube-controller-manager and moto on free loopback ports, each ready for use when this resolves. */
 export async function startEnvironment(options: EnvironmentOptions = {}): Promise<Environment> {
   const { signal } = options;
   const log = options.log ?? (() => undefined);
@@ -97,8 +101,9 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
   let etcdChild: SupervisedChild | undefined;
   try {
     const since = (t: number) => `${Date.now() - t} ms`;
-    const { etcdPort, etcdPeerPort, apiPort, motoPort, fakeGcsPort, simAws, simAzure, simGcs, simAdmin } = await distinctFreePorts(['etcdPort', 'etcdPeerPort', 'apiPort', 'motoPort', 'fakeGcsPort', 'simAws', 'simAzure', 'simGcs', 'simAdmin']);
+    const { etcdPort, etcdPeerPort, apiPort, kcmPort, motoPort, fakeGcsPort, simAws, simAzure, simGcs, simAdmin } = await distinctFreePorts(['etcdPort', 'etcdPeerPort', 'apiPort', 'kcmPort', 'motoPort', 'fakeGcsPort', 'simAws', 'simAzure', 'simGcs', 'simAdmin']);
     const token = randomBytes(24).toString('hex');
+    const tokens = { admin: token, controllerManager: randomBytes(24).toString('hex') };
     const apiServerUrl = `https://127.0.0.1:${apiPort}`;
     const motoUrl = `http://127.0.0.1:${motoPort}`;
     const etcdUrl = `http://127.0.0.1:${etcdPort}`;
@@ -137,7 +142,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     const caPem = await readFile(certs.caCertPath, 'utf8');
 
     const auditLogPath = options.audit ? join(dir, 'audit.log') : undefined;
-    let apiserver = await startApiserver({ binaries, dir, certs, port: apiPort, etcdUrl, token, auditLogPath });
+    let apiserver = await startApiserver({ binaries, dir, certs, port: apiPort, etcdUrl, tokens, auditLogPath });
     watch(apiserver);
     let t = Date.now();
     const api = (path: string, apiSignal = startSignal) => httpGet(`${apiServerUrl}${path}`, { ca: caPem, token, signal: apiSignal });
@@ -145,6 +150,12 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
       what: `kube-apiserver at ${apiServerUrl} to be ready`, timeoutMs, signal: startSignal, child: apiserver, maxIntervalMs: LOOPBACK_POLL_MS,
     });
     log(`kube-apiserver ready after ${since(t)}`);
+
+    const kcmKubeconfigPath = join(dir, 'kube-controller-manager.kubeconfig');
+    await writeFile(kcmKubeconfigPath, renderKubeconfig({ server: apiServerUrl, caPem, token: tokens.controllerManager, user: CONTROLLER_MANAGER_USER }), { mode: 0o600 });
+    const controllerManager = watch(await startControllerManager({ binary: binaries.kubeControllerManager, dir, kubeconfigPath: kcmKubeconfigPath, port: kcmPort, certs }));
+    const controllerManagerStarted = Date.now();
+    const controllerManagerHealthzUrl = healthzUrl(kcmPort);
 
     const restartApiServer = async (restartOptions: { signal?: AbortSignal } = {}): Promise<{ downMs: number }> => {
       const restartSignal = restartOptions.signal ?? new AbortController().signal;
@@ -166,7 +177,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
       await waitUntil(async () => (JSON.parse((await httpGet(`${etcdUrl}/health`, { signal: restartSignal })).body) as { health?: string }).health === 'true', {
         what: `etcd at ${etcdUrl} to be healthy again`, timeoutMs, signal: restartSignal, child: newEtcd,
       });
-      apiserver = await keep(await startApiserver({ binaries, dir, certs, port: apiPort, etcdUrl, token, auditLogPath }));
+      apiserver = await keep(await startApiserver({ binaries, dir, certs, port: apiPort, etcdUrl, tokens, auditLogPath }));
       await waitUntil(async () => (await api('/readyz', restartSignal)).body === 'ok', {
         what: `kube-apiserver at ${apiServerUrl} to be ready again`, timeoutMs, signal: restartSignal, child: apiserver,
       });
@@ -179,12 +190,16 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
       what: 'the default namespace to exist', timeoutMs, signal: startSignal, child: apiserver, maxIntervalMs: LOOPBACK_POLL_MS,
     });
     log(`default namespace after ${since(t)}`);
+    await waitUntil(async () => (await httpGet(controllerManagerHealthzUrl, { ca: caPem, signal: startSignal })).body === 'ok', {
+      what: `kube-controller-manager at ${controllerManagerHealthzUrl} to be healthy`, timeoutMs, signal: startSignal, child: controllerManager, maxIntervalMs: LOOPBACK_POLL_MS,
+    });
+    log(`kube-controller-manager healthy after ${since(controllerManagerStarted)}`);
 
     const kubeconfig = renderKubeconfig({ server: apiServerUrl, caPem, token, user: adminUser });
     const kubeconfigPath = join(dir, 'kubeconfig');
     await writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 });
     log(`environment started in ${since(started)} (${dir})`);
-    return { dir, kubeconfigPath, kubeconfig, apiServerUrl, motoUrl, fakeGcsUrl, cloudsim, etcdUrl, token, caCertPath: certs.caCertPath, auditLogPath, crashed, stop, restartApiServer };
+    return { dir, kubeconfigPath, kubeconfig, apiServerUrl, motoUrl, fakeGcsUrl, cloudsim, etcdUrl, controllerManagerHealthzUrl, token, caCertPath: certs.caCertPath, auditLogPath, crashed, stop, restartApiServer };
   } catch (err: unknown) {
     await stop();
     throw err;
@@ -216,12 +231,13 @@ function startEtcd(options: ProcessOptions & { clientPort: number; peerPort: num
 }
 
 async function startApiserver(
-  options: ProcessOptions & { certs: Certificates; port: number; etcdUrl: string; token: string; auditLogPath?: string },
+  options: ProcessOptions & { certs: Certificates; port: number; etcdUrl: string; tokens: { admin: string; controllerManager: string }; auditLogPath?: string },
 ): Promise<SupervisedChild> {
   const { dir, certs, port, auditLogPath } = options;
   const tokenFile = join(dir, 'tokens.csv');
   // token,user,uid,"group,..."
-  await writeFile(tokenFile, `${options.token},${adminUser},${adminUser},"system:masters"\n`, { mode: 0o600 });
+  const { admin, controllerManager } = options.tokens;
+  await writeFile(tokenFile, `${admin},${adminUser},${adminUser},"system:masters"\n${controllerManager},${CONTROLLER_MANAGER_USER},${CONTROLLER_MANAGER_USER},"system:masters"\n`, { mode: 0o600 });
   const auditArgs: string[] = [];
   if (auditLogPath) {
     // Every request once (its last stage), metadata only: who, user agent, verb, resource, code.
