@@ -10,8 +10,11 @@
  *   DELETE /_cloudsim/outages[?service=s3]  end outages now
  *   POST   /_cloudsim/reset[?state=true]    counters and knobs back to start values; with state=true, forget every resource
  *   GET    /_cloudsim/state                 resources (no keys or secrets)
+ *   POST   /_cloudsim/azure/federated-credentials      trust an outside issuer's tokens for an Entra application
+ *   POST   /_cloudsim/gcp/workload-identity-providers  trust an outside issuer's tokens in a workload identity pool
  */
 import type { CounterSnapshot, RequestFilter, RequestLog } from './counters.ts';
+import type { FederatedCredential, WorkloadIdentityProvider } from './federation.ts';
 import { validateKnobsPatch, type KnobsPatch, type Timings, type FaultKnobs } from './knobs.ts';
 import { empty, isServiceName, json, jsonBody, type ServiceName, type SimRequest, type SimResponse } from './sim-http.ts';
 
@@ -35,6 +38,10 @@ export interface CloudsimControl {
   endOutages(service?: ServiceName): void;
   reset(options?: { state?: boolean }): void;
   resources(): unknown;
+  /** Adds (or replaces, by tenant, client and name) an Entra federated identity credential; throws naming a bad field. */
+  addFederatedCredential(body: unknown): FederatedCredential;
+  /** Adds (or replaces, by name) a GCP workload identity pool provider; throws naming a bad field. */
+  addWorkloadIdentityProvider(body: unknown): WorkloadIdentityProvider;
 }
 
 const badRequest = (message: string) => json(400, { error: message });
@@ -85,6 +92,10 @@ export function adminHandler(control: CloudsimControl): (req: SimRequest) => Sim
           return json(200, control.knobs());
         case 'GET /_cloudsim/state':
           return json(200, control.resources());
+        case 'POST /_cloudsim/azure/federated-credentials':
+          return json(201, control.addFederatedCredential(jsonBody(req)));
+        case 'POST /_cloudsim/gcp/workload-identity-providers':
+          return json(201, control.addWorkloadIdentityProvider(jsonBody(req)));
         default:
           return json(404, { error: `cloudsim admin: no ${route}; see cloudsim/README.md` });
       }

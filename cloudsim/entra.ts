@@ -3,10 +3,11 @@
  * Tokens are JWTs cloudsim signs; ARM checks them.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { audiencesOf, verifyFederatedToken } from './federation.ts';
 import type { AzureIdentity } from './identities.ts';
 import type { ServiceContext } from './service-context.ts';
 import { header, json, type SimRequest, type SimResponse, type SimRoute, type SimService } from './sim-http.ts';
-import { signToken } from './tokens.ts';
+import { decodeToken, signToken } from './tokens.ts';
 
 /** Entra's error body: `error`, an AADSTS-prefixed description, codes, and trace ids. */
 export function entraError(status: number, error: string, code: number, description: string, headers: Record<string, string | number> = {}): SimResponse {
@@ -29,6 +30,7 @@ export function entraError(status: number, error: string, code: number, descript
 }
 
 const TENANT_ALIASES = new Set(['common', 'organizations', 'consumers']);
+const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 export function createEntraService(ctx: ServiceContext): SimService {
   const tenants = () => new Set(ctx.identities.azure.map((i) => i.tenantId.toLowerCase()));
@@ -124,6 +126,17 @@ export function createEntraService(ctx: ServiceContext): SimService {
       if (!value) return missing('resource');
       resource = value;
     }
+    const assertionType = form.get('client_assertion_type');
+    const assertion = form.get('client_assertion');
+    if (assertionType !== null || assertion !== null) {
+      if (assertionType !== JWT_BEARER_ASSERTION) {
+        return entraError(400, 'invalid_request', 50027, `Invalid client_assertion_type '${assertionType ?? ''}': expected '${JWT_BEARER_ASSERTION}'.`);
+      }
+      if (!assertion) return missing('client_assertion');
+      const refused = checkFederatedAssertion(identity, assertion);
+      if (refused !== undefined) return refused;
+      return issue(identity, resource, version, '2');
+    }
     if (!secret) {
       return entraError(401, 'invalid_client', 7000216, "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.");
     }
@@ -135,6 +148,53 @@ export function createEntraService(ctx: ServiceContext): SimService {
         `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${identity.clientId}'.`,
       );
     }
+    return issue(identity, resource, version, '1');
+  }
+
+  /**
+   * What Entra checks of a workload identity's assertion: a federated identity credential of the application
+   * with the token's issuer, subject and audience, the signature by the issuer's keys, the token's lifetime.
+   * Messages name the claims (as Entra's do), never the token.
+   */
+  function checkFederatedAssertion(identity: AzureIdentity, assertion: string): SimResponse | undefined {
+    const credentials = ctx.federation.azure.filter((c) => c.tenantId === identity.tenantId.toLowerCase() && c.clientId === identity.clientId.toLowerCase());
+    const peek = decodeToken(assertion);
+    if (peek === undefined) return entraError(400, 'invalid_client', 50027, 'JWT token is invalid or malformed.');
+    const iss = String(peek.claims.iss ?? '');
+    const sub = String(peek.claims.sub ?? '');
+    const aud = audiencesOf(peek.claims);
+    const hint = 'Check your federated identity credential Subject, Audience and Issuer against the presented assertion. https://learn.microsoft.com/entra/workload-id/workload-identity-federation';
+    if (credentials.length === 0) {
+      return entraError(
+        400,
+        'invalid_request',
+        70021,
+        `No matching federated identity record found for presented assertion. Assertion Issuer: '${iss}'. Assertion Subject: '${sub}'. Assertion Audience: '${aud.join(',')}'. https://learn.microsoft.com/entra/workload-id/workload-identity-federation`,
+      );
+    }
+    const byIssuer = credentials.filter((c) => c.issuer === iss);
+    if (byIssuer.length === 0) return entraError(400, 'invalid_client', 700211, `No matching federated identity record found for presented assertion issuer '${iss}'. ${hint}`);
+    // Case-sensitive, as Entra matches since 2025.
+    const bySubject = byIssuer.filter((c) => c.subject === sub);
+    if (bySubject.length === 0) return entraError(400, 'invalid_client', 700213, `No matching federated identity record found for presented assertion subject '${sub}'. ${hint}`);
+    const match = bySubject.find((c) => c.audiences.some((a) => aud.includes(a)));
+    if (match === undefined) return entraError(400, 'invalid_client', 700212, `No matching federated identity record found for presented assertion audience '${aud.join(',')}'. ${hint}`);
+    const check = verifyFederatedToken(assertion, match.jwks, ctx.runtime.now());
+    if (check.ok) return undefined;
+    if (check.reason === 'expired' || check.reason === 'not-yet-valid') {
+      const at = (s: unknown) => (typeof s === 'number' ? new Date(s * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : 'unknown');
+      return entraError(
+        400,
+        'invalid_client',
+        700024,
+        `Client assertion is not within its valid time range. Current time: ${at(Math.floor(ctx.runtime.now() / 1000))}, assertion valid from ${at(peek.claims.iat)}, expiry time of assertion ${at(peek.claims.exp)}. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .`,
+      );
+    }
+    if (check.reason === 'signature') return entraError(400, 'invalid_client', 5002727, `Client assertion failed signature validation: no key of issuer '${iss}' verifies it.`);
+    return entraError(400, 'invalid_client', 50027, 'JWT token is invalid or malformed.');
+  }
+
+  function issue(identity: AzureIdentity, resource: string, version: 'v1' | 'v2', appidacr: '1' | '2'): SimResponse {
     const now = Math.floor(ctx.runtime.now() / 1000);
     const lifetime = ctx.runtime.knobs.timings.tokenLifetimeSeconds;
     const objectId = servicePrincipalObjectId(identity);
@@ -147,7 +207,7 @@ export function createEntraService(ctx: ServiceContext): SimService {
         nbf: now,
         exp: now + lifetime,
         appid: identity.clientId,
-        appidacr: '1',
+        appidacr,
         idp: `https://sts.windows.net/${identity.tenantId}/`,
         idtyp: 'app',
         oid: objectId,

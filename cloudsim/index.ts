@@ -11,6 +11,7 @@ import { createArmService } from './arm.ts';
 import { createAwsServices } from './aws.ts';
 import { Counters } from './counters.ts';
 import { createEntraService } from './entra.ts';
+import { parseFederatedCredential, parseWorkloadIdentityProvider, type FederatedCredential } from './federation.ts';
 import { createGcsService } from './gcs.ts';
 import { createGoogleOAuthService } from './google-oauth.ts';
 import {
@@ -36,6 +37,7 @@ export type { FaultKnobs, KnobsPatch, Timings } from './knobs.ts';
 export { TIMING_DEFAULTS } from './knobs.ts';
 export type { KnobsView } from './admin.ts';
 export type { AzureIdentity, GcpServiceAccount } from './identities.ts';
+export type { FederatedCredential, JsonWebKeySet, WorkloadIdentityProvider } from './federation.ts';
 export { SERVICE_NAMES, type ServiceName } from './sim-http.ts';
 
 export const CLOUDSIM_DEFAULTS = {
@@ -118,7 +120,7 @@ export async function startCloudsim(options: CloudsimOptions = {}): Promise<Clou
   applyKnobsPatch(knobs, initialKnobs);
   const counters = new Counters({ clock: now, ...(options.requestLogSize === undefined ? {} : { requestLogSize: options.requestLogSize }) });
   const runtime: SimRuntime = { knobs, counters, now, random: options.random ?? Math.random, signal: stopping.signal, log };
-  const ctx: ServiceContext = { runtime, store, identities };
+  const ctx: ServiceContext = { runtime, store, identities, federation: { azure: [], gcp: [] } };
 
   const control: CloudsimControl = {
     counters: () => counters.snapshot(),
@@ -144,6 +146,17 @@ export async function startCloudsim(options: CloudsimOptions = {}): Promise<Clou
       if (resetOptions.state) store.clearResources();
     },
     resources: () => ({ s3: store.state.s3, rds: store.state.rds, arm: store.state.arm, gcs: store.state.gcs }),
+    addFederatedCredential: (body) => {
+      const credential = parseFederatedCredential(body);
+      const same = (c: FederatedCredential) => c.tenantId === credential.tenantId && c.clientId === credential.clientId && c.name === credential.name;
+      ctx.federation.azure = [...ctx.federation.azure.filter((c) => !same(c)), credential];
+      return credential;
+    },
+    addWorkloadIdentityProvider: (body) => {
+      const provider = parseWorkloadIdentityProvider(body);
+      ctx.federation.gcp = [...ctx.federation.gcp.filter((p) => p.name !== provider.name), provider];
+      return provider;
+    },
   };
   const admin = adminHandler(control);
 

@@ -1,4 +1,5 @@
 /** What every simulated service is built from. */
+import type { FederatedCredential, WorkloadIdentityProvider } from './federation.ts';
 import type { Identities } from './identities.ts';
 import type { SimRuntime } from './listener.ts';
 import type { StateStore } from './state.ts';
@@ -7,6 +8,8 @@ export type ServiceContext = {
   runtime: SimRuntime;
   store: StateStore;
   identities: Identities;
+  /** Trusted outside issuers, registered through the admin endpoint (not persisted). */
+  federation: { azure: FederatedCredential[]; gcp: WorkloadIdentityProvider[] };
 };
 
 /** ISO 8601 with milliseconds, as every cloud here writes times. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { StorageManagementClient } from '@azure/arm-storage';
-import { ClientSecretCredential } from '@azure/identity';
+import { ClientSecretCredential, WorkloadIdentityCredential, type TokenCredential } from '@azure/identity';
 import { gatedCall } from '../../core/managed/cloud-call.ts';
 import type { CloudCallGate } from '../../core/managed/types.ts';
 import type { AzureClientConfig } from './config.ts';
@@ -36,18 +36,31 @@ const clients = new Map<string, AzureClients>();
 
 /** A cache key that identifies tenant, principal, subscription and endpoints without containing the secret. */
 function fingerprint(config: AzureClientConfig): string {
-  const secret = createHash('sha256').update(`${config.tenantId}\0${config.clientId}\0${config.clientSecret}`).digest('hex');
+  const secret = createHash('sha256').update(`${config.tenantId}\0${config.clientId}\0${config.clientSecret ?? ''}\0${config.tokenFile ?? ''}`).digest('hex');
   return JSON.stringify([config.subscriptionId, config.endpoint, config.authorityHost, secret]);
 }
 
-function build(config: AzureClientConfig): AzureClients {
-  const retryOptions = { maxRetries: AZURE_CLIENT_DEFAULTS.maxRetries };
-  const credential = new ClientSecretCredential(config.tenantId, config.clientId, config.clientSecret, {
+/**
+ * The application's sign-in: its client secret, or (workload identity) the federated token in tokenFile sent to
+ * Entra as a client assertion (jwt-bearer). The SDK reads the file again when its copy is 5 minutes old, so the
+ * kubelet's rotation is picked up; the token never passes through Pledge's code.
+ */
+function credentialFor(config: AzureClientConfig, retryOptions: { maxRetries: number }): TokenCredential {
+  const common = {
     authorityHost: config.authorityHost,
     // Private clouds and cloudsim have no instance discovery endpoint; the authority is the one configured.
     disableInstanceDiscovery: true,
     retryOptions,
-  });
+  };
+  if (config.tokenFile !== undefined) {
+    return new WorkloadIdentityCredential({ ...common, tenantId: config.tenantId, clientId: config.clientId, tokenFilePath: config.tokenFile });
+  }
+  return new ClientSecretCredential(config.tenantId, config.clientId, config.clientSecret ?? '', common);
+}
+
+function build(config: AzureClientConfig): AzureClients {
+  const retryOptions = { maxRetries: AZURE_CLIENT_DEFAULTS.maxRetries };
+  const credential = credentialFor(config, retryOptions);
   const common = {
     endpoint: config.endpoint,
     credentials: { scopes: [`${config.endpoint}/.default`] },
@@ -106,10 +119,10 @@ export interface AzureCalls {
   map(err: unknown, message: string, operation: string): Error;
 }
 
-export function azureCalls(options: { gate: CloudCallGate; signal: AbortSignal; secret: string; context: Record<string, string> }): AzureCalls {
+export function azureCalls(options: { gate: CloudCallGate; signal: AbortSignal; secret: string | undefined; context: Record<string, string> }): AzureCalls {
   const { gate, signal, secret, context } = options;
   const request: AzureRequestOptions = { abortSignal: signal, requestOptions: { timeout: AZURE_CLIENT_DEFAULTS.requestTimeoutMs } };
-  const map = (err: unknown, message: string, operation: string) => toPledgeError(err, message, { ...context, operation }, [secret]);
+  const map = (err: unknown, message: string, operation: string) => toPledgeError(err, message, { ...context, operation }, secret === undefined ? [] : [secret]);
   return {
     async call(operation, message, send) {
       try {

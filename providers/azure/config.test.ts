@@ -70,3 +70,43 @@ describe('resolveAzureConfig', () => {
     });
   });
 });
+
+describe('credentials source WorkloadIdentity', () => {
+  const { clientSecretSecretRef: _ref, ...keyless } = base;
+  const noSecrets = async (): Promise<string> => {
+    throw new Error('workload identity must read no Secret');
+  };
+
+  it('needs no Secret: the token file from the ProviderConfig, or AZURE_FEDERATED_TOKEN_FILE', async () => {
+    const given = await resolveAzureConfig(
+      providerConfig({ ...keyless, credentials: { source: 'WorkloadIdentity', tokenFile: '/var/run/pledge/azure-token' } }),
+      noSecrets,
+      signal,
+      { AZURE_FEDERATED_TOKEN_FILE: '/elsewhere' },
+    );
+    assert.equal(given.tokenFile, '/var/run/pledge/azure-token');
+    assert.equal(given.clientSecret, undefined);
+    const fromEnv = await resolveAzureConfig(providerConfig({ ...keyless, credentials: { source: 'WorkloadIdentity' } }), noSecrets, signal, {
+      AZURE_FEDERATED_TOKEN_FILE: '/var/run/secrets/azure/tokens/azure-identity-token',
+    });
+    assert.equal(fromEnv.tokenFile, '/var/run/secrets/azure/tokens/azure-identity-token');
+    assert.equal(fromEnv.tenantId, base.tenantId);
+    assert.equal(fromEnv.clientId, base.clientId);
+  });
+
+  it('names the variable when no token file is given anywhere', async () => {
+    await assert.rejects(
+      resolveAzureConfig(providerConfig({ ...keyless, credentials: { source: 'WorkloadIdentity' } }), noSecrets, signal, {}),
+      (err: unknown) => err instanceof ConfigError && /tokenFile is unset and AZURE_FEDERATED_TOKEN_FILE is not set/.test(err.message),
+    );
+  });
+
+  it('still requires the secret reference for source Secret, and rejects unknown sources and relative paths', () => {
+    assert.throws(() => parseProviderConfig(providerConfig({ ...keyless, credentials: { source: 'Secret' } })), /clientSecretSecretRef is required unless/);
+    assert.throws(() => parseProviderConfig(providerConfig({ ...keyless, credentials: { source: 'ManagedIdentity' } })), /source must be one of Secret, WorkloadIdentity/);
+    assert.throws(
+      () => parseProviderConfig(providerConfig({ ...keyless, credentials: { source: 'WorkloadIdentity', tokenFile: 'token' } })),
+      /tokenFile must be an absolute path/,
+    );
+  });
+});

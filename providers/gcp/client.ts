@@ -5,7 +5,7 @@ import type { CloudCallGate } from '../../core/managed/types.ts';
 import type { GcpClientConfig } from './config.ts';
 import { gcsErrorInfo } from './errors.ts';
 import { gated } from './gated-call.ts';
-import { createTokenSource, type TokenSource } from './token-source.ts';
+import { createTokenSource, externalAccountGrant, serviceAccountGrant, type TokenSource } from './token-source.ts';
 
 export const GCP_CLIENT_DEFAULTS = {
   /** Google's JSON API. */
@@ -40,7 +40,9 @@ function fingerprint(config: GcpClientConfig): string {
         .update(key.privateKey.export({ type: 'pkcs8', format: 'der' }))
         .digest('hex')
     : 'anonymous';
-  return JSON.stringify([config.endpoint ?? '', config.projectId, secret]);
+  const external = config.externalAccount;
+  const federation = external ? [external.audience, external.tokenUrl, external.tokenFile, external.subjectTokenType, external.serviceAccountImpersonationUrl ?? ''] : [];
+  return JSON.stringify([config.endpoint ?? '', config.projectId, secret, ...federation]);
 }
 
 /**
@@ -72,7 +74,11 @@ function newStorage(config: GcpClientConfig, tokens: TokenSource | undefined): S
 }
 
 function newSession(config: GcpClientConfig): GcsSession {
-  const tokens = config.key ? createTokenSource(config.key) : undefined;
+  const tokens = config.key
+    ? createTokenSource(serviceAccountGrant(config.key))
+    : config.externalAccount
+      ? createTokenSource(externalAccountGrant(config.externalAccount))
+      : undefined;
   const storage = newStorage(config, tokens);
   return {
     storage,

@@ -44,6 +44,7 @@ describe('parseProviderConfig (GCP)', () => {
   it('defaults the Secret key to credentials.json', () => {
     assert.deepEqual(parseProviderConfig(providerConfig({ projectId: 'my-project', credentialsSecretRef: secretRef })), {
       projectId: 'my-project',
+      source: 'Secret',
       endpoint: undefined,
       credentialsSecretRef: { ...secretRef, key: 'credentials.json' },
     });
@@ -52,6 +53,7 @@ describe('parseProviderConfig (GCP)', () => {
   it('allows no credentials only with an endpoint (emulators take unauthenticated requests)', () => {
     assert.deepEqual(parseProviderConfig(providerConfig({ projectId: 'my-project', endpoint: 'http://127.0.0.1:4443' })), {
       projectId: 'my-project',
+      source: 'Secret',
       endpoint: 'http://127.0.0.1:4443',
     });
   });
@@ -130,5 +132,50 @@ describe('signAssertion', () => {
       exp: 1_700_003_600,
     });
     assert.ok(verify('sha256', Buffer.from(`${head}.${payload}`), publicKey, Buffer.from(signature, 'base64url')));
+  });
+});
+
+describe('credentials source ExternalAccount (workload identity federation)', () => {
+  const audience = '//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/pledge-pool/providers/kubernetes';
+  const external = { audience, credentialSource: { file: '/var/run/pledge/gcp-token' } };
+  const noSecrets = async (): Promise<string> => {
+    throw new Error('external_account credentials must read no Secret');
+  };
+
+  it('defaults to Google\'s STS and a JWT subject token, and reads no Secret', async () => {
+    const config = await resolveGcpConfig(providerConfig({ projectId: 'my-project', credentials: { source: 'ExternalAccount', externalAccount: external } }), noSecrets, signal);
+    assert.deepEqual(config.externalAccount, {
+      audience,
+      subjectTokenType: 'urn:ietf:params:oauth:token-type:jwt',
+      tokenUrl: 'https://sts.googleapis.com/v1/token',
+      tokenFile: '/var/run/pledge/gcp-token',
+    });
+    assert.equal(config.key, undefined);
+  });
+
+  it('sends the subject token elsewhere than Google only when spec.endpoint points elsewhere too', () => {
+    const elsewhere = { ...external, tokenUrl: 'http://127.0.0.1:4443/v1/token', serviceAccountImpersonationUrl: 'http://127.0.0.1:4443/v1/projects/-/serviceAccounts/sa@p.iam.gserviceaccount.com:generateAccessToken' };
+    assert.throws(
+      () => parseProviderConfig(providerConfig({ projectId: 'my-project', credentials: { source: 'ExternalAccount', externalAccount: elsewhere } })),
+      /tokenUrl: without spec.endpoint only https:\/\/sts.googleapis.com\/v1\/token is used/,
+    );
+    const parsed = parseProviderConfig(
+      providerConfig({ projectId: 'my-project', endpoint: 'http://127.0.0.1:4443', credentials: { source: 'ExternalAccount', externalAccount: elsewhere } }),
+    );
+    assert.equal(parsed.externalAccount?.tokenUrl, elsewhere.tokenUrl);
+    assert.equal(parsed.externalAccount?.serviceAccountImpersonationUrl, elsewhere.serviceAccountImpersonationUrl);
+  });
+
+  it('names the field that is missing or wrong', () => {
+    const bad: Array<[unknown, RegExp]> = [
+      [undefined, /externalAccount is required when source is ExternalAccount/],
+      [{ ...external, audience: 'projects/1/pools/x' }, /audience must name a workload identity pool provider/],
+      [{ audience }, /credentialSource\.file is required/],
+      [{ ...external, credentialSource: { file: 'token' } }, /credentialSource\.file must be an absolute path/],
+      [{ ...external, subjectTokenType: 'urn:ietf:params:oauth:token-type:saml2' }, /subjectTokenType must be one of/],
+    ];
+    for (const [externalAccount, message] of bad) {
+      assert.throws(() => parseProviderConfig(providerConfig({ projectId: 'my-project', credentials: { source: 'ExternalAccount', externalAccount } })), message);
+    }
   });
 });
