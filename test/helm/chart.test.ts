@@ -198,3 +198,23 @@ test('the CRDs applied for real, then every rendered object (ProviderConfigs fro
   assert.notEqual(refused.code, 0);
   assert.match(refused.stderr, /spec\.region/);
 });
+
+test('the pod passes the restricted Pod Security Standard (enforced by the API server on a dry-run Pod)', async () => {
+  const ns = 'pledge-pss-restricted';
+  const created = await kubectl(['create', 'namespace', ns]);
+  assert.ok(created.code === 0 || created.stderr.includes('AlreadyExists'), created.stderr);
+  await mustKubectl(['label', '--overwrite', 'namespace', ns, 'pod-security.kubernetes.io/enforce=restricted']);
+  const template = (one(await render(), 'Deployment').spec as { template: { metadata: unknown; spec: Record<string, unknown> } }).template;
+  const pod = (spec: Record<string, unknown>) => JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'pledge-pss', namespace: ns }, spec });
+  // serviceAccountName is dropped: the dry run is about the pod's security, and that ServiceAccount is not in this namespace.
+  const { serviceAccountName: _sa, ...spec } = template.spec;
+  const r = await kubectl(['apply', '--dry-run=server', '-f', '-'], { input: pod(spec) });
+  assert.equal(r.code, 0, r.stderr);
+  // The check is real: the same pod with privilege escalation allowed is refused.
+  const [c] = spec.containers as Array<{ securityContext: Record<string, unknown> }>;
+  assert.ok(c);
+  const loose = { ...spec, containers: [{ ...c, securityContext: { ...c.securityContext, allowPrivilegeEscalation: true } }] };
+  const refused = await kubectl(['apply', '--dry-run=server', '-f', '-'], { input: pod(loose) });
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false/);
+});
