@@ -2,7 +2,7 @@
 // reachable from values, and the rendered objects accepted by a real kube-apiserver (server-side dry run).
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { buildCli } from '../../core/cli/index.ts';
@@ -217,4 +217,21 @@ test('the pod passes the restricted Pod Security Standard (enforced by the API s
   const refused = await kubectl(['apply', '--dry-run=server', '-f', '-'], { input: pod(loose) });
   assert.notEqual(refused.code, 0);
   assert.match(refused.stderr, /violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false/);
+});
+
+test('each keyless example in helm/pledge/examples renders and passes a server-side dry run', async () => {
+  await mustKubectl(['apply', '--server-side', '-f', join(CHART, 'crds')]);
+  await mustKubectl(['wait', '--for=condition=Established', '--timeout=60s', '-f', join(CHART, 'crds')]);
+  const ns = await kubectl(['create', 'namespace', NS]);
+  assert.ok(ns.code === 0 || ns.stderr.includes('AlreadyExists'), ns.stderr);
+  const examples = (await readdir(join(CHART, 'examples'))).filter((f) => f.endsWith('.yaml'));
+  assert.deepEqual(examples.sort(), ['aws-irsa.yaml', 'azure-workload-identity.yaml', 'gcp-external-account.yaml']);
+  for (const file of examples) {
+    const manifest = await mustHelm(['template', 'pledge', CHART, '-n', NS, '-f', join(CHART, 'examples', file)]);
+    const kinds = parseAllDocuments(manifest).map((d) => (d.toJSON() as Obj | null)?.kind);
+    assert.ok(kinds.includes('ProviderConfig'), `${file} renders a ProviderConfig`);
+    const r = await kubectl(['apply', '--dry-run=server', '-f', '-'], { input: manifest });
+    assert.equal(r.code, 0, `${file}: ${r.stderr}`);
+    assert.match(r.stdout, /providerconfig\.\w+\.pledge\.dev\/default created \(server dry run\)/, file);
+  }
 });
