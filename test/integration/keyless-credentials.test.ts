@@ -5,12 +5,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeadBucketCommand, ListBucketsCommand } from '@aws-sdk/client-s3';
 import { kubectl, kubectlApply, testEnv } from '../env/index.ts';
 import { condition, eventually, getJson, installCrds, motoS3, mustKubectl, startController, type ControllerProcess } from './harness.ts';
+import { cloudsimAdmin } from './support/cloudsim-admin.ts';
 
 const suffix = randomBytes(3).toString('hex');
 const NAMESPACE = 'pledge-keyless';
@@ -41,6 +42,31 @@ async function waitReady(resource: string, name: string): Promise<void> {
   assert.equal(res.code, 0, `kubectl wait ${resource}/${name}: ${res.stderr}\ncontroller log:\n${(await controller.log()).slice(-4000)}`);
 }
 
+/** What the test API server publishes as an OIDC issuer: its issuer URL and signing keys (as a cloud would fetch them). */
+async function issuer(): Promise<{ issuer: string; jwks: unknown }> {
+  const discovery = JSON.parse(await mustKubectl(['get', '--raw', '/.well-known/openid-configuration'])) as { issuer: string };
+  const jwks = JSON.parse(await mustKubectl(['get', '--raw', '/openid/v1/jwks'])) as unknown;
+  return { issuer: discovery.issuer, jwks };
+}
+
+/** Registers a trust at cloudsim's admin endpoint (Entra's federated identity credential, Google's pool provider). */
+async function trust(path: string, body: unknown): Promise<void> {
+  const env = cloudsimEnv();
+  const res = await fetch(`${env.adminUrl}/_cloudsim/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal(res.status, 201, await res.text());
+}
+
+function cloudsimEnv() {
+  const env = testEnv();
+  assert.ok(env.cloudsim && env.azure && env.cloudsim.gcpKeyPath, 'cloudsim runs in the test environment');
+  return { ...env.cloudsim, azure: env.azure, gcpKeyPath: env.cloudsim.gcpKeyPath };
+}
+
+/** No part of any token the test wrote appears in text (a condition message, an event). */
+function assertNoToken(text: string, where: string): void {
+  for (const token of tokens) for (const part of token.split('.')) assert.ok(!text.includes(part), `a token appears in ${where}`);
+}
+
 /** The controller process's environment: no cloud key of any kind, only where IRSA and workload identity point. */
 function keylessEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
@@ -69,11 +95,8 @@ metadata: {name: ${SERVICE_ACCOUNT}, namespace: ${NAMESPACE}}
   after(async () => {
     await controller?.stop();
     if (controller) {
-      const log = await controller.log();
-      for (const token of tokens) {
-        // The signature is the part that makes a token usable; no piece of any token may be logged.
-        for (const part of token.split('.')) assert.ok(!log.includes(part), 'a ServiceAccount token appears in the controller log');
-      }
+      // No piece of any token may be logged (the signature is what makes one usable; the claims name the identity).
+      assertNoToken(await controller.log(), 'the controller log');
     }
     await rm(dir, { recursive: true, force: true });
   });
@@ -118,5 +141,125 @@ spec:
 
     const del = await kubectl(['delete', 'bucket.s3.aws.pledge.dev', name, '--timeout=60s'], { timeoutMs: 70_000 });
     assert.equal(del.code, 0, del.stderr);
+  });
+
+  const SUBJECT = `system:serviceaccount:${NAMESPACE}:${SERVICE_ACCOUNT}`;
+
+  test('Azure WorkloadIdentity: the token file is a client assertion Entra checks against the federated credential; a wrong audience is refused with Entra\'s message', async () => {
+    const sim = cloudsimEnv();
+    const oidc = await issuer();
+    await trust('azure/federated-credentials', {
+      tenantId: sim.azure.tenantId,
+      clientId: sim.azure.clientId,
+      name: 'pledge-keyless',
+      issuer: oidc.issuer,
+      subject: SUBJECT,
+      audiences: ['api://AzureADTokenExchange'],
+      jwks: oidc.jwks,
+    });
+    const config = (name: string, tokenFile: string) => `
+apiVersion: azure.pledge.dev/v1
+kind: ProviderConfig
+metadata: {name: ${name}}
+spec:
+  tenantId: "${sim.azure.tenantId}"
+  clientId: "${sim.azure.clientId}"
+  subscriptionId: "${sim.azure.subscriptionId}"
+  credentials: {source: WorkloadIdentity${tokenFile === '' ? '' : `, tokenFile: ${tokenFile}`}}
+  endpoint: ${sim.azureUrl}
+  authorityHost: ${sim.azureUrl}
+`;
+    const group = (name: string, providerConfig: string) => `
+apiVersion: resources.azure.pledge.dev/v1
+kind: ResourceGroup
+metadata: {name: ${name}}
+spec:
+  forProvider: {location: westeurope}
+  providerConfigRef: {name: ${providerConfig}}
+`;
+    const since = Date.now();
+    // The token file from AZURE_FEDERATED_TOKEN_FILE, as the Azure Workload Identity webhook sets it.
+    await writeServiceAccountToken(join(dir, 'azure-token'), 'api://AzureADTokenExchange');
+    const good = `pledge-wi-${suffix}`;
+    await apply(config('keyless-azure', '') + '---' + group(good, 'keyless-azure'));
+    await waitReady('resourcegroup.resources.azure.pledge.dev', good);
+    const held = await cloudsimAdmin(sim.adminUrl).held();
+    assert.ok(held.arm.includes(good), 'the resource group exists in cloudsim');
+    const tokenCalls = (await cloudsimAdmin(sim.adminUrl).requests(since)).requests.filter((r) => r.service === 'entra' && r.operation === 'Token');
+    assert.ok(tokenCalls.some((r) => r.outcome === 'ok'), 'Entra issued a token for the assertion');
+
+    // A token for another audience: Entra finds no federated credential for it.
+    await writeServiceAccountToken(join(dir, 'azure-token-wrong-audience'), 'api://SomethingElse');
+    const refused = `pledge-wi-refused-${suffix}`;
+    await apply(config('keyless-azure-refused', join(dir, 'azure-token-wrong-audience')) + '---' + group(refused, 'keyless-azure-refused'));
+    await eventually(async () => /AADSTS700212/.test((await condition('resourcegroup.resources.azure.pledge.dev', refused, 'Synced'))?.message ?? ''), 'Synced=False with AADSTS700212');
+    const synced = await condition('resourcegroup.resources.azure.pledge.dev', refused, 'Synced');
+    assert.equal(synced?.status, 'False');
+    assert.match(synced?.message ?? '', /No matching federated identity record found for presented assertion audience 'api:\/\/SomethingElse'/);
+    assertNoToken(JSON.stringify(synced), 'the condition');
+    assertNoToken(await mustKubectl(['get', 'events', '-A', '-o', 'json']), 'the events');
+    assert.ok(!(await cloudsimAdmin(sim.adminUrl).held()).arm.includes(refused), 'nothing was made with a refused token');
+
+    for (const name of [good, refused]) {
+      const del = await kubectl(['delete', 'resourcegroup.resources.azure.pledge.dev', name, '--timeout=60s'], { timeoutMs: 70_000 });
+      assert.equal(del.code, 0, del.stderr);
+    }
+  });
+
+  test('GCP ExternalAccount: the token file is exchanged at the STS (workload identity federation), directly and impersonating a service account', async () => {
+    const sim = cloudsimEnv();
+    const oidc = await issuer();
+    const key = JSON.parse(await readFile(sim.gcpKeyPath, 'utf8')) as { project_id: string; client_email: string };
+    const provider = 'projects/123456789012/locations/global/workloadIdentityPools/pledge-pool/providers/kubernetes';
+    await trust('gcp/workload-identity-providers', {
+      name: provider,
+      issuer: oidc.issuer,
+      jwks: oidc.jwks,
+      serviceAccountUsers: { [key.client_email]: [SUBJECT] },
+    });
+    await writeServiceAccountToken(join(dir, 'gcp-token'), `https://iam.googleapis.com/${provider}`);
+    const config = (name: string, impersonate: boolean) => `
+apiVersion: gcp.pledge.dev/v1
+kind: ProviderConfig
+metadata: {name: ${name}}
+spec:
+  projectId: ${key.project_id}
+  endpoint: ${sim.gcsUrl}
+  credentials:
+    source: ExternalAccount
+    externalAccount:
+      audience: //iam.googleapis.com/${provider}
+      tokenUrl: ${sim.gcsUrl}/v1/token
+      credentialSource: {file: ${join(dir, 'gcp-token')}}
+${impersonate ? `      serviceAccountImpersonationUrl: ${sim.gcsUrl}/v1/projects/-/serviceAccounts/${key.client_email}:generateAccessToken` : ''}
+`;
+    const bucket = (name: string, providerConfig: string) => `
+apiVersion: storage.gcp.pledge.dev/v1
+kind: Bucket
+metadata: {name: ${name}}
+spec:
+  forProvider: {location: US}
+  providerConfigRef: {name: ${providerConfig}}
+`;
+    const since = Date.now();
+    const direct = `pledge-wif-${suffix}`;
+    const impersonated = `pledge-wif-sa-${suffix}`;
+    await apply(`${config('keyless-gcp', false)}---${bucket(direct, 'keyless-gcp')}---${config('keyless-gcp-sa', true)}---${bucket(impersonated, 'keyless-gcp-sa')}`);
+    await waitReady('bucket.storage.gcp.pledge.dev', direct);
+    await waitReady('bucket.storage.gcp.pledge.dev', impersonated);
+    const held = await cloudsimAdmin(sim.adminUrl).held();
+    assert.ok(held.gcs.includes(direct) && held.gcs.includes(impersonated), 'both buckets exist in cloudsim');
+    const calls = (await cloudsimAdmin(sim.adminUrl).requests(since)).requests.filter((r) => r.service === 'google-oauth');
+    const ok = (operation: string) => calls.filter((r) => r.operation === operation && r.outcome === 'ok').length;
+    assert.ok(ok('sts.token') >= 2, `one token exchange per ProviderConfig (${ok('sts.token')})`);
+    assert.ok(ok('generateAccessToken') >= 1, 'the impersonating one asked for the service account\'s token');
+    assert.equal(ok('token'), 0, 'no service-account key was used');
+
+    const pc = await getJson<{ spec: Record<string, unknown> }>('providerconfig.gcp.pledge.dev', 'keyless-gcp');
+    assert.equal(pc?.spec.credentialsSecretRef, undefined, 'the ProviderConfig names no Secret');
+    for (const name of [direct, impersonated]) {
+      const del = await kubectl(['delete', 'bucket.storage.gcp.pledge.dev', name, '--timeout=60s'], { timeoutMs: 70_000 });
+      assert.equal(del.code, 0, del.stderr);
+    }
   });
 });
