@@ -19,7 +19,9 @@ export type KubeConfigSource = 'flag' | 'kubeconfig' | 'in-cluster';
  * pod's service account (KUBERNETES_SERVICE_HOST/PORT and the mounted token, CA and namespace). Unlike client-node's
  * loadFromDefault, finding none of them is an error rather than a silent http://localhost:8080.
  */
-export function loadKubeConfig(kubeconfigPath: string | undefined, env: NodeJS.ProcessEnv = process.env): { kubeConfig: KubeConfig; source: KubeConfigSource } {
+export function loadKubeConfig(kubeconfigPath: string | undefined): { kubeConfig: KubeConfig; source: KubeConfigSource } {
+  // process.env, not a parameter: client-node's loaders read it too.
+  const env = process.env;
   const kubeConfig = new KubeConfig();
   if (kubeconfigPath) {
     kubeConfig.loadFromFile(kubeconfigPath);
