@@ -119,7 +119,7 @@ test('every flag of `pledge run` has a value in values.yaml and reaches the cont
   for (const [name, s] of Object.entries(samples)) assert.ok(c.args.includes(s.arg), `run.${name} renders ${s.arg}: ${c.args.join(' ')}`);
   assert.equal(c.args.at(-1), '--future-flag=1');
   assert.deepEqual(c.ports[0], { name: 'metrics', containerPort: 9443, protocol: 'TCP' }, 'the port follows run.metricsBindAddress');
-  assert.ok(!container(await render('run.leaderElect=false')).args.some((a) => a.startsWith('--leader-elect')));
+  assert.ok(!container(await render('run.leaderElect=false', 'replicas=1')).args.some((a) => a.startsWith('--leader-elect')));
 });
 
 test('the schema refuses a wrong type, an unknown key and 0 replicas, naming the field', async () => {
@@ -132,6 +132,7 @@ test('the schema refuses a wrong type, an unknown key and 0 replicas, naming the
     { set: 'run.pollIntervall=1m', field: "additional properties 'pollIntervall'", reason: 'unknown flag value' },
     { set: 'providerConfigs[0].cloud=oracle', field: '/providerConfigs/0/cloud', reason: 'no such provider' },
     { set: 'image.pullPolicy=Sometimes', field: '/image/pullPolicy', reason: 'not a pull policy' },
+    { set: 'run.leaderElect=false', field: 'replicas > 1 needs run.leaderElect=true', reason: 'two replicas without a Lease would both write' },
   ];
   for (const c of cases) {
     const r = await helm(['template', RELEASE, CHART, '--set', c.set]);
