@@ -1,0 +1,256 @@
+// No perpetual OutOfSync: the repository's example manifests, applied the way Argo CD applies them
+// (server-side as argocd-controller, or client-side kubectl apply), reconciled by Pledge to Ready
+// (late-init included), then diffed with the same manager: `kubectl diff` must show nothing for every
+// object. The files are the ones examples/gitops/*-app.yaml select, so the test covers what Argo CD syncs.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+import { PutBucketEncryptionCommand, PutBucketOwnershipControlsCommand } from '@aws-sdk/client-s3';
+import { kubectl, testEnv } from '../env/index.ts';
+import { eventually, getJson, installAwsProviderConfig, installCrds, motoS3, mustKubectl, REPO, startController, type ControllerProcess } from './harness.ts';
+import { installCloudsimProviderConfigs } from './support/cloudsim-provider-configs.ts';
+import { applicationFiles, readApplication } from './support/gitops-sources.ts';
+
+type Obj = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; finalizers?: string[] };
+  spec?: Record<string, unknown>;
+};
+type Mode = 'server-side' | 'client-side';
+
+const suffix = randomBytes(2).toString('hex');
+const GITOPS = join(REPO, 'examples/gitops');
+const platformApp = readApplication(join(GITOPS, 'platform-app.yaml'));
+const claimsApp = readApplication(join(GITOPS, 'claims-app.yaml'));
+const MANAGED_EXAMPLES = ['examples/s3-bucket.yaml', 'examples/nop-resource.yaml'].map((f) => join(REPO, f));
+const MANAGER = 'argocd-controller';
+/** What Argo CD adds to every object it syncs (annotation tracking, plus the informational label). */
+const TRACKING_LABEL = 'app.kubernetes.io/instance';
+const TRACKING_ANNOTATION = 'argocd.argoproj.io/tracking-id';
+const PROBE_LABEL = 'pledge.dev/no-diff-probe';
+
+function docsOf(file: string): Obj[] {
+  return parseAllDocuments(readFileSync(file, 'utf8'))
+    .map((d) => d.toJS() as Obj | null)
+    .filter((o): o is Obj => o !== null);
+}
+
+const groupOf = (o: Obj) => (o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '');
+const resourceOf = (o: Obj) => (groupOf(o) ? `${o.kind.toLowerCase()}.${groupOf(o)}` : o.kind.toLowerCase());
+const nsArgs = (o: Obj) => (o.metadata.namespace ? ['-n', o.metadata.namespace] : []);
+const label = (o: Obj) => `${o.kind}/${o.metadata.name}`;
+
+function applyArgs(mode: Mode, file: string): string[] {
+  return mode === 'server-side' ? ['apply', '--server-side', '--force-conflicts', `--field-manager=${MANAGER}`, '-f', file] : ['apply', '-f', file];
+}
+function diffArgs(mode: Mode, file: string): string[] {
+  return mode === 'server-side' ? ['diff', '--server-side', '--force-conflicts', `--field-manager=${MANAGER}`, '-f', file] : ['diff', '-f', file];
+}
+
+/** The example objects of one run, renamed so the two runs (and other tests) never share an object. */
+function manifests(mode: Mode, namespace: string): { platform: Obj[]; claims: Obj[]; managed: Obj[] } {
+  const tag = `${mode === 'server-side' ? 'ssa' : 'csa'}-${suffix}`;
+  // XRDs and Compositions are cluster-wide APIs whose names other tests share: applied as they are.
+  // The example ProviderConfigs are named `default`, which points at the emulators here: renamed.
+  const platform = applicationFiles(platformApp, REPO)
+    .flatMap(docsOf)
+    .map((o) => (o.kind === 'ProviderConfig' ? { ...o, metadata: { ...o.metadata, name: `gitops-${tag}` } } : o));
+  const claims = applicationFiles(claimsApp, REPO)
+    .flatMap(docsOf)
+    .map((o) => ({
+      ...o,
+      metadata: {
+        ...o.metadata,
+        namespace,
+        labels: { ...o.metadata.labels, [TRACKING_LABEL]: claimsApp.metadata.name },
+        annotations: { ...o.metadata.annotations, [TRACKING_ANNOTATION]: `${claimsApp.metadata.name}:${groupOf(o)}/${o.kind}:${namespace}/${o.metadata.name}` },
+      },
+    }));
+  const managed = MANAGED_EXAMPLES.flatMap(docsOf).map((o) => {
+    const spec = structuredClone(o.spec ?? {});
+    const secret = spec.writeConnectionSecretToRef as { name: string; namespace: string } | undefined;
+    if (secret) spec.writeConnectionSecretToRef = { name: `${secret.name}-${tag}`, namespace };
+    return { ...o, metadata: { ...o.metadata, name: `${o.metadata.name}-${tag}` }, spec };
+  });
+  return { platform, claims, managed };
+}
+
+async function writeEach(dir: string, objs: Obj[]): Promise<Map<Obj, string>> {
+  const files = new Map<Obj, string>();
+  for (const [i, o] of objs.entries()) {
+    const file = join(dir, `${String(i).padStart(2, '0')}-${o.kind.toLowerCase()}-${o.metadata.name}.yaml`);
+    await writeFile(file, stringify(o));
+    files.set(o, file);
+  }
+  return files;
+}
+
+async function waitReady(o: Obj, condition = 'Ready', timeoutS = 180): Promise<void> {
+  const res = await kubectl(['wait', `--for=condition=${condition}`, `--timeout=${timeoutS}s`, `${resourceOf(o)}/${o.metadata.name}`, ...nsArgs(o)], { timeoutMs: (timeoutS + 10) * 1000 });
+  if (res.code !== 0) {
+    const live = await getJson(resourceOf(o), o.metadata.name, o.metadata.namespace);
+    throw new Error(`${label(o)} not ${condition}: ${res.stderr}\n${JSON.stringify(live?.status)}`);
+  }
+}
+
+async function live(o: Obj): Promise<Obj & { status?: Record<string, unknown> }> {
+  const got = await getJson<Obj & { status?: Record<string, unknown> }>(resourceOf(o), o.metadata.name, o.metadata.namespace);
+  assert.ok(got, `${label(o)} exists`);
+  return got;
+}
+
+describe('kubectl diff after Pledge reconciles the examples to Ready', { timeout: 900_000 }, () => {
+  let controller: ControllerProcess;
+  let dir: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pledge-no-diff-'));
+    await installCrds();
+    // Azure and GCP on cloudsim, then AWS's `default` on moto (the second apply replaces the first's endpoint).
+    await installCloudsimProviderConfigs('default');
+    await installAwsProviderConfig('default');
+    // As admin: the claims' kinds live in the XRDs' API groups (platform.example.org), which no chart grants.
+    const options = { pollInterval: '2s', env: { NODE_EXTRA_CA_CERTS: testEnv().cloudsim?.caPath }, identity: 'admin' as const };
+    controller = await startController(options);
+  });
+  after(async () => {
+    await controller?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  test('the Applications select the example folders: platform APIs apart from the claims', () => {
+    const rel = (files: string[]) => files.map((f) => f.slice(REPO.length));
+    assert.deepEqual(rel(applicationFiles(platformApp, REPO)), [
+      'compositions/examples/object-storage/composition-aws.yaml',
+      'compositions/examples/object-storage/composition-azure.yaml',
+      'compositions/examples/object-storage/composition-gcp.yaml',
+      'compositions/examples/object-storage/definition.yaml',
+      'compositions/examples/postgres/composition-aws.yaml',
+      'compositions/examples/postgres/definition.yaml',
+      'examples/gitops/platform/provider-configs.yaml',
+    ]);
+    assert.deepEqual(rel(applicationFiles(claimsApp, REPO)), [
+      'examples/claims/object-storage-aws.yaml',
+      'examples/claims/object-storage-azure.yaml',
+      'examples/claims/object-storage-gcp.yaml',
+      'compositions/examples/postgres/claim.yaml',
+    ]);
+  });
+
+  for (const mode of ['server-side', 'client-side'] as const) {
+    test(`${mode} apply, Ready, then ${mode} diff shows nothing for any object`, async (t) => {
+      const started = Date.now();
+      const namespace = `nodiff-${mode === 'server-side' ? 'ssa' : 'csa'}-${suffix}`;
+      await mustKubectl(['create', 'namespace', namespace]);
+      const sub = await mkdtemp(join(dir, `${mode}-`));
+      const { platform, claims, managed } = manifests(mode, namespace);
+      const files = await writeEach(sub, [...platform, ...claims, ...managed]);
+      t.after(async () => {
+        const gone = [...claims, ...managed].map((o) => kubectl(['delete', resourceOf(o), o.metadata.name, ...nsArgs(o), '--ignore-not-found', '--timeout=120s'], { timeoutMs: 130_000 }));
+        await Promise.all(gone);
+        const configs = platform.filter((o) => o.kind === 'ProviderConfig');
+        for (const o of configs) await kubectl(['delete', resourceOf(o), o.metadata.name, '--ignore-not-found']);
+        await kubectl(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false']);
+      });
+
+      for (const o of platform) await mustKubectl(applyArgs(mode, files.get(o) ?? ''));
+      for (const xrd of platform.filter((o) => o.kind === 'CompositeResourceDefinition')) await waitReady(xrd, 'Offered', 60);
+      for (const o of [...claims, ...managed]) await mustKubectl(applyArgs(mode, files.get(o) ?? ''));
+      for (const o of [...claims, ...managed]) await waitReady(o);
+      const readyAt = Date.now();
+
+      // Late-init: AWS gives every new bucket SSE-S3 encryption and BucketOwnerEnforced ownership (since
+      // 2023); moto does not, so the test sets them as AWS would. Pledge then fills them into the spec.
+      const bucket = managed.find((o) => o.kind === 'Bucket');
+      assert.ok(bucket);
+      const s3 = motoS3();
+      const bucketName = (await live(bucket)).metadata.annotations?.['pledge.dev/external-name'];
+      assert.ok(bucketName, 'the bucket has its external name');
+      await s3.send(new PutBucketEncryptionCommand({ Bucket: bucketName, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } }));
+      await s3.send(new PutBucketOwnershipControlsCommand({ Bucket: bucketName, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }));
+      const given = Object.keys((bucket.spec?.forProvider ?? {}) as object);
+      const filledIn = async () => Object.keys(((await live(bucket)).spec?.forProvider ?? {}) as object).filter((k) => !given.includes(k));
+      await eventually(async () => (await filledIn()).length === 2, `late-init of ${label(bucket)}`);
+      const filled = await filledIn();
+
+      // Pledge's own marks are there (finalizers, external name, the claim's resourceRef), and the
+      // composite got the claim's labels but not Argo CD's tracking label or annotation.
+      for (const o of claims) {
+        const got = await live(o);
+        assert.ok(got.metadata.finalizers?.includes('claim.pledge.dev'), `${label(o)} has Pledge's finalizer`);
+        const ref = got.spec?.resourceRef as { name: string } | undefined;
+        assert.ok(ref?.name, `${label(o)} has spec.resourceRef`);
+        assert.equal(got.metadata.labels?.[TRACKING_LABEL], claimsApp.metadata.name, 'the user-set label survives');
+        assert.ok(got.metadata.annotations?.[TRACKING_ANNOTATION], 'the user-set annotation survives');
+        const xr = await getJson<Obj>(`x${o.kind.toLowerCase()}.${groupOf(o)}`, ref.name);
+        assert.ok(xr, `${label(o)}'s composite exists`);
+        for (const [k, v] of Object.entries(o.metadata.labels ?? {})) {
+          if (k === TRACKING_LABEL) assert.equal(xr.metadata.labels?.[k], undefined, `${label(o)}'s composite carries Argo CD's tracking label: label tracking would prune it`);
+          else assert.equal(xr.metadata.labels?.[k], v, `${label(o)}'s label ${k} reaches its composite`);
+        }
+        assert.equal(xr.metadata.annotations?.[TRACKING_ANNOTATION], undefined);
+      }
+      for (const o of managed) {
+        const got = await live(o);
+        assert.ok(got.metadata.finalizers?.includes('finalizer.managed.pledge.dev'), `${label(o)} has Pledge's finalizer`);
+      }
+
+      // Let a few more polls pass: a write Pledge makes after Ready would show here too.
+      await new Promise((r) => setTimeout(r, 6_000));
+      const all = [...platform, ...claims, ...managed];
+      const diffs: string[] = [];
+      for (const o of all) {
+        const res = await kubectl(diffArgs(mode, files.get(o) ?? ''));
+        if (res.code !== 0 || res.stdout !== '') {
+          const owners = await kubectl(['get', resourceOf(o), o.metadata.name, ...nsArgs(o), '-o', 'yaml', '--show-managed-fields']);
+          diffs.push(`${label(o)} (exit ${res.code}):\n${res.stdout}${res.stderr}\n--- live with managed fields:\n${owners.stdout}`);
+        }
+      }
+      assert.deepEqual(diffs, [], `kubectl diff (${mode}) shows differences after reconcile:\n${diffs.join('\n')}`);
+
+      // The check can fail: a changed label on any object, and a changed spec field, show as a diff.
+      const probeDir = await mkdtemp(join(sub, 'probe-'));
+      for (const o of all) {
+        const changed = { ...o, metadata: { ...o.metadata, labels: { ...o.metadata.labels, [PROBE_LABEL]: 'changed' } } };
+        const [file] = (await writeEach(probeDir, [changed])).values();
+        const res = await kubectl(diffArgs(mode, file ?? ''));
+        assert.equal(res.code, 1, `${label(o)}: a changed manifest must diff (${res.stderr})`);
+        assert.match(res.stdout, new RegExp(PROBE_LABEL));
+      }
+      const claim = claims.find((o) => o.kind === 'ObjectStorage');
+      assert.ok(claim);
+      const [specFile] = (await writeEach(probeDir, [{ ...claim, spec: { ...claim.spec, sizeClass: 'large' } }])).values();
+      const specDiff = await kubectl(diffArgs(mode, specFile ?? ''));
+      assert.equal(specDiff.code, 1, specDiff.stderr);
+      assert.match(specDiff.stdout, /sizeClass: large/);
+      t.diagnostic(`${mode}: ${all.length} objects, Ready after ${((readyAt - started) / 1000).toFixed(1)} s, late-init filled ${filled.join(', ')}; run ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    });
+  }
+
+  test('the Argo CD Applications are valid against Argo CD\'s Application CRD', async () => {
+    const crd = join(REPO, 'test/integration/testdata/argocd-application-crd.yaml');
+    await mustKubectl(['apply', '--server-side', '-f', crd]);
+    await mustKubectl(['wait', '--for=condition=Established', '--timeout=60s', 'crd/applications.argoproj.io']);
+    await kubectl(['create', 'namespace', 'argocd']);
+    const apps = ['platform-app.yaml', 'claims-app.yaml'].map((f) => join(GITOPS, f));
+    const dry = await kubectl(['apply', '--dry-run=server', ...apps.flatMap((f) => ['-f', f])]);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /application.argoproj.io\/pledge-platform created \(server dry run\)/);
+    assert.match(dry.stdout, /application.argoproj.io\/team-claims created \(server dry run\)/);
+    // The schema is enforced: syncOptions as a string instead of a list is refused.
+    const broken = docsOf(apps[1] ?? '')[0] as Obj & { spec: { syncPolicy: { syncOptions: unknown } } };
+    broken.spec.syncPolicy.syncOptions = 'SkipDryRunOnMissingResource=true';
+    const refused = await kubectl(['apply', '--dry-run=server', '-f', '-'], { input: stringify(broken) });
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /syncOptions/);
+
+    assert.equal(platformApp.metadata.annotations?.['argocd.argoproj.io/sync-wave'], '-1');
+    assert.ok(claimsApp.spec.syncPolicy?.syncOptions?.includes('SkipDryRunOnMissingResource=true'));
+  });
+});
