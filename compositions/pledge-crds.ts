@@ -18,7 +18,11 @@ const compositionSpec = (extra: Record<string, JSONSchema> = {}, immutable = fal
     writeConnectionSecretsToNamespace: { type: 'string' },
     ...extra,
   },
-  ...(immutable ? { 'x-kubernetes-validations': [{ rule: 'self.resources == oldSelf.resources && self.patchSets == oldSelf.patchSets', message: 'a CompositionRevision is immutable' }] } : {}),
+  // has() first: reading an absent patchSets is an evaluation error, which refused every update of a revision
+  // without patchSets, even one of metadata only (the garbage collector orphaning it).
+  ...(immutable
+    ? { 'x-kubernetes-validations': [{ rule: 'self.resources == oldSelf.resources && has(self.patchSets) == has(oldSelf.patchSets) && (!has(self.patchSets) || self.patchSets == oldSelf.patchSets)', message: 'a CompositionRevision is immutable' }] }
+    : {}),
 });
 
 function crd(kind: string, plural: string, schema: JSONSchema, columns: unknown[], status: boolean): CustomResourceDefinition {
