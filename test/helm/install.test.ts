@@ -56,7 +56,7 @@ test('helm install, upgrade and uninstall on a real API server; crds/ never upgr
     // Helm never upgrades crds/: a CRD drifted from the chart stays drifted through `helm upgrade`...
     await mustKubectl(['label', 'crd', CRD, 'app.kubernetes.io/part-of-']);
     await mustHelm(['upgrade', RELEASE, CHART, '-n', NS, '--reuse-values'], { kubeconfig });
-    const labels = async () => ((await getJson<{ metadata: { labels?: Record<string, string> } }>('crd', CRD))?.metadata.labels ?? {})['app.kubernetes.io/part-of'];
+    const labels = async () => (await getJson<{ metadata: { labels?: Record<string, string> } }>('crd', CRD))?.metadata.labels?.['app.kubernetes.io/part-of'];
     assert.equal(await labels(), undefined, 'helm upgrade left the CRD alone');
     // ...and the README's command brings every CRD to the chart's version.
     await mustKubectl(['apply', '--server-side', '--force-conflicts', '-f', join(CHART, 'crds')]);
