@@ -53,14 +53,13 @@ function writeStatus(ctx: CompositeContext, xr: Composite, conditions: Condition
 const CLEARED = { reconciling: cond('Reconciling', 'False', REASONS.reconcileSuccess), stalled: cond('Stalled', 'False', REASONS.reconcileSuccess) };
 
 /**
- * No Composition to select, or one that does not render, waits for a person (Stalled); a composed
- * resource the API server refuses is retried (Reconciling), its message kept.
+ * No Composition to select, one that does not render, or a composed resource the API server finds invalid
+ * waits for a person (Stalled); any other failure to apply is retried (Reconciling). The message is kept.
  */
-async function failed(ctx: CompositeContext, xr: Composite, reason: EventReason, message: string): Promise<ReconcileResult> {
+async function failed(ctx: CompositeContext, xr: Composite, reason: EventReason, message: string, retryable = false): Promise<ReconcileResult> {
   ctx.logger.info({ composite: xr.metadata.name, reason }, message);
   ctx.recorder.warning(xr, reason, message);
-  const health =
-    reason === EVENT_REASONS.cannotApplyComposed
+  const health = retryable
       ? [cond('Synced', 'False', REASONS.reconcileError, message), cond('Reconciling', 'True', REASONS.reconcileError, message), CLEARED.stalled]
       : [cond('Synced', 'False', REASONS.terminalError, message), cond('Stalled', 'True', REASONS.terminalError, message), CLEARED.reconciling];
   await writeStatus(ctx, xr, health);
@@ -161,7 +160,7 @@ function desiredObject(xr: Composite, revision: CompositionRevision, composed: {
 }
 
 /** Applies every composed resource and prunes what the composition no longer has; records the refs. */
-async function applyComposed(ctx: CompositeContext, xr: Composite, revision: CompositionRevision, resources: ReadonlyArray<{ name: string; resource: KubeResource }>): Promise<{ xr: Composite } | { error: string }> {
+async function applyComposed(ctx: CompositeContext, xr: Composite, revision: CompositionRevision, resources: ReadonlyArray<{ name: string; resource: KubeResource }>): Promise<{ xr: Composite } | { error: string; retryable: boolean }> {
   const refs: ResourceRef[] = [];
   for (const composed of resources) {
     const desired = desiredObject(xr, revision, composed);
@@ -169,7 +168,9 @@ async function applyComposed(ctx: CompositeContext, xr: Composite, revision: Com
     try {
       await ctx.store.apply(ctx.kinds.resolve(desired.apiVersion, desired.kind), desired, FIELD_MANAGER);
     } catch (err: unknown) {
-      return { error: `cannot apply composed resource "${composed.name}" (${desired.kind} ${objectName}): ${describeError(apiMessage(err))}` };
+      // 400 and 422: the rendered object is invalid; the same render will be refused again.
+      const code = fieldOf(err, 'code');
+      return { error: `cannot apply composed resource "${composed.name}" (${desired.kind} ${objectName}): ${describeError(apiMessage(err))}`, retryable: code !== 400 && code !== 422 };
     }
     refs.push({ apiVersion: desired.apiVersion, kind: desired.kind, name: objectName });
   }
@@ -207,7 +208,7 @@ export async function reconcileComposite(ctx: CompositeContext, name: string): P
     return failed(ctx, xr, EVENT_REASONS.cannotCompose, message);
   }
   const applied = await applyComposed(ctx, xr, revision, result.resources);
-  if ('error' in applied) return failed(ctx, xr, EVENT_REASONS.cannotApplyComposed, applied.error);
+  if ('error' in applied) return failed(ctx, xr, EVENT_REASONS.cannotApplyComposed, applied.error, applied.retryable);
   xr = applied.xr;
 
   const keys = ctx.xrd().spec.connectionSecretKeys;

@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import { parseDuration } from '../managed/annotations.ts';
 import { managedCrd, providerConfigCrd, type CustomResourceDefinition } from '../crd/index.ts';
 import { MANAGED_DEFAULTS, type ControllerModule } from '../manager/index.ts';
+import { addArgocdHealthCommand } from './argocd-health.ts';
 import { runControllers, type RunOptions } from './run-command.ts';
 import type { Provider } from '../managed/types.ts';
 
@@ -71,6 +72,8 @@ export function buildCli(providers: readonly Provider[], modules: readonly Contr
       await mkdir(opts.out, { recursive: true });
       for (const [file, crd] of allCrds(providers, modules)) await writeFile(join(opts.out, file), crdYaml(crd));
     });
+
+  addArgocdHealthCommand(program, () => allCrds(providers, modules).values());
 
   return program;
 }

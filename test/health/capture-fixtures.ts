@@ -1,0 +1,243 @@
+// Produces the health fixtures (health/argocd/resource_customizations/*/*/testdata/*.yaml) by running the real
+// `pledge run` against the test environment and reading back what it wrote, one object per verdict class:
+//   node test/env/run.ts -- node test/health/capture-fixtures.ts
+// Objects are written as kubectl returns them, less metadata.managedFields (noise no health check reads).
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { parse, stringify } from 'yaml';
+import { composedName, compositeNameForClaim } from '../../compositions/composed-names.ts';
+import { kubectlApply, testEnv } from '../env/index.ts';
+import { FINALIZER } from '../../core/managed/finalizer.ts';
+import { eventually, getJson, installAwsProviderConfig, installCrds, motoS3, mustKubectl, REPO, startController } from '../integration/harness.ts';
+import { startThrottlingProxy } from '../integration/support/throttling-proxy.ts';
+
+const OUT = join(REPO, 'health/argocd/resource_customizations');
+const EXAMPLES = join(REPO, 'compositions/examples/object-storage');
+const GROUP = 'platform.example.org';
+const OTHER_ACCOUNT = '111111111111';
+
+type Obj = { apiVersion: string; kind: string; metadata: Record<string, unknown> & { name: string; finalizers?: string[] }; status?: { conditions?: Array<{ type: string; status: string; reason: string }> } };
+
+function dirOf(obj: Obj): string {
+  const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
+  return join(OUT, `${group}/${obj.kind}/testdata`);
+}
+
+async function save(resource: string, name: string, file: string, namespace?: string): Promise<Obj> {
+  const obj = await getJson<Obj>(resource, name, namespace);
+  if (!obj) throw new Error(`${resource} ${name} not found`);
+  delete obj.metadata.managedFields;
+  const path = join(dirOf(obj), `${file}.yaml`);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, stringify(obj, { lineWidth: 0 }));
+  console.log(`captured ${obj.kind} ${name} -> ${path.slice(REPO.length)}`);
+  return obj;
+}
+
+const cond = async (resource: string, name: string, type: string, namespace?: string) =>
+  (await getJson<Obj>(resource, name, namespace))?.status?.conditions?.find((c) => c.type === type);
+
+/** Waits for the condition; on a timeout says what the object shows instead, and fails the run. */
+async function waitFor(resource: string, name: string, type: string, status: string, reason?: string, namespace?: string): Promise<void> {
+  try {
+    await eventually(
+      async () => {
+        const c = await cond(resource, name, type, namespace);
+        return c?.status === status && (reason === undefined || c.reason === reason);
+      },
+      `${resource} ${name} ${type}=${status}${reason ? ` ${reason}` : ''}`,
+      90_000,
+    );
+  } catch (err: unknown) {
+    console.error(JSON.stringify((await getJson<Obj>(resource, name, namespace))?.status, null, 1));
+    failures.push(err instanceof Error ? err.message : String(err));
+  }
+}
+const failures: string[] = [];
+
+const BUCKET = 'buckets.s3.aws.pledge.dev';
+const CLAIM = `objectstorages.${GROUP}`;
+const XR = `xobjectstorages.${GROUP}`;
+const HOLD = 'health.pledge.dev/hold';
+
+const bucket = (name: string, extra: { providerConfig?: string; annotations?: Record<string, string>; finalizers?: string[] } = {}) => `
+apiVersion: s3.aws.pledge.dev/v1
+kind: Bucket
+metadata:
+  name: ${name}
+  annotations: ${JSON.stringify(extra.annotations ?? {})}
+  finalizers: ${JSON.stringify(extra.finalizers ?? [])}
+spec:
+  forProvider: {region: us-east-1, tags: {team: platform}}
+  providerConfigRef: {name: ${extra.providerConfig ?? 'default'}}
+`;
+
+const claim = (name: string, provider: string, extra: { annotations?: Record<string, string>; finalizers?: string[]; versioning?: boolean } = {}) => `
+apiVersion: ${GROUP}/v1alpha1
+kind: ObjectStorage
+metadata:
+  name: ${name}
+  namespace: default
+  annotations: ${JSON.stringify(extra.annotations ?? {})}
+  finalizers: ${JSON.stringify(extra.finalizers ?? [])}
+spec:
+  region: us-east-1
+  versioning: ${extra.versioning ?? false}
+  compositionSelector: {matchLabels: {provider: ${provider}}}
+`;
+
+/** The AWS composition, renamed and relabelled, its Bucket on another ProviderConfig. */
+async function awsCompositionOn(providerConfig: string, label: string): Promise<string> {
+  const c = parse(await readFile(join(EXAMPLES, 'composition-aws.yaml'), 'utf8'));
+  c.metadata = { name: `objectstorage-${label}`, labels: { provider: label } };
+  c.spec.resources[0].base.spec.providerConfigRef = { name: providerConfig };
+  return stringify(c);
+}
+
+const extraCompositions = `
+apiVersion: pledge.dev/v1
+kind: Composition
+metadata: {name: objectstorage-nop-slow, labels: {provider: nop-slow}}
+spec:
+  compositeTypeRef: {apiVersion: ${GROUP}/v1alpha1, kind: XObjectStorage}
+  resources:
+  - name: store
+    base:
+      apiVersion: nop.pledge.dev/v1
+      kind: NopResource
+      spec:
+        forProvider:
+          conditionAfter:
+          - {time: 1h, conditionType: Ready, conditionStatus: "True"}
+---
+apiVersion: pledge.dev/v1
+kind: Composition
+metadata: {name: objectstorage-azure-waiting, labels: {provider: azure-waiting}}
+spec:
+  compositeTypeRef: {apiVersion: ${GROUP}/v1alpha1, kind: XObjectStorage}
+  resources:
+  - name: account
+    base:
+      apiVersion: storage.azure.pledge.dev/v1
+      kind: Account
+      metadata: {name: healthwaitingacct}
+      spec:
+        forProvider:
+          location: westeurope
+          resourceGroupNameRef: {name: health-missing-rg}
+`;
+
+async function main(): Promise<void> {
+  await installCrds();
+  await installAwsProviderConfig('default');
+  const proxy = await startThrottlingProxy({ upstream: testEnv().motoUrl, throttleShare: 1 });
+  const pcs = parse(await mustKubectl(['get', 'providerconfigs.aws.pledge.dev', 'default', '-o', 'json']));
+  const pcOn = (name: string, endpoint: string) =>
+    `apiVersion: aws.pledge.dev/v1\nkind: ProviderConfig\nmetadata: {name: ${name}}\nspec: ${JSON.stringify({ ...pcs.spec, endpoint })}\n`;
+  await mustKubectl(['apply', '-f', '-'], `${pcOn('throttled', proxy.url)}---\n${pcOn('unreachable', 'http://127.0.0.1:9')}---\napiVersion: nop.pledge.dev/v1\nkind: ProviderConfig\nmetadata: {name: default}\n`);
+  const controller = await startController({ pollInterval: '5s', identity: 'admin' });
+  try {
+    await mustKubectl(['apply', '-f', join(EXAMPLES, 'definition.yaml'), '-f', join(EXAMPLES, 'composition-aws.yaml')]);
+    await mustKubectl(['wait', '--for=condition=Offered', '--timeout=60s', `compositeresourcedefinitions.pledge.dev/xobjectstorages.${GROUP}`]);
+    await mustKubectl(['apply', '-f', '-'], `${await awsCompositionOn('throttled', 'aws-throttled')}---\n${extraCompositions}`);
+
+    // Names another account holds: the create is refused for good (BucketAlreadyExists).
+    const claimTaken = composedName(compositeNameForClaim('default', 'health-terminal'), 'bucket');
+    for (const taken of ['health-taken', claimTaken]) await motoS3({ account: OTHER_ACCOUNT }).send(new CreateBucketCommand({ Bucket: taken }));
+
+    const mrs = [
+      bucket('health-ready'),
+      bucket('health-taken'),
+      bucket('health-throttled', { providerConfig: 'throttled' }),
+      bucket('health-unreachable', { providerConfig: 'unreachable' }),
+      bucket('health-no-config', { providerConfig: 'missing' }),
+      bucket('health-paused', { annotations: { 'pledge.dev/paused': 'true' } }),
+      bucket('health-deleting', { finalizers: [HOLD] }),
+      `apiVersion: nop.pledge.dev/v1\nkind: NopResource\nmetadata: {name: health-creating}\nspec:\n  forProvider:\n    conditionAfter:\n    - {time: 1h, conditionType: Ready, conditionStatus: "True"}\n`,
+      `apiVersion: storage.azure.pledge.dev/v1\nkind: Account\nmetadata: {name: healthwaiting}\nspec:\n  forProvider: {location: westeurope, resourceGroupNameRef: {name: health-missing-rg}}\n`,
+      claim('health-ready', 'aws'),
+      claim('health-terminal', 'aws'),
+      claim('health-throttled', 'aws-throttled'),
+      claim('health-creating', 'nop-slow'),
+      claim('health-waiting', 'azure-waiting'),
+      claim('health-paused', 'aws', { annotations: { 'pledge.dev/paused': 'true' } }),
+      claim('health-deleting', 'aws', { finalizers: [HOLD] }),
+    ];
+    const applied = await kubectlApply(mrs.join('\n---\n'));
+    if (applied.code !== 0) throw new Error(applied.stderr);
+
+    // Managed resources.
+    await waitFor(BUCKET, 'health-ready', 'Ready', 'True');
+    await waitFor(BUCKET, 'health-deleting', 'Ready', 'True');
+    await waitFor(BUCKET, 'health-taken', 'Stalled', 'True', 'TerminalError');
+    await waitFor(BUCKET, 'health-throttled', 'Reconciling', 'True', 'Throttled');
+    await waitFor(BUCKET, 'health-unreachable', 'Reconciling', 'True', 'ReconcileError');
+    await waitFor(BUCKET, 'health-no-config', 'Reconciling', 'True', 'ConfigNotReady');
+    await waitFor(BUCKET, 'health-paused', 'Synced', 'False', 'ReconcilePaused');
+    await waitFor('nopresources.nop.pledge.dev', 'health-creating', 'Reconciling', 'True', 'Creating');
+    await waitFor('accounts.storage.azure.pledge.dev', 'healthwaiting', 'Reconciling', 'True', 'ReferencesNotReady');
+    await save(BUCKET, 'health-ready', 'ready');
+    await save(BUCKET, 'health-taken', 'terminal-error');
+    await save(BUCKET, 'health-throttled', 'throttled');
+    await save(BUCKET, 'health-unreachable', 'transient-error');
+    await save(BUCKET, 'health-no-config', 'config-not-ready');
+    await save(BUCKET, 'health-paused', 'paused');
+    await save('nopresources.nop.pledge.dev', 'health-creating', 'creating');
+    await save('accounts.storage.azure.pledge.dev', 'healthwaiting', 'references-not-ready');
+
+    // Claims and their composites.
+    const xrOf = (name: string) => compositeNameForClaim('default', name);
+    await waitFor(CLAIM, 'health-ready', 'Ready', 'True', undefined, 'default');
+    await waitFor(CLAIM, 'health-deleting', 'Ready', 'True', undefined, 'default');
+    await waitFor(CLAIM, 'health-terminal', 'Stalled', 'True', 'ComposedResourceFailed', 'default');
+    await waitFor(CLAIM, 'health-throttled', 'Reconciling', 'True', 'Throttled', 'default');
+    await waitFor(CLAIM, 'health-creating', 'Reconciling', 'True', 'Creating', 'default');
+    await waitFor(CLAIM, 'health-waiting', 'Reconciling', 'True', 'ReferencesNotReady', 'default');
+    await waitFor(CLAIM, 'health-paused', 'Synced', 'False', 'ReconcilePaused', 'default');
+    for (const [name, file] of [
+      ['health-ready', 'ready'],
+      ['health-terminal', 'terminal-error'],
+      ['health-throttled', 'throttled'],
+      ['health-creating', 'creating'],
+      ['health-waiting', 'references-not-ready'],
+      ['health-paused', 'paused'],
+    ] as const) {
+      await save(CLAIM, name, file, 'default');
+      if (name !== 'health-paused') await save(XR, xrOf(name), file);
+    }
+    await save('compositeresourcedefinitions.pledge.dev', `xobjectstorages.${GROUP}`, 'established');
+    await save('compositions.pledge.dev', 'objectstorage-aws', 'composition');
+    const revision = JSON.parse(await mustKubectl(['get', 'compositionrevisions.pledge.dev', '-l', 'pledge.dev/composition-name=objectstorage-aws', '-o', 'json'])).items[0];
+    if (revision) await save('compositionrevisions.pledge.dev', revision.metadata.name, 'revision');
+    await save('providerconfigs.aws.pledge.dev', 'default', 'providerconfig');
+
+    // Being deleted: another finalizer holds the object once Pledge let go (the managed resource) or while it waits (the claim).
+    await mustKubectl(['delete', BUCKET, 'health-deleting', '--wait=false']);
+    await mustKubectl(['delete', CLAIM, 'health-deleting', '-n', 'default', '--wait=false']);
+    await eventually(async () => !(await getJson<Obj>(BUCKET, 'health-deleting'))?.metadata.finalizers?.includes(FINALIZER), 'Pledge let go of the bucket', 60_000);
+    await waitFor(BUCKET, 'health-deleting', 'Ready', 'False', 'Deleting');
+    await save(BUCKET, 'health-deleting', 'deleting');
+    await eventually(async () => (await getJson<Obj>(XR, xrOf('health-deleting'))) === undefined || (await cond(XR, xrOf('health-deleting'), 'Ready'))?.reason === 'Deleting', 'the composite deleting', 60_000);
+    await save(CLAIM, 'health-deleting', 'deleting', 'default');
+  } finally {
+    await controller.stop();
+  }
+  // With no controller: a spec change not observed yet, and a resource never reconciled.
+  await mustKubectl(['patch', BUCKET, 'health-ready', '--type=merge', '-p', '{"spec":{"forProvider":{"tags":{"team":"storage"}}}}']);
+  await save(BUCKET, 'health-ready', 'spec-changed');
+  await mustKubectl(['patch', CLAIM, 'health-ready', '-n', 'default', '--type=merge', '-p', '{"spec":{"versioning":true}}']);
+  await save(CLAIM, 'health-ready', 'spec-changed', 'default');
+  await kubectlApply(bucket('health-new'));
+  await save(BUCKET, 'health-new', 'new');
+  await proxy.close();
+  if (failures.length > 0) throw new Error(`not captured as wanted:\n${failures.join('\n')}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
