@@ -239,3 +239,11 @@ test('each keyless example in helm/pledge/examples renders and passes a server-s
     assert.match(r.stdout, /providerconfig\.\w+\.pledge\.dev\/default created \(server dry run\)/, file);
   }
 });
+
+test("the chart's appVersion (the default image tag) is package.json's version, the tag image/build.sh gives the image", async () => {
+  const chart = parse(await readFile(join(CHART, 'Chart.yaml'), 'utf8')) as { appVersion: string };
+  const pkg = JSON.parse(await readFile(join(CHART, '../../package.json'), 'utf8')) as { version: string };
+  assert.equal(chart.appVersion, pkg.version);
+  assert.equal(container(await render()).args[0], 'run', 'args after the image entrypoint `node /app/bin/pledge.ts`');
+  assert.match(JSON.stringify(one(await render(), 'Deployment')), new RegExp(`"image":"pledge:${pkg.version}"`));
+});
