@@ -25,15 +25,15 @@ probe_flags() {
   local image=$1
   CONTAINER_FLAGS=()
   [[ $CONTAINER_TOOL == podman ]] || return 0
-  if podman run --rm "$image" true >/dev/null 2>&1; then return 0; fi
+  if podman run --rm --entrypoint true "$image" >/dev/null 2>&1; then return 0; fi
   # podman starts its runtime with at most 32768 processes: a container may not ask for more.
   local nproc; nproc=$(ulimit -Hu); [[ $nproc == unlimited || $nproc -gt 32768 ]] && nproc=32768
   local fallback=(--runtime runc --ulimit "nofile=$(ulimit -Hn):$(ulimit -Hn)" --ulimit "nproc=$nproc:$nproc")
-  if command -v runc >/dev/null && podman run --rm "${fallback[@]}" "$image" true >/dev/null 2>&1; then
+  if command -v runc >/dev/null && podman run --rm "${fallback[@]}" --entrypoint true "$image" >/dev/null 2>&1; then
     CONTAINER_FLAGS=("${fallback[@]}")
     return 0
   fi
   echo "podman cannot run a container here; tried defaults and: ${fallback[*]}" >&2
-  podman run --rm "${fallback[@]}" "$image" true >&2 || true
+  podman run --rm "${fallback[@]}" --entrypoint true "$image" >&2 || true
   return 1
 }
