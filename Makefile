@@ -9,7 +9,7 @@ export PATH := $(NODE24_DIR)/node_modules/.bin:$(PATH)
 UNIT_TESTS := 'core/**/*.test.ts' 'providers/**/*.test.ts' 'compositions/**/*.test.ts'
 ENV_TESTS := 'test/**/*.test.ts'
 
-.PHONY: install node deps kube moto fake-gcs helm build typecheck lint crds test test-unit test-integration dev run clean bench chaos bench-scale
+.PHONY: install node deps kube moto fake-gcs helm build typecheck lint crds test test-unit test-integration dev run clean bench chaos bench-scale image image-test
 
 install: node deps kube moto fake-gcs helm
 
@@ -92,6 +92,18 @@ CHAOS_MIN_KILLS ?= 500
 CHAOS_FLAGS ?=
 chaos: install
 	node test/chaos/run.ts --n $(CHAOS_N) --kill-interval $(CHAOS_KILL_INTERVAL) --min-kills $(CHAOS_MIN_KILLS) $(CHAOS_FLAGS)
+
+# The controller image (Dockerfile) with docker, podman or buildah, whichever works (image/build.sh). BASE_IMAGE=local
+# (default) makes the base with no registry: Debian via mmdebstrap plus this Node 24 (image/make-base.sh, cached);
+# BASE_IMAGE=<any image with Node 24 and npm> uses that. image-test runs the image against the test API server and
+# moto (test/image/container-run.ts); neither is part of `make test`, which needs no container runtime.
+BASE_IMAGE ?= local
+export BASE_IMAGE
+image: node
+	bash image/build.sh
+
+image-test: install image
+	node test/env/run.ts -- node --test test/image/container-run.ts
 
 clean:
 	rm -rf node_modules
