@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { chmod, chown, copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +45,8 @@ async function procStatus(pid: number, field: string): Promise<string> {
 }
 
 describe('the image runs pledge run against the test API server', () => {
-  const image = process.env.PLEDGE_IMAGE ?? 'localhost/pledge:0.1.0';
+  // The tag image/build.sh gives (IMAGE, or localhost/pledge:<package.json version>).
+  const image = process.env.IMAGE ?? `localhost/pledge:${(JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version}`;
   const name = `pledge-image-test-${randomBytes(3).toString('hex')}`;
   const bucket = `pledge-image-${randomBytes(3).toString('hex')}`;
   let tool: string;
