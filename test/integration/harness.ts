@@ -81,7 +81,8 @@ export interface ControllerProcess {
 
 /** Starts `pledge run` against the test cluster and waits until its caches have synced. */
 export async function startController(
-  options: { pollInterval?: string; extraArgs?: string[]; env?: NodeJS.ProcessEnv; waitForSync?: boolean } = {},
+  // repo: another copy of Pledge to run (a production install) instead of this checkout.
+  options: { pollInterval?: string; extraArgs?: string[]; env?: NodeJS.ProcessEnv; waitForSync?: boolean; repo?: string } = {},
 ): Promise<ControllerProcess> {
   // Under the run's directory when there is one, so the secret-safety check can read every log.
   const parent = controllerLogsDir() ?? tmpdir();
@@ -92,7 +93,7 @@ export async function startController(
     name: 'pledge run',
     command: process.execPath,
     args: [
-      join(REPO, 'bin/pledge.ts'),
+      join(options.repo ?? REPO, 'bin/pledge.ts'),
       'run',
       `--kubeconfig=${testEnv().kubeconfigPath}`,
       `--poll-interval=${options.pollInterval ?? '2s'}`,
@@ -101,7 +102,7 @@ export async function startController(
       ...(options.extraArgs ?? []),
     ],
     logPath,
-    cwd: REPO,
+    cwd: options.repo ?? REPO,
     env: { ...process.env, ...options.env },
   });
   const log = () => readFile(logPath, 'utf8');
