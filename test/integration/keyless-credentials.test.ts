@@ -262,4 +262,22 @@ spec:
       assert.equal(del.code, 0, del.stderr);
     }
   });
+
+  test('admission refuses a ProviderConfig whose keyless source lacks what it needs, naming the field', async () => {
+    const sim = cloudsimEnv();
+    const azure = `tenantId: "${sim.azure.tenantId}", clientId: "${sim.azure.clientId}", subscriptionId: "${sim.azure.subscriptionId}"`;
+    const cases: Array<[string, string, RegExp]> = [
+      ['azure.pledge.dev/v1', `{${azure}}`, /spec\.clientSecretSecretRef is required unless spec\.credentials\.source is WorkloadIdentity/],
+      ['azure.pledge.dev/v1', `{${azure}, credentials: {source: Secret, tokenFile: /t}, clientSecretSecretRef: {name: creds, namespace: pledge-system, key: secret}}`, /tokenFile is only used when source is WorkloadIdentity/],
+      ['gcp.pledge.dev/v1', '{projectId: my-project-1, credentials: {source: ExternalAccount}}', /externalAccount is required when source is ExternalAccount/],
+      ['gcp.pledge.dev/v1', '{projectId: my-project-1, credentials: {source: ExternalAccount, externalAccount: {audience: "//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/k"}}}', /spec\.credentials\.externalAccount\.credentialSource: Required value/],
+      ['aws.pledge.dev/v1', '{credentials: {source: Environment, webIdentity: {tokenFile: /t}}}', /webIdentity is only used when source is WebIdentity/],
+      ['aws.pledge.dev/v1', '{credentials: {source: WebIdentity, webIdentity: {roleArn: "arn:aws:iam::123456789012:user/bob"}}}', /spec\.credentials\.webIdentity\.roleArn: Invalid value/],
+    ];
+    for (const [apiVersion, spec, message] of cases) {
+      const res = await kubectl(['apply', '--dry-run=server', '-f', '-'], { input: `apiVersion: ${apiVersion}\nkind: ProviderConfig\nmetadata: {name: keyless-refused}\nspec: ${spec}\n` });
+      assert.notEqual(res.code, 0, `${apiVersion} ${spec} was accepted`);
+      assert.match(res.stderr, message);
+    }
+  });
 });
