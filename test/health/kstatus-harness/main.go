@@ -37,11 +37,16 @@ func compute(path string) (*status.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	obj := map[string]any{}
-	if err := yaml.Unmarshal(raw, &obj); err != nil {
+	// As a client reads it: JSON through the unstructured decoder (whole numbers are int64, as kstatus expects).
+	j, err := yaml.YAMLToJSON(raw)
+	if err != nil {
 		return nil, err
 	}
-	return status.Compute(&unstructured.Unstructured{Object: obj})
+	u := &unstructured.Unstructured{}
+	if err := u.UnmarshalJSON(j); err != nil {
+		return nil, err
+	}
+	return status.Compute(u)
 }
 
 func main() {
