@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { PutBucketEncryptionCommand, PutBucketOwnershipControlsCommand } from '@aws-sdk/client-s3';
+import { GetBucketTaggingCommand, PutBucketEncryptionCommand, PutBucketOwnershipControlsCommand } from '@aws-sdk/client-s3';
 import { kubectl, testEnv } from '../env/index.ts';
 import { eventually, getJson, installAwsProviderConfig, installCrds, motoS3, mustKubectl, REPO, startController, type ControllerProcess } from './harness.ts';
 import { installCloudsimProviderConfigs } from './support/cloudsim-provider-configs.ts';
@@ -229,6 +229,26 @@ describe('kubectl diff after Pledge reconciles the examples to Ready', { timeout
       const specDiff = await kubectl(diffArgs(mode, specFile ?? ''));
       assert.equal(specDiff.code, 1, specDiff.stderr);
       assert.match(specDiff.stdout, /sizeClass: large/);
+
+      // A change in git is applied and kept: Pledge acts on it (the composite, the bucket's tags in the
+      // cloud) and never puts the old value back, so the changed manifests diff clean too.
+      const forProvider = (bucket.spec?.forProvider ?? {}) as { tags?: Record<string, string> };
+      const retagged = { ...bucket, spec: { ...bucket.spec, forProvider: { ...forProvider, tags: { ...forProvider.tags, team: 'storage' } } } };
+      const [bucketFile] = (await writeEach(probeDir, [retagged])).values();
+      await mustKubectl(applyArgs(mode, specFile ?? ''));
+      await mustKubectl(applyArgs(mode, bucketFile ?? ''));
+      const claimRef = (await live(claim)).spec?.resourceRef as { name: string };
+      await eventually(async () => (await getJson<Obj>(`x${claim.kind.toLowerCase()}.${groupOf(claim)}`, claimRef.name))?.spec?.sizeClass === 'large', 'the composite to take the new sizeClass');
+      const tagsInCloud = async () => (await s3.send(new GetBucketTaggingCommand({ Bucket: bucketName }))).TagSet ?? [];
+      await eventually(async () => (await tagsInCloud()).some((tag) => tag.Key === 'team' && tag.Value === 'storage'), 'the new tag in S3');
+      await new Promise((r) => setTimeout(r, 6_000));
+      for (const file of [specFile, bucketFile]) {
+        const res = await kubectl(diffArgs(mode, file ?? ''));
+        assert.deepEqual([res.code, res.stdout], [0, ''], `${file}: ${res.stderr}`);
+      }
+      const withFields = JSON.parse(await mustKubectl(['get', resourceOf(bucket), bucket.metadata.name, '-o', 'json', '--show-managed-fields'])) as { metadata: object };
+      const managers = withFields.metadata as { managedFields?: Array<{ manager: string; operation: string; subresource?: string }> };
+      t.diagnostic(`${label(bucket)} managers: ${(managers.managedFields ?? []).map((m) => `${m.manager}/${m.operation}${m.subresource ? `/${m.subresource}` : ''}`).join(', ')}`);
       t.diagnostic(`${mode}: ${all.length} objects, Ready after ${((readyAt - started) / 1000).toFixed(1)} s, late-init filled ${filled.join(', ')}; run ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });
   }
@@ -236,7 +256,8 @@ describe('kubectl diff after Pledge reconciles the examples to Ready', { timeout
   test('the Argo CD Applications are valid against Argo CD\'s Application CRD', async () => {
     const crd = join(REPO, 'test/integration/testdata/argocd-application-crd.yaml');
     await mustKubectl(['apply', '--server-side', '-f', crd]);
-    await mustKubectl(['wait', '--for=condition=Established', '--timeout=60s', 'crd/applications.argoproj.io']);
+    // Right after the create the CRD may have no status yet, which kubectl wait takes for an error.
+    await eventually(async () => (await kubectl(['wait', '--for=condition=Established', '--timeout=10s', 'crd/applications.argoproj.io'])).code === 0, 'the Application CRD to be Established');
     await kubectl(['create', 'namespace', 'argocd']);
     const apps = ['platform-app.yaml', 'claims-app.yaml'].map((f) => join(GITOPS, f));
     const dry = await kubectl(['apply', '--dry-run=server', ...apps.flatMap((f) => ['-f', f])]);
