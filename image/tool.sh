@@ -18,22 +18,33 @@ pick_tool() {
   fi
 }
 
-# Some machines (a VM or container with hybrid cgroups v1/v2, no CAP_SYS_RESOURCE) cannot start podman's default
-# OCI runtime: crun refuses hybrid cgroups, and podman asks for RLIMIT_NOFILE 1048576, more than the hard limit. runc
+# Some machines (a VM or container with hybrid cgroups v1/v2, no CAP_SYS_RESOURCE) cannot start the default OCI
+# runtime: crun refuses hybrid cgroups, and podman asks for RLIMIT_NOFILE 1048576, more than the hard limit. runc
 # with the limits this process already has works there. Each candidate is tried on an image until one runs `true`.
 probe_flags() {
   local image=$1
   CONTAINER_FLAGS=()
-  [[ $CONTAINER_TOOL == podman ]] || return 0
-  if podman run --rm --entrypoint true "$image" >/dev/null 2>&1; then return 0; fi
-  # podman starts its runtime with at most 32768 processes: a container may not ask for more.
-  local nproc; nproc=$(ulimit -Hu); [[ $nproc == unlimited || $nproc -gt 32768 ]] && nproc=32768
-  local fallback=(--runtime runc --ulimit "nofile=$(ulimit -Hn):$(ulimit -Hn)" --ulimit "nproc=$nproc:$nproc")
-  if command -v runc >/dev/null && podman run --rm "${fallback[@]}" --entrypoint true "$image" >/dev/null 2>&1; then
-    CONTAINER_FLAGS=("${fallback[@]}")
-    return 0
-  fi
-  echo "podman cannot run a container here; tried defaults and: ${fallback[*]}" >&2
-  podman run --rm "${fallback[@]}" --entrypoint true "$image" >&2 || true
-  return 1
+  case $CONTAINER_TOOL in
+    podman)
+      if podman run --rm --entrypoint true "$image" >/dev/null 2>&1; then return 0; fi
+      # podman starts its runtime with at most 32768 processes: a container may not ask for more.
+      local nproc; nproc=$(ulimit -Hu); [[ $nproc == unlimited || $nproc -gt 32768 ]] && nproc=32768
+      local fallback=(--runtime runc --ulimit "nofile=$(ulimit -Hn):$(ulimit -Hn)" --ulimit "nproc=$nproc:$nproc")
+      if command -v runc >/dev/null && podman run --rm "${fallback[@]}" --entrypoint true "$image" >/dev/null 2>&1; then
+        CONTAINER_FLAGS=("${fallback[@]}")
+        return 0
+      fi
+      echo "podman cannot run a container here; tried the defaults and: ${fallback[*]}" >&2
+      podman run --rm "${fallback[@]}" --entrypoint true "$image" >&2 || true
+      return 1 ;;
+    buildah)
+      local ctr ok=1
+      ctr=$(buildah from --quiet "$image")
+      if buildah run "$ctr" true >/dev/null 2>&1; then ok=0
+      elif command -v runc >/dev/null && buildah run --runtime runc "$ctr" true >/dev/null 2>&1; then CONTAINER_FLAGS=(--runtime runc); ok=0
+      else echo "buildah cannot run a build step here; tried the defaults and --runtime runc" >&2
+      fi
+      buildah rm "$ctr" >/dev/null
+      return $ok ;;
+  esac
 }
