@@ -1,6 +1,7 @@
 // Starts the test environment around a command:
 //   node test/env/run.ts [--verbose] -- <command...>   runs it with KUBECONFIG etc. set, exits with its code
-//   PLEDGE_TEST_AUDIT=1 node test/env/run.ts -- ...    also writes kube-apiserver's audit log (PLEDGE_TEST_AUDIT_LOG), for benchmarks
+//   kube-apiserver writes its audit log (PLEDGE_TEST_AUDIT_LOG) for the benchmarks and the least-privilege check;
+//   PLEDGE_TEST_AUDIT=0 turns it off
 //   node test/env/run.ts --keep                         prints the exports and stays up until Ctrl-C (make dev; --dev is an alias)
 import { spawn } from 'node:child_process';
 import { startEnvironment, type Environment } from './environment.ts';
@@ -60,7 +61,7 @@ async function main(): Promise<number> {
   const exitCodeForSignal = () => 128 + (signalNumbers[received ?? 'SIGTERM'] ?? 15);
 
   try {
-    env = await startEnvironment({ signal: aborter.signal, log: cli.verbose ? say : undefined, audit: process.env.PLEDGE_TEST_AUDIT === '1' });
+    env = await startEnvironment({ signal: aborter.signal, log: cli.verbose ? say : undefined, audit: process.env.PLEDGE_TEST_AUDIT !== '0' });
   } catch (err: unknown) {
     if (received) return exitCodeForSignal();
     say(`could not start the environment: ${err instanceof Error ? err.message : String(err)}`);

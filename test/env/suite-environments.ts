@@ -10,6 +10,8 @@ export type SuiteEnvironment = {
   kubeconfigPath: string;
   /** A file holding the Azure client secret cloudsim accepts there (the value itself is never written elsewhere). */
   azureClientSecretPath?: string;
+  /** kube-apiserver's audit log (every environment of the suite writes one). */
+  auditLogPath?: string;
 };
 
 const MANIFEST = 'environments.json';
@@ -28,7 +30,7 @@ export async function suiteEnvironments(): Promise<SuiteEnvironment[]> {
   if (suiteDir) return JSON.parse(await readFile(join(suiteDir, MANIFEST), 'utf8')) as SuiteEnvironment[];
   const kubeconfigPath = process.env.PLEDGE_TEST_KUBECONFIG;
   if (!kubeconfigPath) throw new Error('neither PLEDGE_TEST_SUITE_DIR nor PLEDGE_TEST_KUBECONFIG is set: run the tests with `make test`');
-  return [{ name: 'this', kubeconfigPath }];
+  return [{ name: 'this', kubeconfigPath, auditLogPath: process.env.PLEDGE_TEST_AUDIT_LOG || undefined }];
 }
 
 /**

@@ -29,6 +29,8 @@ export async function startLanes(options: LanesOptions): Promise<Lane[]> {
       startEnvironment({
         signal: options.signal,
         parentDir: options.suiteDir,
+        // test/zz-after-all/least-privilege.test.ts reads every lane's audit log.
+        audit: true,
         log: options.log && ((message) => options.log?.(`${name}: ${message}`)),
       }),
     ),
@@ -46,7 +48,7 @@ export async function startLanes(options: LanesOptions): Promise<Lane[]> {
 }
 
 export function suiteEnvironmentOf(lane: Lane): SuiteEnvironment {
-  return { name: lane.name, kubeconfigPath: lane.env.kubeconfigPath, azureClientSecretPath: lane.env.cloudsim.azureSecretPath };
+  return { name: lane.name, kubeconfigPath: lane.env.kubeconfigPath, azureClientSecretPath: lane.env.cloudsim.azureSecretPath, auditLogPath: lane.env.auditLogPath };
 }
 
 /** Resolves with the first lane whose environment died (etcd, kube-apiserver or an emulator exited). */
