@@ -12,9 +12,10 @@
  *   GET    /_cloudsim/state                 resources (no keys or secrets)
  *   POST   /_cloudsim/azure/federated-credentials      trust an outside issuer's tokens for an Entra application
  *   POST   /_cloudsim/gcp/workload-identity-providers  trust an outside issuer's tokens in a workload identity pool
+ *   POST   /_cloudsim/aws/web-identity-roles            let an outside issuer's tokens assume an IAM role
  */
 import type { CounterSnapshot, RequestFilter, RequestLog } from './counters.ts';
-import type { FederatedCredential, WorkloadIdentityProvider } from './federation.ts';
+import type { AwsWebIdentityRole, FederatedCredential, WorkloadIdentityProvider } from './federation.ts';
 import { validateKnobsPatch, type KnobsPatch, type Timings, type FaultKnobs } from './knobs.ts';
 import { empty, isServiceName, json, jsonBody, type ServiceName, type SimRequest, type SimResponse } from './sim-http.ts';
 
@@ -40,6 +41,8 @@ export interface CloudsimControl {
   resources(): unknown;
   /** Adds (or replaces, by tenant, client and name) an Entra federated identity credential; throws naming a bad field. */
   addFederatedCredential(body: unknown): FederatedCredential;
+  /** Adds (or replaces, by ARN) an IAM role that an OIDC issuer's tokens may assume; throws naming a bad field. */
+  addAwsWebIdentityRole(body: unknown): AwsWebIdentityRole;
   /** Adds (or replaces, by name) a GCP workload identity pool provider; throws naming a bad field. */
   addWorkloadIdentityProvider(body: unknown): WorkloadIdentityProvider;
 }
@@ -94,6 +97,8 @@ export function adminHandler(control: CloudsimControl): (req: SimRequest) => Sim
           return json(200, control.resources());
         case 'POST /_cloudsim/azure/federated-credentials':
           return json(201, control.addFederatedCredential(jsonBody(req)));
+        case 'POST /_cloudsim/aws/web-identity-roles':
+          return json(201, control.addAwsWebIdentityRole(jsonBody(req)));
         case 'POST /_cloudsim/gcp/workload-identity-providers':
           return json(201, control.addWorkloadIdentityProvider(jsonBody(req)));
         default:

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRdsService } from './rds.ts';
 import { createS3Service } from './s3.ts';
+import { createStsService } from './sts.ts';
 import type { ServiceContext } from './service-context.ts';
 import { header, type SimRequest, type SimService } from './sim-http.ts';
 
@@ -20,8 +21,11 @@ export type AwsCaller = {
   service: string | undefined;
 };
 
-/** Who sent the request, from `Authorization: AWS4-HMAC-SHA256 Credential=KEY/DATE/REGION/SERVICE/aws4_request` or a presigned URL. */
-export function awsCaller(req: SimRequest): AwsCaller {
+/**
+ * Who sent the request, from `Authorization: AWS4-HMAC-SHA256 Credential=KEY/DATE/REGION/SERVICE/aws4_request` or a presigned URL.
+ * Keys that STS issued (`sessions`) belong to their role's account.
+ */
+export function awsCaller(req: SimRequest, sessions?: ReadonlyMap<string, string>): AwsCaller {
   const auth = header(req, 'authorization') ?? '';
   const credential = /Credential=([^,\s]+)/.exec(auth)?.[1] ?? req.query.get('X-Amz-Credential') ?? '';
   const [accessKeyId = '', , region, service] = credential.split('/');
@@ -29,7 +33,12 @@ export function awsCaller(req: SimRequest): AwsCaller {
   const motoAccount = header(req, 'x-moto-account-id');
   return {
     accessKeyId,
-    account: motoAccount !== undefined && /^\d{12}$/.test(motoAccount) ? motoAccount : /^\d{12}$/.test(accessKeyId) ? accessKeyId : AWS_DEFAULTS.account,
+    account:
+      motoAccount !== undefined && /^\d{12}$/.test(motoAccount)
+        ? motoAccount
+        : /^\d{12}$/.test(accessKeyId)
+          ? accessKeyId
+          : (sessions?.get(accessKeyId) ?? AWS_DEFAULTS.account),
     region: region || AWS_DEFAULTS.region,
     service: service || undefined,
   };
@@ -49,6 +58,7 @@ export const AWS_REGIONS = [
 ] as const;
 
 export function createAwsServices(ctx: ServiceContext): SimService[] {
-  // RDS first: it only claims requests scoped to rds (or unsigned query-protocol POSTs); S3 takes the rest.
-  return [createRdsService(ctx), createS3Service(ctx)];
+  // STS first (AssumeRoleWithWebIdentity is an unsigned query-protocol POST), then RDS: it only claims requests
+  // scoped to rds (or other unsigned query-protocol POSTs); S3 takes the rest.
+  return [createStsService(ctx), createRdsService(ctx), createS3Service(ctx)];
 }

@@ -34,6 +34,20 @@ export type WorkloadIdentityProvider = {
   serviceAccountUsers: Record<string, string[]>;
 };
 
+/** An IAM role whose trust policy lets an IAM OIDC provider's tokens assume it (sts:AssumeRoleWithWebIdentity). */
+export type AwsWebIdentityRole = {
+  roleArn: string;
+  /** Of the role ARN. */
+  account: string;
+  /** The IAM OIDC provider's URL. */
+  issuer: string;
+  /** Its client ids (the token's `aud`); sts.amazonaws.com by default, as IRSA projects. */
+  audiences: string[];
+  /** `<issuer>:sub` values the trust policy allows. */
+  subjects: string[];
+  jwks: JsonWebKeySet;
+};
+
 export type FederatedCheck =
   | { ok: true; claims: TokenClaims & { iss: string; sub: string }; audiences: string[] }
   | { ok: false; reason: 'malformed' | 'signature' | 'expired' | 'not-yet-valid'; claims?: TokenClaims };
@@ -130,4 +144,18 @@ export function parseWorkloadIdentityProvider(body: unknown, where = 'workloadId
     jwks: jwksOf(body.jwks, `${where}.jwks`),
     serviceAccountUsers: Object.fromEntries(Object.entries(users).map(([email, subjects]) => [email, strings(subjects, `${where}.serviceAccountUsers.${email}`)])),
   };
+}
+
+const ROLE_ARN = /^arn:aws[-a-z]*:iam::(\d{12}):role\/[\w+=,.@/-]+$/;
+
+/** Checks a web identity role given to the admin endpoint; throws naming the bad field. */
+export function parseAwsWebIdentityRole(body: unknown, where = 'webIdentityRole'): AwsWebIdentityRole {
+  if (!isRecord(body)) throw new Error(`${where}: expected an object`);
+  const roleArn = text(body, 'roleArn', where);
+  const account = ROLE_ARN.exec(roleArn)?.[1];
+  if (account === undefined) throw new Error(`${where}.roleArn: expected arn:aws:iam::<12 digits>:role/<name>`);
+  const audiences = strings(body.audiences, `${where}.audiences`);
+  const subjects = strings(body.subjects, `${where}.subjects`);
+  if (subjects.length === 0) throw new Error(`${where}.subjects: expected at least one`);
+  return { roleArn, account, issuer: text(body, 'issuer', where), audiences: audiences.length === 0 ? ['sts.amazonaws.com'] : audiences, subjects, jwks: jwksOf(body.jwks, `${where}.jwks`) };
 }

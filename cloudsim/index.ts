@@ -11,7 +11,7 @@ import { createArmService } from './arm.ts';
 import { createAwsServices } from './aws.ts';
 import { Counters } from './counters.ts';
 import { createEntraService } from './entra.ts';
-import { parseFederatedCredential, parseWorkloadIdentityProvider, type FederatedCredential } from './federation.ts';
+import { parseAwsWebIdentityRole, parseFederatedCredential, parseWorkloadIdentityProvider, type FederatedCredential } from './federation.ts';
 import { createGcsService } from './gcs.ts';
 import { createGoogleOAuthService } from './google-oauth.ts';
 import {
@@ -37,7 +37,7 @@ export type { FaultKnobs, KnobsPatch, Timings } from './knobs.ts';
 export { TIMING_DEFAULTS } from './knobs.ts';
 export type { KnobsView } from './admin.ts';
 export type { AzureIdentity, GcpServiceAccount } from './identities.ts';
-export type { FederatedCredential, JsonWebKeySet, WorkloadIdentityProvider } from './federation.ts';
+export type { AwsWebIdentityRole, FederatedCredential, JsonWebKeySet, WorkloadIdentityProvider } from './federation.ts';
 export { SERVICE_NAMES, type ServiceName } from './sim-http.ts';
 
 export const CLOUDSIM_DEFAULTS = {
@@ -120,7 +120,7 @@ export async function startCloudsim(options: CloudsimOptions = {}): Promise<Clou
   applyKnobsPatch(knobs, initialKnobs);
   const counters = new Counters({ clock: now, ...(options.requestLogSize === undefined ? {} : { requestLogSize: options.requestLogSize }) });
   const runtime: SimRuntime = { knobs, counters, now, random: options.random ?? Math.random, signal: stopping.signal, log };
-  const ctx: ServiceContext = { runtime, store, identities, federation: { azure: [], gcp: [] } };
+  const ctx: ServiceContext = { runtime, store, identities, federation: { azure: [], gcp: [], aws: [], awsSessions: new Map() } };
 
   const control: CloudsimControl = {
     counters: () => counters.snapshot(),
@@ -151,6 +151,11 @@ export async function startCloudsim(options: CloudsimOptions = {}): Promise<Clou
       const same = (c: FederatedCredential) => c.tenantId === credential.tenantId && c.clientId === credential.clientId && c.name === credential.name;
       ctx.federation.azure = [...ctx.federation.azure.filter((c) => !same(c)), credential];
       return credential;
+    },
+    addAwsWebIdentityRole: (body) => {
+      const role = parseAwsWebIdentityRole(body);
+      ctx.federation.aws = [...ctx.federation.aws.filter((r) => r.roleArn !== role.roleArn), role];
+      return role;
     },
     addWorkloadIdentityProvider: (body) => {
       const provider = parseWorkloadIdentityProvider(body);

@@ -126,7 +126,7 @@ export function createRdsService(ctx: ServiceContext): SimService {
   return {
     name: 'rds',
     route(req: SimRequest): SimRoute | undefined {
-      const caller: AwsCaller = awsCaller(req);
+      const caller: AwsCaller = awsCaller(req, ctx.federation.awsSessions);
       const params = paramsOf(req);
       const action = params.get('Action');
       if (caller.service !== 'rds' && !(caller.service === undefined && req.path === '/' && action !== null)) return undefined;

@@ -169,7 +169,7 @@ export function createS3Service(ctx: ServiceContext): SimService {
   return {
     name: 's3',
     route(req: SimRequest): SimRoute | undefined {
-      const caller = awsCaller(req);
+      const caller = awsCaller(req, ctx.federation.awsSessions);
       if (caller.service !== undefined && caller.service !== 's3') return undefined;
       const [bucket = '', ...rest] = req.path.split('/').slice(1);
       const key = rest.join('/');

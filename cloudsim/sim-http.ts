@@ -2,7 +2,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** The services cloudsim simulates; keys of knobs, outages and counters. */
-export const SERVICE_NAMES = ['s3', 'rds', 'entra', 'arm', 'gcs', 'google-oauth'] as const;
+export const SERVICE_NAMES = ['s3', 'rds', 'sts', 'entra', 'arm', 'gcs', 'google-oauth'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export function isServiceName(value: string): value is ServiceName {

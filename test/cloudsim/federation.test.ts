@@ -1,6 +1,6 @@
 // cloudsim's workload identity federation, by hand against the environment's cloudsim: an issuer of the test's own
-// (an RSA key and its JWKS) trusted by an Entra federated identity credential and a GCP workload identity pool
-// provider; every check each cloud makes refuses the token that fails it, in that cloud's words.
+// (an RSA key and its JWKS) trusted by an IAM role, an Entra federated identity credential and a GCP workload
+// identity pool provider; every check each cloud makes refuses the token that fails it, in that cloud's words.
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -11,6 +11,8 @@ const ISSUER = `https://issuer-${randomUUID()}.example`;
 const SUBJECT = 'system:serviceaccount:pledge-system:pledge';
 const PROVIDER = `projects/123456789012/locations/global/workloadIdentityPools/pool-${randomUUID().slice(0, 8)}/providers/kubernetes`;
 const GCP_AUDIENCE = `https://iam.googleapis.com/${PROVIDER}`;
+const ROLE_ACCOUNT = String(400000000000 + Math.floor(Math.random() * 99999999999));
+const ROLE_ARN = `arn:aws:iam::${ROLE_ACCOUNT}:role/keyless`;
 
 const issuerKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -39,6 +41,48 @@ before(async () => {
   const key = JSON.parse(await readFile(sim.gcpKeyPath ?? '', 'utf8')) as { client_email: string };
   serviceAccount = key.client_email;
   await admin(sim.adminUrl, 'POST', 'gcp/workload-identity-providers', { name: PROVIDER, issuer: ISSUER, jwks, serviceAccountUsers: { [serviceAccount]: [SUBJECT] } });
+  await admin(sim.adminUrl, 'POST', 'aws/web-identity-roles', { roleArn: ROLE_ARN, issuer: ISSUER, subjects: [SUBJECT], jwks });
+});
+
+describe('AWS STS AssumeRoleWithWebIdentity', () => {
+  async function assume(token: string, roleArn = ROLE_ARN) {
+    const res = await fetch(sim.awsUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ Action: 'AssumeRoleWithWebIdentity', Version: '2011-06-15', RoleArn: roleArn, RoleSessionName: 'pledge', WebIdentityToken: token }),
+    });
+    return { status: res.status, body: await res.text() };
+  }
+
+  test('a trusted token buys keys of the role\'s account: S3 files what they make there', async () => {
+    const answer = await assume(jwt({ aud: 'sts.amazonaws.com' }));
+    assert.equal(answer.status, 200, answer.body);
+    const keyId = /<AccessKeyId>(ASIA[A-Z0-9]{16})<\/AccessKeyId>/.exec(answer.body)?.[1];
+    assert.ok(keyId, answer.body);
+    assert.match(answer.body, new RegExp(`<Arn>arn:aws:sts::${ROLE_ACCOUNT}:assumed-role/keyless/pledge</Arn>`));
+    const bucket = uniqueName('sts-');
+    const date = new Date().toISOString().slice(0, 10).replaceAll('-', '');
+    const made = await fetch(`${sim.awsUrl}/${bucket}`, { method: 'PUT', headers: { authorization: `AWS4-HMAC-SHA256 Credential=${keyId}/${date}/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0` } });
+    assert.equal(made.status, 200, await made.text());
+    const state = await admin<{ s3: { buckets: Record<string, { name: string; account: string }> } }>(sim.adminUrl, 'GET', 'state');
+    assert.equal(Object.values(state.s3.buckets).find((b) => b.name === bucket)?.account, ROLE_ACCOUNT);
+  });
+
+  const refusals: Array<[string, () => string, string | undefined, number, RegExp]> = [
+    ['an issuer with no OIDC provider', () => jwt({ aud: 'sts.amazonaws.com', iss: 'https://elsewhere.example' }), undefined, 400, /<Code>InvalidIdentityToken<\/Code><Message>No OpenIDConnect provider found in your account for https:\/\/elsewhere.example/],
+    ['another audience', () => jwt({ aud: 'api://AzureADTokenExchange' }), undefined, 400, /<Code>InvalidIdentityToken<\/Code><Message>Incorrect token audience/],
+    ['a subject the role does not trust', () => jwt({ aud: 'sts.amazonaws.com', sub: 'system:serviceaccount:default:default' }), undefined, 403, /<Code>AccessDenied<\/Code>/],
+    ['another role of the account', () => jwt({ aud: 'sts.amazonaws.com' }), `arn:aws:iam::${ROLE_ACCOUNT}:role/other`, 403, /<Code>AccessDenied<\/Code>/],
+    ['an expired token', () => jwt({ aud: 'sts.amazonaws.com', exp: Math.floor(Date.now() / 1000) - 60 }), undefined, 400, /<Code>ExpiredTokenException<\/Code>/],
+    ['a signature by another key', () => jwt({ aud: 'sts.amazonaws.com' }, otherKey.privateKey), undefined, 400, /<Code>InvalidIdentityToken<\/Code><Message>The web identity token that was passed could not be validated/],
+  ];
+  for (const [what, make, roleArn, status, message] of refusals) {
+    test(`${what} is refused`, async () => {
+      const answer = await assume(make(), roleArn);
+      assert.equal(answer.status, status, answer.body);
+      assert.match(answer.body, message);
+    });
+  }
 });
 
 describe('Entra client assertion (workload identity)', () => {

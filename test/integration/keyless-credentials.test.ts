@@ -101,6 +101,8 @@ metadata: {name: ${SERVICE_ACCOUNT}, namespace: ${NAMESPACE}}
     await rm(dir, { recursive: true, force: true });
   });
 
+  const SUBJECT = `system:serviceaccount:${NAMESPACE}:${SERVICE_ACCOUNT}`;
+
   test('AWS WebIdentity (IRSA): the token file is traded at STS for the role\'s credentials, and the Bucket is made with them', async () => {
     const { motoUrl } = testEnv();
     const name = `pledge-irsa-${suffix}`;
@@ -143,7 +145,56 @@ spec:
     assert.equal(del.code, 0, del.stderr);
   });
 
-  const SUBJECT = `system:serviceaccount:${NAMESPACE}:${SERVICE_ACCOUNT}`;
+
+  test('AWS WebIdentity on cloudsim: STS checks the token against the role\'s trust (issuer, audience, subject, signature); a refusal names the cloud\'s code', async () => {
+    const sim = cloudsimEnv();
+    const oidc = await issuer();
+    const account = `3${ROLE_ACCOUNT.slice(1)}`;
+    const roleArn = `arn:aws:iam::${account}:role/pledge-irsa`;
+    await trust('aws/web-identity-roles', { roleArn, issuer: oidc.issuer, subjects: [SUBJECT], jwks: oidc.jwks });
+    await writeServiceAccountToken(join(dir, 'aws-sim-token'), 'sts.amazonaws.com');
+    await writeServiceAccountToken(join(dir, 'aws-sim-token-wrong-audience'), 'api://AzureADTokenExchange');
+    const config = (name: string, tokenFile: string) => `
+apiVersion: aws.pledge.dev/v1
+kind: ProviderConfig
+metadata: {name: ${name}}
+spec:
+  region: us-east-1
+  endpoint: ${sim.awsUrl}
+  credentials:
+    source: WebIdentity
+    webIdentity: {roleArn: "${roleArn}", tokenFile: ${join(dir, tokenFile)}}
+`;
+    const bucket = (name: string, providerConfig: string) => `
+apiVersion: s3.aws.pledge.dev/v1
+kind: Bucket
+metadata: {name: ${name}}
+spec:
+  forProvider: {region: us-east-1}
+  providerConfigRef: {name: ${providerConfig}}
+`;
+    const good = `pledge-irsa-sim-${suffix}`;
+    const refused = `pledge-irsa-refused-${suffix}`;
+    const since = Date.now();
+    await apply(`${config('keyless-aws-sim', 'aws-sim-token')}---${bucket(good, 'keyless-aws-sim')}---${config('keyless-aws-refused', 'aws-sim-token-wrong-audience')}---${bucket(refused, 'keyless-aws-refused')}`);
+    await waitReady('bucket.s3.aws.pledge.dev', good);
+    const state = (await (await fetch(`${sim.adminUrl}/_cloudsim/state`)).json()) as { s3: { buckets: Record<string, { name: string; account: string }> } };
+    const made = Object.values(state.s3.buckets).find((b) => b.name === good);
+    assert.equal(made?.account, account, 'the bucket belongs to the role\'s account: the assumed keys signed CreateBucket');
+    const sts = (await cloudsimAdmin(sim.adminUrl).requests(since)).requests.filter((r) => r.operation === 'AssumeRoleWithWebIdentity');
+    assert.ok(sts.some((r) => r.outcome === 'ok'), 'STS took the token');
+
+    await eventually(async () => /InvalidIdentityToken/.test((await condition('bucket.s3.aws.pledge.dev', refused, 'Synced'))?.message ?? ''), 'Synced=False with InvalidIdentityToken');
+    const synced = await condition('bucket.s3.aws.pledge.dev', refused, 'Synced');
+    assert.match(synced?.message ?? '', /InvalidIdentityToken: Incorrect token audience/);
+    assertNoToken(JSON.stringify(synced), 'the condition');
+    assert.ok(!Object.values(state.s3.buckets).some((b) => b.name === refused), 'nothing was made with a refused token');
+
+    for (const name of [good, refused]) {
+      const del = await kubectl(['delete', 'bucket.s3.aws.pledge.dev', name, '--timeout=60s'], { timeoutMs: 70_000 });
+      assert.equal(del.code, 0, del.stderr);
+    }
+  });
 
   test('Azure WorkloadIdentity: the token file is a client assertion Entra checks against the federated credential; a wrong audience is refused with Entra\'s message', async () => {
     const sim = cloudsimEnv();
