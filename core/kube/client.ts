@@ -31,6 +31,13 @@ export function isAlreadyExists(err: unknown): boolean {
   return err instanceof ApiException && err.code === 409 && String(err.body).includes('AlreadyExists');
 }
 
+/**
+ * The field manager of every write that is not an apply: late-initialized spec fields, finalizers and
+ * annotations show under this name in managedFields, not under the client library's default
+ * (`kubernetes-client-javascript`), so who owns what next to a GitOps tool's manager is plain.
+ */
+export const UPDATE_FIELD_MANAGER = 'pledge';
+
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const serverSideApply = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
 
@@ -89,7 +96,7 @@ export class KubeClient {
   }
 
   async create<T extends KubeObject>(type: ResourceType, body: T): Promise<T> {
-    const base = { group: type.group, version: type.version, plural: type.plural, body };
+    const base = { group: type.group, version: type.version, plural: type.plural, body, fieldManager: UPDATE_FIELD_MANAGER };
     const res = type.namespaced
       ? await this.#custom.createNamespacedCustomObject({ ...base, namespace: requireNs(type, body.metadata?.namespace) })
       : await this.#custom.createClusterCustomObject(base);
@@ -98,7 +105,7 @@ export class KubeClient {
 
   /** Replaces the object; fails with 409 when body.metadata.resourceVersion is stale (optimistic concurrency). */
   async replace<T extends KubeObject>(type: ResourceType, body: T): Promise<T> {
-    const base = { group: type.group, version: type.version, plural: type.plural, name: nameOf(body), body };
+    const base = { group: type.group, version: type.version, plural: type.plural, name: nameOf(body), body, fieldManager: UPDATE_FIELD_MANAGER };
     const res = type.namespaced
       ? await this.#custom.replaceNamespacedCustomObject({ ...base, namespace: requireNs(type, body.metadata?.namespace) })
       : await this.#custom.replaceClusterCustomObject(base);
@@ -107,7 +114,7 @@ export class KubeClient {
 
   /** Replaces the status subresource; fails with 409 on a stale resourceVersion. */
   async replaceStatus<T extends KubeObject>(type: ResourceType, body: T): Promise<T> {
-    const base = { group: type.group, version: type.version, plural: type.plural, name: nameOf(body), body };
+    const base = { group: type.group, version: type.version, plural: type.plural, name: nameOf(body), body, fieldManager: UPDATE_FIELD_MANAGER };
     const res = type.namespaced
       ? await this.#custom.replaceNamespacedCustomObjectStatus({ ...base, namespace: requireNs(type, body.metadata?.namespace) })
       : await this.#custom.replaceClusterCustomObjectStatus(base);
@@ -115,7 +122,7 @@ export class KubeClient {
   }
 
   async patch<T extends KubeObject>(type: ResourceType, name: string, patch: object, namespace?: string): Promise<T> {
-    const base = { group: type.group, version: type.version, plural: type.plural, name, body: patch };
+    const base = { group: type.group, version: type.version, plural: type.plural, name, body: patch, fieldManager: UPDATE_FIELD_MANAGER };
     const res = type.namespaced
       ? await this.#custom.patchNamespacedCustomObject({ ...base, namespace: requireNs(type, namespace) }, mergePatch)
       : await this.#custom.patchClusterCustomObject(base, mergePatch);
@@ -142,11 +149,11 @@ export class KubeClient {
   }
 
   async createSecret(secret: V1Secret & { metadata: { namespace: string } }): Promise<V1Secret> {
-    return this.#core.createNamespacedSecret({ namespace: secret.metadata.namespace, body: secret });
+    return this.#core.createNamespacedSecret({ namespace: secret.metadata.namespace, body: secret, fieldManager: UPDATE_FIELD_MANAGER });
   }
 
   async replaceSecret(secret: V1Secret & { metadata: { namespace: string; name: string } }): Promise<V1Secret> {
-    return this.#core.replaceNamespacedSecret({ namespace: secret.metadata.namespace, name: secret.metadata.name, body: secret });
+    return this.#core.replaceNamespacedSecret({ namespace: secret.metadata.namespace, name: secret.metadata.name, body: secret, fieldManager: UPDATE_FIELD_MANAGER });
   }
 
   async deleteSecret(namespace: string, name: string): Promise<void> {
