@@ -246,9 +246,14 @@ describe('kubectl diff after Pledge reconciles the examples to Ready', { timeout
         const res = await kubectl(diffArgs(mode, file ?? ''));
         assert.deepEqual([res.code, res.stdout], [0, ''], `${file}: ${res.stderr}`);
       }
-      const withFields = JSON.parse(await mustKubectl(['get', resourceOf(bucket), bucket.metadata.name, '-o', 'json', '--show-managed-fields'])) as { metadata: object };
-      const managers = withFields.metadata as { managedFields?: Array<{ manager: string; operation: string; subresource?: string }> };
-      t.diagnostic(`${label(bucket)} managers: ${(managers.managedFields ?? []).map((m) => `${m.manager}/${m.operation}${m.subresource ? `/${m.subresource}` : ''}`).join(', ')}`);
+      // Who owns what: the late-initialized fields are Pledge's (its own manager name), not the applier's.
+      type Entry = { manager: string; operation: string; subresource?: string; fieldsV1?: { 'f:spec'?: { 'f:forProvider'?: Record<string, unknown> } } };
+      const withFields = JSON.parse(await mustKubectl(['get', resourceOf(bucket), bucket.metadata.name, '-o', 'json', '--show-managed-fields'])) as { metadata: { managedFields?: Entry[] } };
+      const entries = withFields.metadata.managedFields ?? [];
+      const owners = (field: string) => entries.filter((m) => m.fieldsV1?.['f:spec']?.['f:forProvider']?.[`f:${field}`] !== undefined).map((m) => `${m.manager}/${m.operation}`);
+      for (const field of filled) assert.deepEqual(owners(field), ['pledge/Update'], `owners of spec.forProvider.${field}`);
+      assert.ok(owners('region').length > 0 && !owners('region').includes('pledge/Update'), `region is the applier's: ${owners('region').join(', ')}`);
+      t.diagnostic(`${label(bucket)} managers: ${entries.map((m) => `${m.manager}/${m.operation}${m.subresource ? `/${m.subresource}` : ''}`).join(', ')}`);
       t.diagnostic(`${mode}: ${all.length} objects, Ready after ${((readyAt - started) / 1000).toFixed(1)} s, late-init filled ${filled.join(', ')}; run ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });
   }
