@@ -97,6 +97,8 @@ spec:
     assert.equal(applied.code, 0, applied.stderr);
     await eventually(async () => (await condition('buckets.s3.aws.pledge.dev', bucket, 'Ready'))?.status === 'True', 'the Bucket to be Ready', 60_000);
     assert.equal(await bucketInMoto(bucket), true, 'the bucket exists in moto');
+    const rss = /VmRSS:\s*(\d+ kB)/.exec(await readFile(`/proc/${controller.child.pid}/status`, 'utf8'))?.[1];
+    t.diagnostic(`pledge run RSS with one Bucket Ready: ${rss ?? 'unknown'}`);
 
     await mustKubectl(['delete', 'buckets.s3.aws.pledge.dev', bucket, '--wait=true', '--timeout=60s']);
     assert.equal(await bucketInMoto(bucket), false, 'deleting the Bucket deleted it in moto');
