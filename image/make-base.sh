@@ -22,7 +22,7 @@ flock 9
 if [[ ! -f "$cache/.installed" ]]; then
   if ! command -v mmdebstrap >/dev/null; then
     echo "installing mmdebstrap" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y mmdebstrap >/dev/null
+    apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y mmdebstrap >/dev/null
   fi
   echo "making the $suite root filesystem with Node $node_version and npm $npm_version into $cache" >&2
   # Docs, manuals and translations are left out: nothing in the image reads them.

@@ -10,7 +10,7 @@ pick_tool() {
   elif command -v buildah >/dev/null; then CONTAINER_TOOL=buildah
   elif command -v apt-get >/dev/null && [[ $(id -u) == 0 ]]; then
     echo "no docker, podman or buildah: installing podman" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y podman runc >/dev/null
+    apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y podman runc >/dev/null
     CONTAINER_TOOL=podman
   else
     echo "no container tool (docker, podman or buildah) and none can be installed here" >&2
