@@ -1,5 +1,5 @@
 // The image, run the way a cluster would run it: `pledge run` in the container as user 65532, root filesystem
-// read-only with no tmpfs, no capabilities, the kubeconfig mounted read-only. Against the test API server and moto
+// read-only with no tmpfs, no capabilities, the chart ServiceAccount's kubeconfig mounted read-only. Against the test API server and moto
 // (host network) it brings an S3 Bucket to Ready, and on SIGTERM it exits 0 by itself (node is PID 1).
 // Not part of `make test` (it needs a container runtime): `make image-test` builds the image and runs this.
 import assert from 'node:assert/strict';
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import { chartIdentityKubeconfig } from '../env/controller-identity.ts';
 import { controllerLogsDir, kubectlApply, testEnv } from '../env/index.ts';
 import { startChild, type SupervisedChild } from '../env/supervised-child.ts';
 import { waitUntil } from '../env/wait-until.ts';
@@ -75,9 +76,10 @@ describe('the image runs pledge run against the test API server', () => {
     await installCrds();
     await installAwsProviderConfig();
 
-    // The container's user reads the kubeconfig: a copy it owns, mode 0400.
+    // As the chart's ServiceAccount with only the chart's RBAC (as every end-to-end test runs it). The container's
+    // user reads the kubeconfig: a copy it owns, mode 0400.
     const kubeconfig = join(dir, 'kubeconfig');
-    await copyFile(testEnv().kubeconfigPath, kubeconfig);
+    await copyFile(await chartIdentityKubeconfig(testEnv().kubeconfigPath), kubeconfig);
     await chown(kubeconfig, UID, UID).catch(() => chmod(kubeconfig, 0o644));
     const logPath = join(logDir, 'controller.log');
     container = await startChild({
