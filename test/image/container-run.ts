@@ -1,7 +1,8 @@
 // The image, run the way a cluster would run it: `pledge run` in the container as user 65532, root filesystem
-// read-only with no tmpfs, no capabilities, the chart ServiceAccount's kubeconfig mounted read-only. Against the test API server and moto
-// (host network) it brings an S3 Bucket to Ready, and on SIGTERM it exits 0 by itself (node is PID 1).
-// Not part of `make test` (it needs a container runtime): `make image-test` builds the image and runs this.
+// read-only with no tmpfs, no capabilities, the chart ServiceAccount's kubeconfig mounted read-only. Against the
+// test API server and moto (host network) it brings an S3 Bucket to Ready, and on SIGTERM it exits 0 by itself
+// (node is PID 1). Not part of `make test` (it needs a container runtime): `make image-test` builds the image and
+// runs this.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
