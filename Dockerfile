@@ -21,8 +21,8 @@ COPY crds crds
 FROM ${BASE_IMAGE}
 # Everything under /app belongs to root and is read-only to the controller, which runs as a numeric non-root user
 # and writes nothing to the filesystem (it logs to stdout): the image runs with a read-only root filesystem and no
-# tmpfs. Node as PID 1 gets no default signal handling, but `pledge run` handles SIGTERM and SIGINT itself and
-# starts no child processes, so no init is needed.
+# tmpfs. Node as PID 1 gets no default signal handling, but `pledge run` handles SIGTERM and SIGINT itself, and its
+# code starts no processes (node reaps any direct child a library starts, e.g. a kubeconfig exec plugin): no init.
 COPY --from=build /app /app
 WORKDIR /app
 ENV NODE_ENV=production
