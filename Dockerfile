@@ -6,7 +6,7 @@ ARG BASE_IMAGE=node:24-bookworm-slim
 FROM ${BASE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Behind a TLS-intercepting proxy, pass its CA as the build secret build_ca (image/build.sh forwards npm's cafile):
+# Behind a TLS-intercepting proxy, pass its CA as the build secret build_ca (image/build.sh forwards Node's or npm's):
 # it is mounted for this one step and never lands in a layer.
 RUN --mount=type=secret,id=build_ca \
     if [ -s /run/secrets/build_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/build_ca; fi; \
