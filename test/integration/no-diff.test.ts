@@ -28,7 +28,7 @@ const suffix = randomBytes(2).toString('hex');
 const GITOPS = join(REPO, 'examples/gitops');
 const platformApp = readApplication(join(GITOPS, 'platform-app.yaml'));
 const claimsApp = readApplication(join(GITOPS, 'claims-app.yaml'));
-const MANAGED_EXAMPLES = ['examples/s3-bucket.yaml', 'examples/nop-resource.yaml'].map((f) => join(REPO, f));
+const MANAGED_EXAMPLES = ['s3-bucket.yaml', 'rds-db-instance.yaml', 'azure-storage-account.yaml', 'gcs-bucket.yaml', 'nop-resource.yaml'].map((f) => join(REPO, 'examples', f));
 const MANAGER = 'argocd-controller';
 /** What Argo CD adds to every object it syncs (annotation tracking, plus the informational label). */
 const TRACKING_LABEL = 'app.kubernetes.io/instance';
@@ -72,11 +72,19 @@ function manifests(mode: Mode, namespace: string): { platform: Obj[]; claims: Ob
         annotations: { ...o.metadata.annotations, [TRACKING_ANNOTATION]: `${claimsApp.metadata.name}:${groupOf(o)}/${o.kind}:${namespace}/${o.metadata.name}` },
       },
     }));
-  const managed = MANAGED_EXAMPLES.flatMap(docsOf).map((o) => {
+  // Managed resources are cluster-wide and name cloud objects: renamed (a storage account's name takes
+  // no dashes), and references between them follow.
+  const examples = MANAGED_EXAMPLES.flatMap(docsOf);
+  const renamed = new Map(examples.map((o) => [o.metadata.name, o.kind === 'Account' ? `${o.metadata.name}${tag.replace('-', '')}` : `${o.metadata.name}-${tag}`]));
+  const managed = examples.map((o) => {
     const spec = structuredClone(o.spec ?? {});
     const secret = spec.writeConnectionSecretToRef as { name: string; namespace: string } | undefined;
     if (secret) spec.writeConnectionSecretToRef = { name: `${secret.name}-${tag}`, namespace };
-    return { ...o, metadata: { ...o.metadata, name: `${o.metadata.name}-${tag}` }, spec };
+    for (const value of Object.values((spec.forProvider ?? {}) as Record<string, unknown>)) {
+      const ref = value as { name?: unknown } | null;
+      if (ref && typeof ref === 'object' && typeof ref.name === 'string' && renamed.has(ref.name)) ref.name = renamed.get(ref.name);
+    }
+    return { ...o, metadata: { ...o.metadata, name: renamed.get(o.metadata.name) ?? o.metadata.name }, spec };
   });
   return { platform, claims, managed };
 }
@@ -167,7 +175,7 @@ describe('kubectl diff after Pledge reconciles the examples to Ready', { timeout
 
       // Late-init: AWS gives every new bucket SSE-S3 encryption and BucketOwnerEnforced ownership (since
       // 2023); moto does not, so the test sets them as AWS would. Pledge then fills them into the spec.
-      const bucket = managed.find((o) => o.kind === 'Bucket');
+      const bucket = managed.find((o) => o.apiVersion === 's3.aws.pledge.dev/v1');
       assert.ok(bucket);
       const s3 = motoS3();
       const bucketName = (await live(bucket)).metadata.annotations?.['pledge.dev/external-name'];
@@ -178,6 +186,14 @@ describe('kubectl diff after Pledge reconciles the examples to Ready', { timeout
       const filledIn = async () => Object.keys(((await live(bucket)).spec?.forProvider ?? {}) as object).filter((k) => !given.includes(k));
       await eventually(async () => (await filledIn()).length === 2, `late-init of ${label(bucket)}`);
       const filled = await filledIn();
+      const lateInit: string[] = [];
+      for (const o of managed) {
+        const given = Object.keys((o.spec?.forProvider ?? {}) as object);
+        const added = Object.keys(((await live(o)).spec?.forProvider ?? {}) as object).filter((k) => !given.includes(k));
+        if (added.length > 0) lateInit.push(`${label(o)}: ${added.join(', ')}`);
+        // Every cloud kind here has settings the example leaves to the cloud; a NopResource and a resource group have none.
+        if (o.kind !== 'NopResource' && o.kind !== 'ResourceGroup') assert.ok(added.length > 0, `late-init filled nothing in ${label(o)}'s forProvider`);
+      }
 
       // Pledge's own marks are there (finalizers, external name, the claim's resourceRef), and the
       // composite got the claim's labels but not Argo CD's tracking label or annotation.
@@ -254,7 +270,7 @@ describe('kubectl diff after Pledge reconciles the examples to Ready', { timeout
       for (const field of filled) assert.deepEqual(owners(field), ['pledge/Update'], `owners of spec.forProvider.${field}`);
       assert.ok(owners('region').length > 0 && !owners('region').includes('pledge/Update'), `region is the applier's: ${owners('region').join(', ')}`);
       t.diagnostic(`${label(bucket)} managers: ${entries.map((m) => `${m.manager}/${m.operation}${m.subresource ? `/${m.subresource}` : ''}`).join(', ')}`);
-      t.diagnostic(`${mode}: ${all.length} objects, Ready after ${((readyAt - started) / 1000).toFixed(1)} s, late-init filled ${filled.join(', ')}; run ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      t.diagnostic(`${mode}: ${all.length} objects, Ready after ${((readyAt - started) / 1000).toFixed(1)} s, filled in after apply (late-init, references, schema defaults): ${lateInit.join('; ')}; run ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });
   }
 
