@@ -4,11 +4,13 @@
 // object. The files are the ones examples/gitops/*-app.yaml select, so the test covers what Argo CD syncs.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { parseAllDocuments, stringify } from 'yaml';
 import { GetBucketTaggingCommand, PutBucketEncryptionCommand, PutBucketOwnershipControlsCommand } from '@aws-sdk/client-s3';
 import { kubectl, testEnv } from '../env/index.ts';
@@ -34,6 +36,7 @@ const MANAGER = 'argocd-controller';
 const TRACKING_LABEL = 'app.kubernetes.io/instance';
 const TRACKING_ANNOTATION = 'argocd.argoproj.io/tracking-id';
 const PROBE_LABEL = 'pledge.dev/no-diff-probe';
+const run = promisify(execFile);
 
 function docsOf(file: string): Obj[] {
   return parseAllDocuments(readFileSync(file, 'utf8'))
@@ -274,7 +277,7 @@ describe('kubectl diff after Pledge reconciles the examples to Ready', { timeout
     });
   }
 
-  test('the Argo CD Applications are valid against Argo CD\'s Application CRD', async () => {
+  test('the Argo CD Applications are valid against Argo CD\'s Application CRD, and the README\'s argocd-cm patches apply', async () => {
     const crd = join(REPO, 'test/integration/testdata/argocd-application-crd.yaml');
     await mustKubectl(['apply', '--server-side', '-f', crd]);
     // Right after the create the CRD may have no status yet, which kubectl wait takes for an error.
@@ -291,6 +294,18 @@ describe('kubectl diff after Pledge reconciles the examples to Ready', { timeout
     const refused = await kubectl(['apply', '--dry-run=server', '-f', '-'], { input: stringify(broken) });
     assert.notEqual(refused.code, 0);
     assert.match(refused.stderr, /syncOptions/);
+
+    // README step 1: Pledge's health checks, then the platform group's, patched into argocd-cm.
+    await kubectl(['create', 'configmap', 'argocd-cm', '-n', 'argocd']);
+    const kinds = ['ObjectStorage', 'XObjectStorage', 'PostgreSQLInstance', 'XPostgreSQLInstance'];
+    const generated = await run(process.execPath, [join(REPO, 'bin/pledge.ts'), 'argocd-health', '--group', 'platform.example.org', ...kinds.flatMap((k) => ['--kind', k])]);
+    const platformHealth = join(dir, 'platform-health.yaml');
+    await writeFile(platformHealth, generated.stdout);
+    for (const file of [join(REPO, 'health/argocd/argocd-cm.yaml'), platformHealth]) await mustKubectl(['-n', 'argocd', 'patch', 'configmap', 'argocd-cm', '--patch-file', file]);
+    const cm = await getJson<{ data: Record<string, string> }>('configmap', 'argocd-cm', 'argocd');
+    for (const key of ['resource.customizations.health.s3.aws.pledge.dev_Bucket', ...kinds.map((k) => `resource.customizations.health.platform.example.org_${k}`)]) {
+      assert.ok(cm?.data[key], `argocd-cm has ${key}`);
+    }
 
     assert.equal(platformApp.metadata.annotations?.['argocd.argoproj.io/sync-wave'], '-1');
     assert.ok(claimsApp.spec.syncPolicy?.syncOptions?.includes('SkipDryRunOnMissingResource=true'));
