@@ -33,6 +33,8 @@ const LOG = [
   line({ id: 's2', verb: 'update', ref: { resource: 'buckets', subresource: 'status', name: 'b2', apiGroup: 's3.aws.pledge.dev', apiVersion: 'v1' }, code: 409 }),
   // Core group: no apiGroup in objectRef.
   line({ id: 'g1', verb: 'get', ref: { resource: 'secrets', namespace: 'pledge-system', name: 'aws-creds', apiVersion: 'v1' }, code: 200 }),
+  // A server-side apply that created the object: RBAC checked patch and create.
+  line({ id: 'p1', verb: 'patch', ref: { resource: 'customresourcedefinitions', name: 'xs.example.org', apiGroup: 'apiextensions.k8s.io', apiVersion: 'v1' }, code: 201 }),
   line({ id: 'e1', verb: 'create', ref: { resource: 'events', namespace: 'default', apiVersion: 'v1' }, code: 201 }),
   line({ id: 'n1', verb: 'create', ref: { resource: 'namespaces', name: 'pledge-system', apiVersion: 'v1' }, code: 403 }),
   line({ id: 'le', verb: 'get', ref: { resource: 'leases', namespace: 'pledge-system', name: 'pledge-controllers', apiGroup: 'coordination.k8s.io', apiVersion: 'v1' }, code: 404 }),
@@ -56,13 +58,15 @@ async function withLog<T>(text: string, use: (path: string) => Promise<T>): Prom
 
 test('the user\'s requests, each once, with core group, subresource and namespace', async () => {
   const requests = await withLog(LOG, (path) => requestsOf(path, SA));
-  assert.equal(requests.length, 9, 'two lines of one watch are one request; the admin\'s is not counted');
+  assert.equal(requests.length, 10, 'two lines of one watch are one request; the admin\'s is not counted');
   assert.deepEqual(requests.filter(isDenied).map((r) => `${r.verb} ${r.resource}`), ['create namespaces']);
   const used = usedAccess(requests).map((u) => `${u.verb} ${u.group || 'core'} ${u.resource} ${u.scope} x${u.count}`);
   assert.deepEqual(used, [
     'create core events namespace default x1',
     'create core namespaces cluster x1',
     'get core secrets namespace pledge-system x1',
+    'create apiextensions.k8s.io customresourcedefinitions cluster x1',
+    'patch apiextensions.k8s.io customresourcedefinitions cluster x1',
     'get coordination.k8s.io leases namespace pledge-system x1',
     'list s3.aws.pledge.dev buckets cluster x1',
     'watch s3.aws.pledge.dev buckets cluster x1',
@@ -78,12 +82,13 @@ test('grants expanded and matched as RBAC does: wildcards, subresources, a Role\
       { apiGroups: ['s3.aws.pledge.dev'], resources: ['buckets/status'], verbs: ['update'] },
       { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
       { apiGroups: [''], resources: ['secrets'], verbs: ['get'] },
+      { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['create', 'patch'] },
     ]),
     ...expandRules('Role/pledge-leader-election', 'pledge-system', [
       { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['pledge-controllers'], verbs: ['get', 'update'] },
     ]),
   ];
-  assert.equal(grants.length, 9);
+  assert.equal(grants.length, 11);
   const unused = unusedGrants(grants, requests).map((g) => `${g.role} ${g.verb} ${g.group || 'core'} ${g.resource}`);
   assert.deepEqual(unused, [
     'ClusterRole/pledge delete s3.aws.pledge.dev buckets',

@@ -58,6 +58,14 @@ export function requestFromLine(line: string, username: string, seen: Set<string
 
 export const isDenied = (r: Request): boolean => r.code === 403;
 
+/**
+ * The verbs RBAC checked for a request. A server-side apply that creates its object (a patch answered 201) is
+ * authorised as a patch and as a create, and the audit log names only the patch.
+ */
+export function authorizedVerbs(r: Request): string[] {
+  return r.verb === 'patch' && r.code === 201 ? ['patch', 'create'] : [r.verb];
+}
+
 /** Requests on API resources (discovery and other non-resource URLs are every user's, from the default roles). */
 export const isResourceRequest = (r: Request): boolean => r.resource !== '';
 
@@ -72,10 +80,12 @@ export function usedAccess(requests: readonly Request[]): UsedAccess[] {
   for (const r of requests) {
     if (!isResourceRequest(r)) continue;
     const scope = scopeOf(r);
-    const key = [r.verb, r.group, r.resource, scope].join('\u0000');
-    const entry = byKey.get(key) ?? { verb: r.verb, group: r.group, resource: r.resource, scope, count: 0 };
-    entry.count++;
-    byKey.set(key, entry);
+    for (const verb of authorizedVerbs(r)) {
+      const key = [verb, r.group, r.resource, scope].join('\u0000');
+      const entry = byKey.get(key) ?? { verb, group: r.group, resource: r.resource, scope, count: 0 };
+      entry.count++;
+      byKey.set(key, entry);
+    }
   }
   return [...byKey.values()].sort((a, b) => `${a.group} ${a.resource} ${a.verb} ${a.scope}`.localeCompare(`${b.group} ${b.resource} ${b.verb} ${b.scope}`));
 }
@@ -107,7 +117,7 @@ function resourceMatches(granted: string, requested: string): boolean {
 /** Whether `grant` allows `request` (a Role's only in its namespace; a named grant only on that name). */
 export function grantAllows(grant: Grant, request: Request): boolean {
   if (grant.namespace !== '' && grant.namespace !== request.namespace) return false;
-  if (grant.verb !== '*' && grant.verb !== request.verb) return false;
+  if (grant.verb !== '*' && !authorizedVerbs(request).includes(grant.verb)) return false;
   if (grant.group !== '*' && grant.group !== request.group) return false;
   if (grant.resourceName !== '' && grant.resourceName !== request.name) return false;
   return resourceMatches(grant.resource, request.resource);

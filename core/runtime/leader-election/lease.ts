@@ -102,8 +102,17 @@ export async function acquireLeadership(options: LeaderElectionOptions, signal: 
       if (!isNotFound(err)) throw err;
     }
     if (!lease) {
+      const create = () => api.createNamespacedLease({ namespace: o.namespace, body: { metadata: { name: o.name, namespace: o.namespace }, spec: spec() } }, abortable);
       try {
-        await api.createNamespacedLease({ namespace: o.namespace, body: { metadata: { name: o.name, namespace: o.namespace }, spec: spec() } }, abortable);
+        try {
+          await create();
+        } catch (err: unknown) {
+          // Only a missing namespace (a bare dev cluster) makes us create one: an install has it, and its
+          // ServiceAccount may not create namespaces (no request of ours is refused on the way).
+          if (!isNotFound(err)) throw err;
+          await ensureNamespace(o.kubeConfig, o.namespace);
+          await create();
+        }
         return true;
       } catch (err: unknown) {
         if (isConflict(err)) return false;
@@ -123,7 +132,6 @@ export async function acquireLeadership(options: LeaderElectionOptions, signal: 
     }
   }
 
-  await ensureNamespace(o.kubeConfig, o.namespace);
   log.info('waiting for leadership');
   /** When the last successful take or renewal was sent. */
   let lastRenew: number;
