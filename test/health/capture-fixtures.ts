@@ -2,8 +2,10 @@
 // `pledge run` against the test environment and reading back what it wrote, one object per verdict class:
 //   node test/env/run.ts -- node test/health/capture-fixtures.ts
 // Objects are written as kubectl returns them, less metadata.managedFields (noise no health check reads).
+// test/health/live-fixtures.test.ts runs the same capture into a temporary directory and checks the verdicts.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { parse, stringify } from 'yaml';
 import { composedName, compositeNameForClaim } from '../../compositions/composed-names.ts';
@@ -12,7 +14,8 @@ import { FINALIZER } from '../../core/managed/finalizer.ts';
 import { eventually, getJson, installAwsProviderConfig, installCrds, motoS3, mustKubectl, REPO, startController } from '../integration/harness.ts';
 import { startThrottlingProxy } from '../integration/support/throttling-proxy.ts';
 
-const OUT = join(REPO, 'health/argocd/resource_customizations');
+export const FIXTURE_ROOT = join(REPO, 'health/argocd/resource_customizations');
+let out = FIXTURE_ROOT;
 const EXAMPLES = join(REPO, 'compositions/examples/object-storage');
 const GROUP = 'platform.example.org';
 const OTHER_ACCOUNT = '111111111111';
@@ -21,7 +24,7 @@ type Obj = { apiVersion: string; kind: string; metadata: Record<string, unknown>
 
 function dirOf(obj: Obj): string {
   const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
-  return join(OUT, `${group}/${obj.kind}/testdata`);
+  return join(out, `${group}/${obj.kind}/testdata`);
 }
 
 async function save(resource: string, name: string, file: string, namespace?: string): Promise<Obj> {
@@ -31,7 +34,7 @@ async function save(resource: string, name: string, file: string, namespace?: st
   const path = join(dirOf(obj), `${file}.yaml`);
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, stringify(obj, { lineWidth: 0 }));
-  console.log(`captured ${obj.kind} ${name} -> ${path.slice(REPO.length)}`);
+  console.log(`captured ${obj.kind} ${name} -> ${path}`);
   return obj;
 }
 
@@ -128,7 +131,10 @@ spec:
           resourceGroupNameRef: {name: health-missing-rg}
 `;
 
-async function main(): Promise<void> {
+/** Captures every fixture into dir (<group>/<kind>/testdata/<state>.yaml), then deletes what it made. */
+export async function captureFixtures(dir: string = FIXTURE_ROOT): Promise<void> {
+  out = dir;
+  failures.length = 0;
   await installCrds();
   await installAwsProviderConfig('default');
   const proxy = await startThrottlingProxy({ upstream: testEnv().motoUrl, throttleShare: 1 });
@@ -144,7 +150,12 @@ async function main(): Promise<void> {
 
     // Names another account holds: the create is refused for good (BucketAlreadyExists).
     const claimTaken = composedName(compositeNameForClaim('default', 'health-terminal'), 'bucket');
-    for (const taken of ['health-taken', claimTaken]) await motoS3({ account: OTHER_ACCOUNT }).send(new CreateBucketCommand({ Bucket: taken }));
+    for (const taken of ['health-taken', claimTaken]) {
+      // Already there from an earlier capture in the same environment: as good.
+      await motoS3({ account: OTHER_ACCOUNT })
+        .send(new CreateBucketCommand({ Bucket: taken }))
+        .catch((err: unknown) => console.log(`bucket ${taken}: ${err instanceof Error ? err.name : String(err)}`));
+    }
 
     const mrs = [
       bucket('health-ready'),
@@ -219,6 +230,7 @@ async function main(): Promise<void> {
     await waitFor(BUCKET, 'health-deleting', 'Ready', 'False', 'Deleting');
     await save(BUCKET, 'health-deleting', 'deleting');
     await eventually(async () => (await getJson<Obj>(XR, xrOf('health-deleting'))) === undefined || (await cond(XR, xrOf('health-deleting'), 'Ready'))?.reason === 'Deleting', 'the composite deleting', 60_000);
+    await eventually(async () => (await getJson<Obj>(CLAIM, 'health-deleting', 'default'))?.metadata.finalizers?.join() === HOLD, 'Pledge let go of the claim', 60_000);
     await save(CLAIM, 'health-deleting', 'deleting', 'default');
   } finally {
     await controller.stop();
@@ -231,13 +243,54 @@ async function main(): Promise<void> {
   await kubectlApply(bucket('health-new'));
   await save(BUCKET, 'health-new', 'new');
   await proxy.close();
+  await removeAll();
   if (failures.length > 0) throw new Error(`not captured as wanted:\n${failures.join('\n')}`);
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+/**
+ * Deletes what the capture made, so later tests in the same environment find none of it (compositions.test.ts
+ * deletes the same XRD and waits for its instances to go). Needs a controller for Pledge's own finalizers.
+ */
+async function removeAll(): Promise<void> {
+  const controller = await startController({ pollInterval: '5s', identity: 'admin' });
+  try {
+    const release = async (resource: string, name: string, namespace?: string) => {
+      const at = namespace ? ['-n', namespace] : [];
+      const obj = await getJson<Obj>(resource, name, namespace);
+      const kept = obj?.metadata.finalizers?.filter((f) => f !== HOLD);
+      if (obj && kept?.length !== obj.metadata.finalizers?.length) await mustKubectl(['patch', resource, name, ...at, '--type=merge', '-p', JSON.stringify({ metadata: { finalizers: kept } })]);
+    };
+    await release(BUCKET, 'health-deleting');
+    await release(CLAIM, 'health-deleting', 'default');
+    // Paused objects would keep their finalizers: unpause them first.
+    await mustKubectl(['annotate', BUCKET, 'health-paused', 'pledge.dev/paused-']);
+    await mustKubectl(['annotate', CLAIM, 'health-paused', '-n', 'default', 'pledge.dev/paused-']);
+    // What cannot be deleted in the cloud (unreachable, throttled, no ProviderConfig, another account's name) is orphaned.
+    const orphan = async (resource: string, name: string) =>
+      mustKubectl(['patch', resource, name, '--type=merge', '-p', '{"spec":{"deletionPolicy":"Orphan"}}']).catch((err: unknown) => console.log(String(err)));
+    const composedBucket = (claimName: string) => composedName(compositeNameForClaim('default', claimName), 'bucket');
+    for (const b of ['health-throttled', 'health-unreachable', 'health-no-config', 'health-taken', composedBucket('health-terminal'), composedBucket('health-throttled')]) await orphan(BUCKET, b);
+    for (const a of ['healthwaiting', 'healthwaitingacct']) await orphan('accounts.storage.azure.pledge.dev', a);
+    const claims = ['health-ready', 'health-terminal', 'health-throttled', 'health-creating', 'health-waiting', 'health-paused', 'health-deleting'];
+    await mustKubectl(['delete', CLAIM, '-n', 'default', '--ignore-not-found', '--timeout=120s', ...claims]);
+    const buckets = ['health-ready', 'health-taken', 'health-throttled', 'health-unreachable', 'health-no-config', 'health-paused', 'health-deleting', 'health-new'];
+    await mustKubectl(['delete', BUCKET, '--ignore-not-found', '--wait=false', ...buckets]);
+    await mustKubectl(['delete', 'nopresources.nop.pledge.dev', 'health-creating', '--ignore-not-found', '--wait=false']);
+    await mustKubectl(['delete', 'accounts.storage.azure.pledge.dev', 'healthwaiting', '--ignore-not-found', '--wait=false']);
+    await mustKubectl(['wait', '--for=delete', '--timeout=120s', `${BUCKET}/health-ready`, ...buckets.slice(1).map((b) => `${BUCKET}/${b}`)]).catch(() => undefined);
+    await mustKubectl(['delete', 'compositions.pledge.dev', '--ignore-not-found', 'objectstorage-aws-throttled', 'objectstorage-nop-slow', 'objectstorage-azure-waiting']);
+    await mustKubectl(['delete', 'providerconfigs.aws.pledge.dev', '--ignore-not-found', 'throttled', 'unreachable']);
+  } finally {
+    await controller.stop();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  captureFixtures().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
