@@ -63,18 +63,11 @@ function manifests(mode: Mode, namespace: string): { platform: Obj[]; claims: Ob
   // The example ProviderConfigs are named `default`, which points at the emulators here: renamed.
   const platform = applicationFiles(platformApp, REPO)
     .flatMap(docsOf)
-    .map((o) => (o.kind === 'ProviderConfig' ? { ...o, metadata: { ...o.metadata, name: `gitops-${tag}` } } : o));
+    .map((o) => (o.kind === 'ProviderConfig' ? { ...o, metadata: { ...o.metadata, name: `gitops-${tag}` } } : o))
+    .map((o) => tracked(o, `${platformApp.metadata.name}-${tag}`));
   const claims = applicationFiles(claimsApp, REPO)
     .flatMap(docsOf)
-    .map((o) => ({
-      ...o,
-      metadata: {
-        ...o.metadata,
-        namespace,
-        labels: { ...o.metadata.labels, [TRACKING_LABEL]: claimsApp.metadata.name },
-        annotations: { ...o.metadata.annotations, [TRACKING_ANNOTATION]: `${claimsApp.metadata.name}:${groupOf(o)}/${o.kind}:${namespace}/${o.metadata.name}` },
-      },
-    }));
+    .map((o) => tracked({ ...o, metadata: { ...o.metadata, namespace } }, `${claimsApp.metadata.name}-${tag}`));
   // Managed resources are cluster-wide and name cloud objects: renamed (a storage account's name takes
   // no dashes), and references between them follow.
   const examples = MANAGED_EXAMPLES.flatMap(docsOf);
@@ -87,9 +80,28 @@ function manifests(mode: Mode, namespace: string): { platform: Obj[]; claims: Ob
       const ref = value as { name?: unknown } | null;
       if (ref && typeof ref === 'object' && typeof ref.name === 'string' && renamed.has(ref.name)) ref.name = renamed.get(ref.name);
     }
-    return { ...o, metadata: { ...o.metadata, name: renamed.get(o.metadata.name) ?? o.metadata.name }, spec };
+    return tracked({ ...o, metadata: { ...o.metadata, name: renamed.get(o.metadata.name) ?? o.metadata.name }, spec }, `managed-examples-${tag}`);
   });
   return { platform, claims, managed };
+}
+
+/** The object as Argo CD applies it: its tracking annotation, and the instance label (label tracking). */
+function tracked(o: Obj, app: string): Obj {
+  const id = `${app}:${groupOf(o)}/${o.kind}:${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  return { ...o, metadata: { ...o.metadata, labels: { ...o.metadata.labels, [TRACKING_LABEL]: app }, annotations: { ...o.metadata.annotations, [TRACKING_ANNOTATION]: id } } };
+}
+
+const keyOf = (o: Obj) => `${groupOf(o)}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+/**
+ * What Argo CD with label tracking takes for an Application's objects: everything carrying its instance
+ * label and no owner reference (gitops-engine's cluster cache, GetManagedLiveObjs). Anything beyond what
+ * was applied would show OutOfSync and be pruned.
+ */
+async function labelTracked(app: string): Promise<string[]> {
+  const types = (await mustKubectl(['api-resources', '--verbs=list', '-o', 'name'])).split('\n').filter((r) => /\.(pledge\.dev|platform\.example\.org)$/.test(r) || r === 'secrets');
+  const list = JSON.parse(await mustKubectl(['get', types.join(','), '-A', '-l', `${TRACKING_LABEL}=${app}`, '-o', 'json'])) as { items: Array<Obj & { metadata: { ownerReferences?: unknown[] } }> };
+  return list.items.filter((o) => !o.metadata.ownerReferences?.length).map(keyOf).sort();
 }
 
 async function writeEach(dir: string, objs: Obj[]): Promise<Map<Obj, string>> {
@@ -205,7 +217,7 @@ describe('kubectl diff after Pledge reconciles the examples to Ready', { timeout
         assert.ok(got.metadata.finalizers?.includes('claim.pledge.dev'), `${label(o)} has Pledge's finalizer`);
         const ref = got.spec?.resourceRef as { name: string } | undefined;
         assert.ok(ref?.name, `${label(o)} has spec.resourceRef`);
-        assert.equal(got.metadata.labels?.[TRACKING_LABEL], claimsApp.metadata.name, 'the user-set label survives');
+        assert.equal(got.metadata.labels?.[TRACKING_LABEL], o.metadata.labels?.[TRACKING_LABEL], 'the user-set label survives');
         assert.ok(got.metadata.annotations?.[TRACKING_ANNOTATION], 'the user-set annotation survives');
         const xr = await getJson<Obj>(`x${o.kind.toLowerCase()}.${groupOf(o)}`, ref.name);
         assert.ok(xr, `${label(o)}'s composite exists`);
@@ -218,6 +230,11 @@ describe('kubectl diff after Pledge reconciles the examples to Ready', { timeout
       for (const o of managed) {
         const got = await live(o);
         assert.ok(got.metadata.finalizers?.includes('finalizer.managed.pledge.dev'), `${label(o)} has Pledge's finalizer`);
+      }
+
+      for (const set of [platform, claims, managed]) {
+        const app = set[0]?.metadata.labels?.[TRACKING_LABEL] ?? '';
+        assert.deepEqual(await labelTracked(app), set.map(keyOf).sort(), `what Argo CD's label tracking would count as ${app}'s`);
       }
 
       // Let a few more polls pass: a write Pledge makes after Ready would show here too.
