@@ -246,10 +246,11 @@ async function report(ctx: CompositeContext, xr: Composite, result: ReturnType<t
   const skippedNote = skippedWhy.length > 0 ? ` (not composed yet: ${skippedWhy.join('; ')})` : '';
   const waitingFor = `waiting for ${notReady.join(', ')}${skippedNote}`;
   const ready = notReady.length === 0 ? cond('Ready', 'True', 'Available') : cond('Ready', 'False', 'Creating', waitingFor);
-  // Health (health/README.md): a composed resource's terminal error stalls the composite, named; otherwise it converges.
+  // Health (health/README.md): a composed resource's terminal error stalls the composite, named, even a Ready one
+  // (its spec cannot be reached); otherwise it converges.
   const health =
-    notReady.length === 0 ? [CLEARED.reconciling, CLEARED.stalled]
-    : problems.stalled ? [cond('Stalled', 'True', REASONS.composedResourceFailed, problems.stalled), CLEARED.reconciling]
+    problems.stalled ? [cond('Stalled', 'True', REASONS.composedResourceFailed, problems.stalled), CLEARED.reconciling]
+    : notReady.length === 0 ? [CLEARED.reconciling, CLEARED.stalled]
     : problems.waiting ? [cond('Reconciling', 'True', problems.waiting.reason, problems.waiting.message), CLEARED.stalled]
     : [cond('Reconciling', 'True', REASONS.creating, waitingFor), CLEARED.stalled];
   await writeStatus(ctx, xr, [ready, cond('Synced', 'True', 'ReconcileSuccess'), ...health], renderedStatus);

@@ -19,7 +19,7 @@ test('lastTransitionTime moves only when status flips; observedGeneration follow
   const sameStatusNewGen = setConditions(first, [Synced.success()], 2, t1);
   assert.equal(sameStatusNewGen[0]?.lastTransitionTime, t0.toISOString());
   assert.equal(sameStatusNewGen[0]?.observedGeneration, 2);
-  const flipped = setConditions(sameStatusNewGen, [Synced.error('AccessDenied: no')], 2, t1);
+  const flipped = setConditions(sameStatusNewGen, [Synced.failed(REASONS.terminalError, 'AccessDenied: no')], 2, t1);
   assert.equal(flipped[0]?.status, 'False');
   assert.equal(flipped[0]?.message, 'AccessDenied: no');
   assert.equal(flipped[0]?.lastTransitionTime, t1.toISOString());

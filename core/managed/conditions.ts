@@ -40,7 +40,6 @@ export const Ready = {
 
 export const Synced = {
   success: () => cond('Synced', 'True', REASONS.reconcileSuccess),
-  error: (message: string) => cond('Synced', 'False', REASONS.reconcileError, message),
   paused: () => cond('Synced', 'False', REASONS.reconcilePaused, 'reconciliation is paused by the pledge.dev/paused annotation'),
   /** Synced=False with the reason that says what kind of failure it is (see health/README.md). */
   failed: (reason: string, message: string) => cond('Synced', 'False', reason, message),
