@@ -17,6 +17,7 @@ import { kubectl, testEnv } from '../env/index.ts';
 import { eventually, getJson, installAwsProviderConfig, installCrds, motoS3, mustKubectl, REPO, startController, type ControllerProcess } from './harness.ts';
 import { installCloudsimProviderConfigs } from './support/cloudsim-provider-configs.ts';
 import { applicationFiles, readApplication } from './support/gitops-sources.ts';
+import { reconcileEvidence } from './support/reconcile-evidence.ts';
 
 type Obj = {
   apiVersion: string;
@@ -128,6 +129,14 @@ async function live(o: Obj): Promise<Obj & { status?: Record<string, unknown> }>
   return got;
 }
 
+/** Waits for two completed reconciles of each resource that began after now. */
+async function settled(controller: ControllerProcess, objs: Obj[]): Promise<void> {
+  const since = Date.now();
+  await Promise.all(
+    objs.map((o) => reconcileEvidence(() => controller.log(), { kind: o.kind, name: o.metadata.name, msg: 'observed, requeue' }).waitSince(since, 2, `reconciled ${label(o)} twice more`)),
+  );
+}
+
 describe('kubectl diff after Pledge reconciles the examples to Ready', { timeout: 900_000 }, () => {
   let controller: ControllerProcess;
   let dir: string;
@@ -199,7 +208,7 @@ describe('kubectl diff after Pledge reconciles the examples to Ready', { timeout
       await s3.send(new PutBucketOwnershipControlsCommand({ Bucket: bucketName, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }));
       const given = Object.keys((bucket.spec?.forProvider ?? {}) as object);
       const filledIn = async () => Object.keys(((await live(bucket)).spec?.forProvider ?? {}) as object).filter((k) => !given.includes(k));
-      await eventually(async () => (await filledIn()).length === 2, `late-init of ${label(bucket)}`);
+      await eventually(async () => (await filledIn()).length === 2, `late-init of ${label(bucket)}`, 60_000);
       const filled = await filledIn();
       const lateInit: string[] = [];
       for (const o of managed) {
@@ -237,8 +246,9 @@ describe('kubectl diff after Pledge reconciles the examples to Ready', { timeout
         assert.deepEqual(await labelTracked(app), set.map(keyOf).sort(), `what Argo CD's label tracking would count as ${app}'s`);
       }
 
-      // Let a few more polls pass: a write Pledge makes after Ready would show here too.
-      await new Promise((r) => setTimeout(r, 6_000));
+      // Two more reconciles of every managed resource from now on (the second began after the first ended):
+      // a write Pledge makes at a later poll would show in the diff too.
+      await settled(controller, managed);
       const all = [...platform, ...claims, ...managed];
       const diffs: string[] = [];
       for (const o of all) {
@@ -276,8 +286,8 @@ describe('kubectl diff after Pledge reconciles the examples to Ready', { timeout
       const claimRef = (await live(claim)).spec?.resourceRef as { name: string };
       await eventually(async () => (await getJson<Obj>(`x${claim.kind.toLowerCase()}.${groupOf(claim)}`, claimRef.name))?.spec?.sizeClass === 'large', 'the composite to take the new sizeClass');
       const tagsInCloud = async () => (await s3.send(new GetBucketTaggingCommand({ Bucket: bucketName }))).TagSet ?? [];
-      await eventually(async () => (await tagsInCloud()).some((tag) => tag.Key === 'team' && tag.Value === 'storage'), 'the new tag in S3');
-      await new Promise((r) => setTimeout(r, 6_000));
+      await eventually(async () => (await tagsInCloud()).some((tag) => tag.Key === 'team' && tag.Value === 'storage'), 'the new tag in S3', 60_000);
+      await settled(controller, [bucket]);
       for (const file of [specFile, bucketFile]) {
         const res = await kubectl(diffArgs(mode, file ?? ''));
         assert.deepEqual([res.code, res.stdout], [0, ''], `${file}: ${res.stderr}`);
