@@ -277,8 +277,10 @@ describe('kubectl diff after Pledge reconciles the examples to Ready', { timeout
       assert.match(specDiff.stdout, /sizeClass: large/);
 
       // A change in git is applied and kept: Pledge acts on it (the composite, the bucket's tags in the
-      // cloud) and never puts the old value back, so the changed manifests diff clean too.
-      const forProvider = (bucket.spec?.forProvider ?? {}) as { tags?: Record<string, string> };
+      // cloud) and never puts the old value back, so the changed manifests diff clean too. A field taken
+      // out of git (versioning) leaves the object: Pledge holds no share in the user's fields.
+      const { versioning, ...forProvider } = (bucket.spec?.forProvider ?? {}) as { tags?: Record<string, string>; versioning?: string };
+      assert.ok(versioning, 'the example sets versioning');
       const retagged = { ...bucket, spec: { ...bucket.spec, forProvider: { ...forProvider, tags: { ...forProvider.tags, team: 'storage' } } } };
       const [bucketFile] = (await writeEach(probeDir, [retagged])).values();
       await mustKubectl(applyArgs(mode, specFile ?? ''));
@@ -288,6 +290,7 @@ describe('kubectl diff after Pledge reconciles the examples to Ready', { timeout
       const tagsInCloud = async () => (await s3.send(new GetBucketTaggingCommand({ Bucket: bucketName }))).TagSet ?? [];
       await eventually(async () => (await tagsInCloud()).some((tag) => tag.Key === 'team' && tag.Value === 'storage'), 'the new tag in S3', 60_000);
       await settled(controller, [bucket]);
+      assert.equal((((await live(bucket)).spec?.forProvider ?? {}) as Record<string, unknown>).versioning, undefined, 'versioning left the spec with the manifest');
       for (const file of [specFile, bucketFile]) {
         const res = await kubectl(diffArgs(mode, file ?? ''));
         assert.deepEqual([res.code, res.stdout], [0, ''], `${file}: ${res.stderr}`);
