@@ -309,7 +309,7 @@ describe('kubectl diff after Pledge reconciles the examples to Ready', { timeout
 
   test('the Argo CD Applications are valid against Argo CD\'s Application CRD, and the README\'s argocd-cm patches apply', async () => {
     const crd = join(REPO, 'test/integration/testdata/argocd-application-crd.yaml');
-    await mustKubectl(['apply', '--server-side', '-f', crd]);
+    await mustKubectl(['apply', '--server-side', '--force-conflicts', '-f', crd]);
     // Right after the create the CRD may have no status yet, which kubectl wait takes for an error.
     await eventually(async () => (await kubectl(['wait', '--for=condition=Established', '--timeout=10s', 'crd/applications.argoproj.io'])).code === 0, 'the Application CRD to be Established');
     await kubectl(['create', 'namespace', 'argocd']);
