@@ -141,7 +141,11 @@ export async function captureFixtures(dir: string = FIXTURE_ROOT): Promise<void>
   const pcs = parse(await mustKubectl(['get', 'providerconfigs.aws.pledge.dev', 'default', '-o', 'json']));
   const pcOn = (name: string, endpoint: string) =>
     `apiVersion: aws.pledge.dev/v1\nkind: ProviderConfig\nmetadata: {name: ${name}}\nspec: ${JSON.stringify({ ...pcs.spec, endpoint })}\n`;
-  await mustKubectl(['apply', '-f', '-'], `${pcOn('throttled', proxy.url)}---\n${pcOn('unreachable', 'http://127.0.0.1:9')}---\napiVersion: nop.pledge.dev/v1\nkind: ProviderConfig\nmetadata: {name: default}\n`);
+  await mustKubectl(
+    ['apply', '-f', '-'],
+    `${pcOn('throttled', proxy.url)}---\n${pcOn('unreachable', 'http://127.0.0.1:9')}---\napiVersion: nop.pledge.dev/v1\nkind: ProviderConfig\nmetadata: {name: default}\n---\n` +
+      `apiVersion: gcp.pledge.dev/v1\nkind: ProviderConfig\nmetadata: {name: health-gcs}\nspec: {projectId: pledge-test, endpoint: "${testEnv().fakeGcsUrl}"}\n`,
+  );
   const controller = await startController({ pollInterval: '5s', identity: 'admin' });
   try {
     await mustKubectl(['apply', '-f', join(EXAMPLES, 'definition.yaml'), '-f', join(EXAMPLES, 'composition-aws.yaml')]);
@@ -166,6 +170,8 @@ export async function captureFixtures(dir: string = FIXTURE_ROOT): Promise<void>
       bucket('health-paused', { annotations: { 'pledge.dev/paused': 'true' } }),
       bucket('health-deleting', { finalizers: [HOLD] }),
       `apiVersion: nop.pledge.dev/v1\nkind: NopResource\nmetadata: {name: health-creating}\nspec:\n  forProvider:\n    conditionAfter:\n    - {time: 1h, conditionType: Ready, conditionStatus: "True"}\n`,
+      `apiVersion: storage.gcp.pledge.dev/v1\nkind: Bucket\nmetadata: {name: health-gcs-ready}\nspec:\n  providerConfigRef: {name: health-gcs}\n  forProvider: {location: US-CENTRAL1}\n`,
+      `apiVersion: rds.aws.pledge.dev/v1\nkind: DBInstance\nmetadata: {name: health-db}\nspec:\n  forProvider: {region: us-east-1, engine: postgres, dbInstanceClass: db.t3.micro, masterUsername: app, allocatedStorage: 20}\n  writeConnectionSecretToRef: {name: health-db-conn, namespace: default}\n`,
       `apiVersion: storage.azure.pledge.dev/v1\nkind: Account\nmetadata: {name: healthwaiting}\nspec:\n  forProvider: {location: westeurope, resourceGroupNameRef: {name: health-missing-rg}}\n`,
       claim('health-ready', 'aws'),
       claim('health-terminal', 'aws'),
@@ -188,6 +194,10 @@ export async function captureFixtures(dir: string = FIXTURE_ROOT): Promise<void>
     await waitFor(BUCKET, 'health-paused', 'Synced', 'False', 'ReconcilePaused');
     await waitFor('nopresources.nop.pledge.dev', 'health-creating', 'Reconciling', 'True', 'Creating');
     await waitFor('accounts.storage.azure.pledge.dev', 'healthwaiting', 'Reconciling', 'True', 'ReferencesNotReady');
+    await waitFor('buckets.storage.gcp.pledge.dev', 'health-gcs-ready', 'Ready', 'True');
+    await waitFor('dbinstances.rds.aws.pledge.dev', 'health-db', 'Ready', 'True');
+    await save('buckets.storage.gcp.pledge.dev', 'health-gcs-ready', 'ready');
+    await save('dbinstances.rds.aws.pledge.dev', 'health-db', 'ready');
     await save(BUCKET, 'health-ready', 'ready');
     await save(BUCKET, 'health-taken', 'terminal-error');
     await save(BUCKET, 'health-throttled', 'throttled');
@@ -276,10 +286,13 @@ async function removeAll(): Promise<void> {
     const buckets = ['health-ready', 'health-taken', 'health-throttled', 'health-unreachable', 'health-no-config', 'health-paused', 'health-deleting', 'health-new'];
     await mustKubectl(['delete', BUCKET, '--ignore-not-found', '--wait=false', ...buckets]);
     await mustKubectl(['delete', 'nopresources.nop.pledge.dev', 'health-creating', '--ignore-not-found', '--wait=false']);
+    await mustKubectl(['delete', 'buckets.storage.gcp.pledge.dev', 'health-gcs-ready', '--ignore-not-found', '--timeout=60s']).catch((err: unknown) => console.log(String(err)));
+    await mustKubectl(['delete', 'dbinstances.rds.aws.pledge.dev', 'health-db', '--ignore-not-found', '--timeout=120s']).catch((err: unknown) => console.log(String(err)));
     await mustKubectl(['delete', 'accounts.storage.azure.pledge.dev', 'healthwaiting', '--ignore-not-found', '--wait=false']);
     await mustKubectl(['wait', '--for=delete', '--timeout=120s', `${BUCKET}/health-ready`, ...buckets.slice(1).map((b) => `${BUCKET}/${b}`)]).catch(() => undefined);
     await mustKubectl(['delete', 'compositions.pledge.dev', '--ignore-not-found', 'objectstorage-aws-throttled', 'objectstorage-nop-slow', 'objectstorage-azure-waiting']);
     await mustKubectl(['delete', 'providerconfigs.aws.pledge.dev', '--ignore-not-found', 'throttled', 'unreachable']);
+    await mustKubectl(['delete', 'providerconfigs.gcp.pledge.dev', '--ignore-not-found', 'health-gcs']);
   } finally {
     await controller.stop();
   }
