@@ -147,9 +147,8 @@ describe('kubectl diff after Pledge reconciles the examples to Ready', { timeout
     // Azure and GCP on cloudsim, then AWS's `default` on moto (the second apply replaces the first's endpoint).
     await installCloudsimProviderConfigs('default');
     await installAwsProviderConfig('default');
-    // As admin: the claims' kinds live in the XRDs' API groups (platform.example.org), which no chart grants.
-    const options = { pollInterval: '2s', env: { NODE_EXTRA_CA_CERTS: testEnv().cloudsim?.caPath }, identity: 'admin' as const };
-    controller = await startController(options);
+    // As the chart's ServiceAccount, with only the chart's RBAC, as in a cluster.
+    controller = await startController({ pollInterval: '2s', env: { NODE_EXTRA_CA_CERTS: testEnv().cloudsim?.caPath } });
   });
   after(async () => {
     await controller?.stop();
