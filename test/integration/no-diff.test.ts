@@ -155,7 +155,7 @@ describe('kubectl diff after Pledge reconciles the examples to Ready', { timeout
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  test('the Applications select the example folders: platform APIs apart from the claims', () => {
+  test('the Applications select the example folders: platform APIs apart from the claims; the root app both Applications', () => {
     const rel = (files: string[]) => files.map((f) => f.slice(REPO.length));
     assert.deepEqual(rel(applicationFiles(platformApp, REPO)), [
       'compositions/examples/object-storage/composition-aws.yaml',
@@ -172,6 +172,7 @@ describe('kubectl diff after Pledge reconciles the examples to Ready', { timeout
       'examples/claims/object-storage-gcp.yaml',
       'compositions/examples/postgres/claim.yaml',
     ]);
+    assert.deepEqual(rel(applicationFiles(readApplication(join(GITOPS, 'root-app.yaml')), REPO)), ['examples/gitops/claims-app.yaml', 'examples/gitops/platform-app.yaml']);
   });
 
   for (const mode of ['server-side', 'client-side'] as const) {
@@ -312,11 +313,12 @@ describe('kubectl diff after Pledge reconciles the examples to Ready', { timeout
     // Right after the create the CRD may have no status yet, which kubectl wait takes for an error.
     await eventually(async () => (await kubectl(['wait', '--for=condition=Established', '--timeout=10s', 'crd/applications.argoproj.io'])).code === 0, 'the Application CRD to be Established');
     await kubectl(['create', 'namespace', 'argocd']);
-    const apps = ['platform-app.yaml', 'claims-app.yaml'].map((f) => join(GITOPS, f));
+    const apps = ['platform-app.yaml', 'claims-app.yaml', 'root-app.yaml'].map((f) => join(GITOPS, f));
     const dry = await kubectl(['apply', '--dry-run=server', ...apps.flatMap((f) => ['-f', f])]);
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /application.argoproj.io\/pledge-platform created \(server dry run\)/);
     assert.match(dry.stdout, /application.argoproj.io\/team-claims created \(server dry run\)/);
+    assert.match(dry.stdout, /application.argoproj.io\/pledge-gitops created \(server dry run\)/);
     // The schema is enforced: syncOptions as a string instead of a list is refused.
     const broken = docsOf(apps[1] ?? '')[0] as Obj & { spec: { syncPolicy: { syncOptions: unknown } } };
     broken.spec.syncPolicy.syncOptions = 'SkipDryRunOnMissingResource=true';
