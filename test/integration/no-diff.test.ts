@@ -100,9 +100,15 @@ const keyOf = (o: Obj) => `${groupOf(o)}/${o.kind}/${o.metadata.namespace ?? ''}
  * was applied would show OutOfSync and be pruned.
  */
 async function labelTracked(app: string): Promise<string[]> {
-  const types = (await mustKubectl(['api-resources', '--verbs=list', '-o', 'name'])).split('\n').filter((r) => /\.(pledge\.dev|platform\.example\.org)$/.test(r) || r === 'secrets');
-  const list = JSON.parse(await mustKubectl(['get', types.join(','), '-A', '-l', `${TRACKING_LABEL}=${app}`, '-o', 'json'])) as { items: Array<Obj & { metadata: { ownerReferences?: unknown[] } }> };
-  return list.items.filter((o) => !o.metadata.ownerReferences?.length).map(keyOf).sort();
+  for (let attempt = 1; ; attempt++) {
+    const types = (await mustKubectl(['api-resources', '--verbs=list', '-o', 'name'])).split('\n').filter((r) => /\.(pledge\.dev|platform\.example\.org)$/.test(r) || r === 'secrets');
+    const res = await kubectl(['get', types.join(','), '-A', '-l', `${TRACKING_LABEL}=${app}`, '-o', 'json']);
+    // A kind an earlier test's XRD served may go between the two calls: ask again.
+    if (res.code !== 0 && attempt < 3 && res.stderr.includes("doesn't have a resource type")) continue;
+    assert.equal(res.code, 0, res.stderr);
+    const list = JSON.parse(res.stdout) as { items: Array<Obj & { metadata: { ownerReferences?: unknown[] } }> };
+    return list.items.filter((o) => !o.metadata.ownerReferences?.length).map(keyOf).sort();
+  }
 }
 
 async function writeEach(dir: string, objs: Obj[]): Promise<Map<Obj, string>> {
