@@ -8,6 +8,7 @@ import { MANAGED_DEFAULTS, type ControllerModule } from '../manager/index.ts';
 import { addArgocdHealthCommand } from './argocd-health.ts';
 import { runControllers, type RunOptions } from './run-command.ts';
 import type { Provider } from '../managed/types.ts';
+import { PLEDGE_VERSION } from './version.ts';
 
 /** Every CRD Pledge serves for these providers, keyed by file name. */
 export function allCrds(providers: readonly Provider[], modules: readonly ControllerModule[] = []): Map<string, CustomResourceDefinition> {
@@ -47,7 +48,9 @@ function positiveNumber(value: string): number {
 }
 
 export function buildCli(providers: readonly Provider[], modules: readonly ControllerModule[] = []): Command {
-  const program = new Command('pledge').description('Keeps cloud infrastructure in the state declared in Kubernetes.');
+  const program = new Command('pledge')
+    .description('Keeps cloud infrastructure in the state declared in Kubernetes.')
+    .version(PLEDGE_VERSION, '-v, --version', 'print the version of pledge');
 
   program
     .command('run')
