@@ -77,6 +77,7 @@ export function buildCli(providers: readonly Provider[], modules: readonly Contr
     });
 
   addArgocdHealthCommand(program, () => allCrds(providers, modules).values());
+  for (const module of modules) module.addCommands?.(program, { providers });
 
   return program;
 }

@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import type { CustomResourceDefinition } from '../crd/index.ts';
 import type { Provider } from '../managed/types.ts';
 import type { ManagedSettings } from './managed-controllers.ts';
@@ -13,4 +14,6 @@ export interface ControllerModule {
   crds(): CustomResourceDefinition[];
   /** settings are the managed controllers' (poll interval, workers, backoff): modules follow them unless told otherwise. */
   setup(manager: Manager, context: { providers: readonly Provider[]; settings: ManagedSettings }): void;
+  /** The module's own `pledge` verbs (e.g. render, validate), beside the core's. */
+  addCommands?(program: Command, context: { providers: readonly Provider[] }): void;
 }
