@@ -25,6 +25,9 @@ const compositionSpec = (extra: Record<string, JSONSchema> = {}, immutable = fal
     : {}),
 });
 
+/** kubectl short names, as Crossplane's: `kubectl get xrd`, `kubectl get comp`, `kubectl get comprev`. */
+const SHORT_NAMES: Record<string, string[]> = { CompositeResourceDefinition: ['xrd', 'xrds'], Composition: ['comp'], CompositionRevision: ['comprev'] };
+
 function crd(kind: string, plural: string, schema: JSONSchema, columns: unknown[], status: boolean): CustomResourceDefinition {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
@@ -32,7 +35,7 @@ function crd(kind: string, plural: string, schema: JSONSchema, columns: unknown[
     metadata: { name: `${plural}.${GROUP}`, labels: { 'app.kubernetes.io/part-of': 'pledge' } },
     spec: {
       group: GROUP,
-      names: { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase(), categories: ['pledge'] },
+      names: { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase(), shortNames: SHORT_NAMES[kind], categories: ['pledge'] },
       scope: 'Cluster',
       versions: [
         {
