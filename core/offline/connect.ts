@@ -1,0 +1,166 @@
+/**
+ * A read-only cloud session outside the controller, for verbs that look without changing anything
+ * (`pledge plan`, `pledge import`): it finds a managed resource's kind and provider, reads its ProviderConfig
+ * and credential Secrets from the cluster (GETs only: no status, event or annotation is ever written), connects
+ * through the kind's own `connect`, and hands back a client that can only observe. create, update and delete
+ * are not reachable from here: the returned client has no such methods. The call gate records every cloud
+ * operation by name (a provider records after the call), so a verb can check `writes()` is empty and fail loudly
+ * if a provider's observe ever made one.
+ */
+import type { KubeClient, ResourceType } from '../kube/index.ts';
+import { ConfigError } from '../errors/index.ts';
+import type {
+  CloudCallGate,
+  ConnectContext,
+  KubeObject,
+  ManagedKind,
+  ManagedResource,
+  Observation,
+  Provider,
+  SecretKeySelector,
+  SecretReference,
+} from '../managed/types.ts';
+
+/** The only cluster reads a session makes: GET and LIST, never a write. */
+export type ReadOnlyKube = Pick<KubeClient, 'get' | 'list' | 'getSecret'>;
+
+/** A managed kind with the provider that serves it. */
+export interface KindOf {
+  provider: Provider;
+  kind: ManagedKind;
+  type: ResourceType;
+}
+
+/** What a read-only client can do: observe one managed resource. */
+export interface ObserveOnlyClient {
+  observe(mr: ManagedResource, signal: AbortSignal): Promise<Observation<unknown, unknown>>;
+}
+
+/** One cloud call a session let through, for a verb's summary (and tests): operation names only, no arguments. */
+export interface RecordedCall {
+  providerConfig: string;
+  operation: string;
+  failed: boolean;
+}
+
+export interface ReadOnlySession {
+  /** The kind serving apiVersion/kind, or undefined when no provider serves it. */
+  kindOf(apiVersion: string | undefined, kind: string | undefined): KindOf | undefined;
+  /** The ProviderConfig of that provider by name, read from the cluster (cached for the session). */
+  providerConfig(provider: Provider, name: string, signal: AbortSignal): Promise<KubeObject>;
+  /**
+   * The ConnectContext a kind's connect (or a provider's list, for import) needs, for a ProviderConfig:
+   * Secrets are read from the cluster on demand, connectionDetails are the resource's connection secret today.
+   */
+  contextFor(kindOf: KindOf, providerConfigName: string, signal: AbortSignal, mr?: ManagedResource): Promise<ConnectContext>;
+  /** Connects mr's kind with its ProviderConfig's credentials; the client can only observe. */
+  connect(mr: ManagedResource, signal: AbortSignal): Promise<ObserveOnlyClient>;
+  /** Every cloud call made so far (names only). */
+  readonly calls: readonly RecordedCall[];
+  /** The calls among them whose operation changes the cloud: always empty unless a provider's observe misbehaves. */
+  writes(): RecordedCall[];
+}
+
+/** Cloud operations that change something, by the verb their name starts with (AWS, Azure and GCP naming alike). */
+const WRITE_VERB = /^(create|put|update|delete|patch|insert|modify|remove|restore|reboot|start|stop|tag|untag|set|add|attach|detach|begin)/i;
+
+export function isWriteOperation(operation: string): boolean {
+  return WRITE_VERB.test(operation);
+}
+
+function apiVersionOf(gvk: { group: string; version: string }): string {
+  return gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
+}
+
+/** Opens a session over a cluster (read-only use of it) for these providers. */
+export function readOnlySession(kube: ReadOnlyKube, providers: readonly Provider[]): ReadOnlySession {
+  const calls: RecordedCall[] = [];
+  const configs = new Map<string, Promise<KubeObject>>();
+
+  function kindOf(apiVersion: string | undefined, kind: string | undefined): KindOf | undefined {
+    for (const provider of providers) {
+      for (const k of provider.kinds) {
+        if (apiVersionOf(k.gvk) === apiVersion && k.gvk.kind === kind) {
+          return { provider, kind: k, type: { group: k.gvk.group, version: k.gvk.version, plural: k.plural } };
+        }
+      }
+    }
+    return undefined;
+  }
+
+  function providerConfig(provider: Provider, name: string): Promise<KubeObject> {
+    const key = `${provider.name}/${name}`;
+    let found = configs.get(key);
+    if (!found) {
+      const { gvk, plural } = provider.providerConfig;
+      found = kube.get<KubeObject>({ group: gvk.group, version: gvk.version, plural }, name).then((pc) => {
+        if (!pc) throw new ConfigError(`${gvk.kind} "${name}" (${plural}.${gvk.group}) not found in the cluster`);
+        return pc;
+      });
+      configs.set(key, found);
+    }
+    return found;
+  }
+
+  async function readSecret(ref: SecretKeySelector): Promise<string> {
+    const secret = await kube.getSecret(ref.namespace, ref.name);
+    if (!secret) throw new ConfigError(`Secret ${ref.namespace}/${ref.name} not found`);
+    const value = secret.data?.[ref.key];
+    if (value === undefined) throw new ConfigError(`Secret ${ref.namespace}/${ref.name} has no key "${ref.key}"`);
+    return Buffer.from(value, 'base64').toString('utf8');
+  }
+
+  async function connectionDetails(mr: ManagedResource | undefined, ref: SecretReference | undefined): Promise<Record<string, string>> {
+    if (!mr || !ref) return {};
+    const secret = await kube.getSecret(ref.namespace, ref.name);
+    const owners = secret?.metadata?.ownerReferences ?? [];
+    // Another object's secret is not this resource's (the controller's rule, connection-secret.ts).
+    if (owners.length > 0 && !owners.some((o) => o.uid === mr.metadata.uid)) return {};
+    return Object.fromEntries(Object.entries(secret?.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+  }
+
+  function gate(providerConfigName: string): CloudCallGate {
+    return {
+      async acquire() {},
+      record(operation, err) {
+        calls.push({ providerConfig: providerConfigName, operation, failed: err !== undefined });
+      },
+    };
+  }
+
+  async function contextFor(k: KindOf, name: string, signal: AbortSignal, mr?: ManagedResource): Promise<ConnectContext> {
+    let pc: KubeObject;
+    try {
+      pc = await providerConfig(k.provider, name);
+    } catch (err: unknown) {
+      if (!(err instanceof ConfigError && k.kind.providerConfigOptional)) throw err;
+      pc = { metadata: { name } };
+    }
+    return {
+      providerConfig: pc,
+      readSecret: (ref) => readSecret(ref),
+      connectionDetails: await connectionDetails(mr, mr?.spec.writeConnectionSecretToRef),
+      calls: gate(name),
+      signal,
+    };
+  }
+
+  async function connect(mr: ManagedResource, signal: AbortSignal): Promise<ObserveOnlyClient> {
+    const k = kindOf(mr.apiVersion, mr.kind);
+    if (!k) throw new ConfigError(`no provider serves ${mr.kind} (${mr.apiVersion})`);
+    const name = mr.spec.providerConfigRef?.name ?? 'default';
+    const external = await k.kind.connect(mr, await contextFor(k, name, signal, mr));
+    return { observe: (target, s) => external.observe(target, s) };
+  }
+
+  return {
+    kindOf,
+    providerConfig: (provider, name) => providerConfig(provider, name),
+    contextFor,
+    connect,
+    get calls() {
+      return calls;
+    },
+    writes: () => calls.filter((c) => isWriteOperation(c.operation)),
+  };
+}
