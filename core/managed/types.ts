@@ -90,12 +90,29 @@ export interface Observation<P, A> {
   /** Human-readable summary of what differs, for logs and events. Never carries secret values. */
   diff?: string;
   /**
+   * The same differences field by field, for `pledge plan` (live → desired). Optional: a kind without it shows
+   * as one `diff` line. Set whenever upToDate is false and the kind can name its fields.
+   */
+  fieldDiffs?: FieldDiff[];
+  /**
    * When the observation is due to change by itself (a resource that turns ready at a known moment): the core
    * observes again after this many ms when that is sooner than it would anyway. It never delays a poll.
    */
   recheckAfterMs?: number;
   /** Condition types of the provider's own, written beside Ready and Synced (which the core alone sets: those are ignored here). */
   conditions?: Condition[];
+}
+
+/** One forProvider field whose cloud value differs from the spec's. */
+export interface FieldDiff {
+  /** Path under spec.forProvider, dot-separated (`tags.env`, `publicAccessBlock.blockPublicAcls`). */
+  path: string;
+  /** What the cloud has; undefined when the field is unset there. */
+  observed?: unknown;
+  /** What the spec asks for; undefined when the spec removes it. */
+  desired?: unknown;
+  /** A secret (a password): plan shows `(sensitive)` instead of either value. */
+  sensitive?: boolean;
 }
 
 export interface CreateResult {
