@@ -17,6 +17,7 @@ COPY core core
 COPY providers providers
 COPY compositions compositions
 COPY crds crds
+COPY health/lua health/lua
 
 FROM ${BASE_IMAGE}
 # Everything under /app belongs to root and is read-only to the controller, which runs as a numeric non-root user

@@ -81,6 +81,13 @@ describe('a production install (npm ci --omit=dev) runs pledge run', () => {
     }
   });
 
+  test("the copy's other verbs work too: --version, and argocd-health reads the Lua it ships", async () => {
+    const version = await run(process.execPath, [join(copy, 'bin/pledge.ts'), '--version'], { cwd: copy, timeout: 30_000 });
+    assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+    const health = await run(process.execPath, [join(copy, 'bin/pledge.ts'), 'argocd-health'], { cwd: copy, timeout: 30_000 });
+    assert.match(health.stdout, /resource\.customizations\.health\.s3\.aws\.pledge\.dev_Bucket/);
+  });
+
   test("the copy's pledge run brings an S3 Bucket on moto to Ready and deletes it, then exits 0 on SIGTERM", async (t) => {
     await installCrds();
     await installAwsProviderConfig();

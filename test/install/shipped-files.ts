@@ -2,7 +2,7 @@
 // test/install/image-files.test.ts checks that the Dockerfile and .dockerignore say the same.
 import { basename } from 'node:path';
 
-export const SHIPPED_PATHS = ['package.json', 'package-lock.json', 'bin', 'core', 'providers', 'compositions', 'crds'] as const;
+export const SHIPPED_PATHS = ['package.json', 'package-lock.json', 'bin', 'core', 'providers', 'compositions', 'crds', 'health/lua'] as const;
 
 /** Folders and files inside SHIPPED_PATHS that only tests use. */
 export const NOT_SHIPPED = ['**/*.test.ts', '**/testdata'] as const;
