@@ -113,6 +113,8 @@ export interface FieldDiff {
   desired?: unknown;
   /** A secret (a password): plan shows `(sensitive)` instead of either value. */
   sensitive?: boolean;
+  /** The cloud cannot change it in place: only another resource would match (plan shows `replace`). */
+  immutable?: boolean;
 }
 
 export interface CreateResult {
