@@ -127,6 +127,29 @@ export interface UpdateResult {
   connectionDetails?: Record<string, string>;
 }
 
+/** What `pledge import` asks a kind's client to list. */
+export interface ListQuery {
+  /** Only resources in this region or location; every one the credentials can see when unset. */
+  region?: string;
+  /** Whether a resource is wanted (not managed already, asked for by name): others are not read further. */
+  wanted(externalName: string): boolean;
+  /** Read each wanted resource's settings into forProvider; false lists names only. */
+  details: boolean;
+  /** The namespace of Secrets the declared spec refers to, for what the cloud never reports (a master password). */
+  secretNamespace: string;
+}
+
+/** One cloud resource found by list, as a managed resource adopting it would declare it. */
+export interface ListedExternal<P> {
+  externalName: string;
+  /** The region or location it lives in, for the candidate listing. */
+  region?: string;
+  /** With details: forProvider as the cloud reports it, so that observe finds it up to date. Never a secret value. */
+  forProvider?: P;
+  /** What adopting it needs besides the spec (e.g. a Secret to create); shown to the user, never a secret value. */
+  notes?: string[];
+}
+
 /** The four verbs a provider implements for one kind. Create, update and delete must be idempotent. */
 export interface ExternalClient<P, A> {
   observe(mr: ManagedResource<P, A>, signal: AbortSignal): Promise<Observation<P, A>>;
@@ -134,6 +157,11 @@ export interface ExternalClient<P, A> {
   update(mr: ManagedResource<P, A>, signal: AbortSignal): Promise<UpdateResult>;
   /** Gone already is success. */
   delete(mr: ManagedResource<P, A>, signal: AbortSignal): Promise<void>;
+  /**
+   * Every resource of the kind the credentials can see, read-only (`pledge import`). The client was connected
+   * for a resource with only forProvider.region set (the query's). Kinds without a cloud leave it out.
+   */
+  list?(query: ListQuery, signal: AbortSignal): Promise<Array<ListedExternal<P>>>;
 }
 
 /**
