@@ -13,8 +13,10 @@ import {
 import { TerminalError, wrapError } from '../../core/errors/index.ts';
 import type { CloudCallGate, ConnectContext, ExternalClient, Observation } from '../../core/managed/types.ts';
 import { applyBucketSettings, bucketCalls, readBucketState } from './bucket-calls.ts';
+import { listBuckets } from './bucket-list.ts';
 import { bucketNameOf } from './bucket-name.ts';
 import {
+  bucketFieldDiffs,
   bucketLateInit,
   describeDrift,
   desiredOf,
@@ -110,7 +112,7 @@ function bucketClient(s3: S3Client, s3In: (region: string) => S3Client, calls: C
         upToDate: diff === '',
         atProvider: { arn: bucketArn(name), region },
         ...(lateInit ? { lateInit } : {}),
-        ...(diff === '' ? {} : { diff }),
+        ...(diff === '' ? {} : { diff, fieldDiffs: bucketFieldDiffs(desired, state) }),
       };
     },
 
@@ -143,6 +145,8 @@ function bucketClient(s3: S3Client, s3In: (region: string) => S3Client, calls: C
       await applyBucketSettings(s3, c, desired, await readBucketState(s3, c, desired));
       return {};
     },
+
+    list: (query, signal) => listBuckets({ s3, s3In, calls, regionFromLocation }, query, signal),
 
     async delete(mr, signal) {
       const name = bucketNameOf(mr);

@@ -3,7 +3,8 @@
  * part of the Bucket kind. Every setting follows one rule: unset in the spec means not managed.
  */
 import { TerminalError } from '../../core/errors/index.ts';
-import type { ManagedResource } from '../../core/managed/types.ts';
+import { mapDiffs, settingDiff } from '../../core/managed/field-diffs.ts';
+import type { FieldDiff, ManagedResource } from '../../core/managed/types.ts';
 import { objectOwnershipLateInit, publicAccessBlockUpToDate, describePublicAccessBlockDrift } from './bucket-access.ts';
 import type { ObjectOwnership, PublicAccessBlock } from './bucket-access.ts';
 import { describeEncryptionDrift, encryptionLateInit, encryptionUpToDate, SSE_ALGORITHMS } from './bucket-encryption.ts';
@@ -91,6 +92,18 @@ export function describeDrift(desired: BucketParameters, observed: BucketState):
     parts.push(`objectOwnership ${observed.objectOwnership ?? 'unset'}→${desired.objectOwnership}`);
   }
   return parts.join('; ');
+}
+
+/** The same drift as describeDrift, field by field with values (for pledge plan; a bucket holds no secret setting). */
+export function bucketFieldDiffs(desired: BucketParameters, observed: BucketState): FieldDiff[] {
+  return [
+    ...mapDiffs('tags', desired.tags, observed.tags),
+    ...settingDiff('versioning', desired.versioning, observed.versioning ?? 'Suspended', versioningUpToDate(desired.versioning, observed.versioning)),
+    ...settingDiff('serverSideEncryption', desired.serverSideEncryption, observed.serverSideEncryption, encryptionUpToDate(desired.serverSideEncryption, observed.serverSideEncryption)),
+    ...settingDiff('publicAccessBlock', desired.publicAccessBlock, observed.publicAccessBlock, publicAccessBlockUpToDate(desired.publicAccessBlock, observed.publicAccessBlock)),
+    ...settingDiff('policy', desired.policy, observed.policy, policyUpToDate(desired.policy, observed.policy)),
+    ...settingDiff('objectOwnership', desired.objectOwnership, observed.objectOwnership, objectOwnershipUpToDate(desired.objectOwnership, observed.objectOwnership)),
+  ];
 }
 
 /** Settings the spec leaves unset, as the bucket has them: the core writes them into the spec under LateInitialize. */

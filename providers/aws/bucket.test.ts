@@ -5,6 +5,7 @@ import { bucket } from './bucket.ts';
 import { regionFromLocation } from './bucket-external.ts';
 import { bucketNameOf, bucketNameProblem, bucketNameValidations } from './bucket-name.ts';
 import {
+  bucketFieldDiffs,
   bucketLateInit,
   describeDrift,
   desiredOf,
@@ -56,6 +57,19 @@ describe('describeDrift', () => {
   });
   it('is empty when nothing differs', () => {
     assert.equal(describeDrift({ region: 'us-east-1', tags: { a: '1' } }, { tags: { a: '1' }, versioning: 'Enabled' }), '');
+  });
+});
+
+describe('bucketFieldDiffs', () => {
+  it('gives each differing tag and setting with both values, and nothing for settings the spec leaves unset', () => {
+    const desired = { region: 'us-east-1', tags: { team: 'web', env: 'prod' }, versioning: 'Suspended' as const };
+    assert.deepEqual(bucketFieldDiffs(desired, { tags: { team: 'data', old: 'x' }, versioning: 'Enabled', objectOwnership: 'ObjectWriter' }), [
+      { path: 'tags.env', desired: 'prod', observed: undefined },
+      { path: 'tags.old', desired: undefined, observed: 'x' },
+      { path: 'tags.team', desired: 'web', observed: 'data' },
+      { path: 'versioning', desired: 'Suspended', observed: 'Enabled' },
+    ]);
+    assert.deepEqual(bucketFieldDiffs(desired, { tags: { team: 'web', env: 'prod' } }), []);
   });
 });
 

@@ -13,6 +13,7 @@ import { TerminalError, wrapError } from '../../core/errors/index.ts';
 import type { CloudCallGate, ConnectContext, ExternalClient, Observation } from '../../core/managed/types.ts';
 import { gated, rdsClientFor } from './client.ts';
 import { resolveAwsConfig } from './config.ts';
+import { listDBInstances } from './db-instance-list.ts';
 import { checkPassword, passwordToApply } from './db-instance-password.ts';
 import {
   dbIdentifierOf,
@@ -44,7 +45,7 @@ const SNAPSHOT_EXISTS = new Set(['DBSnapshotAlreadyExists', 'DBSnapshotAlreadyEx
 type Send<O> = (options: { abortSignal: AbortSignal }) => Promise<O>;
 
 /** One DB instance's RDS calls: each passes the call gate, carries the reconcile's abort signal and maps its errors once. */
-function dbInstanceClient(rds: RDSClient, ctx: ConnectContext, hasConnectionSecret: boolean): ExternalClient<DBInstanceParameters, DBInstanceObservation> {
+function dbInstanceClient(rds: RDSClient, region: string, ctx: ConnectContext, hasConnectionSecret: boolean): ExternalClient<DBInstanceParameters, DBInstanceObservation> {
   const calls: CloudCallGate = ctx.calls;
   const context = (operation: string, dbInstance: string) => ({ kind: 'DBInstance', dbInstance, operation });
   /** What this reconcile's observe saw: update and delete act on it rather than asking again. */
@@ -95,7 +96,7 @@ function dbInstanceClient(rds: RDSClient, ctx: ConnectContext, hasConnectionSecr
         atProvider: atProviderOf(observed),
         connectionDetails: connectionDetailsOf(observed),
         ...(lateInit ? { lateInit } : {}),
-        ...(upToDate ? {} : { diff }),
+        ...(upToDate ? {} : { diff, fieldDiffs: [...changes.fields, ...(password.upToDate ? [] : [{ path: 'masterUserPassword', sensitive: true }])] }),
       };
     },
 
@@ -177,6 +178,8 @@ function dbInstanceClient(rds: RDSClient, ctx: ConnectContext, hasConnectionSecr
       return newPassword === undefined ? {} : { connectionDetails: { username: p.masterUsername, password: newPassword } };
     },
 
+    list: (query, signal) => listDBInstances({ rds, calls, region }, query, signal),
+
     async delete(mr, signal) {
       const id = dbIdentifierOf(mr);
       const p = parametersOf(mr);
@@ -214,5 +217,6 @@ export async function connectDBInstance(
   ctx: ConnectContext,
 ): Promise<ExternalClient<DBInstanceParameters, DBInstanceObservation>> {
   const config = await resolveAwsConfig(ctx.providerConfig, ctx.readSecret, ctx.signal);
-  return dbInstanceClient(rdsClientFor(config, parametersOf(mr).region), ctx, mr.spec.writeConnectionSecretToRef !== undefined);
+  const region = parametersOf(mr).region;
+  return dbInstanceClient(rdsClientFor(config, region), region, ctx, mr.spec.writeConnectionSecretToRef !== undefined);
 }

@@ -57,6 +57,16 @@ describe('compareDBInstance (upToDate)', () => {
     assert.deepEqual(changes.addTags, [{ Key: 'team', Value: 'web' }, { Key: 'env', Value: 'prod' }]);
     assert.deepEqual(changes.removeTagKeys, ['old']);
   });
+
+  it('lists each differing field with both values for pledge plan, immutable ones marked', () => {
+    const changes = compareDBInstance({ ...desired, engine: 'mysql', allocatedStorage: 30, tags: { team: 'web' } }, observed);
+    assert.deepEqual(changes.fields, [
+      { path: 'engine', observed: 'postgres', desired: 'mysql', immutable: true },
+      { path: 'allocatedStorage', observed: 20, desired: 30 },
+      { path: 'tags.team', observed: 'data', desired: 'web' },
+    ]);
+    assert.deepEqual(compareDBInstance(desired, observed).fields, []);
+  });
 });
 
 describe('observedFromRds', () => {

@@ -1,5 +1,7 @@
 /** A DB instance as RDS reports it, compared with the spec: the pure part of the DBInstance kind. */
 import type { DBInstance, ModifyDBInstanceMessage, Tag } from '@aws-sdk/client-rds';
+import { mapDiffs } from '../../core/managed/field-diffs.ts';
+import type { FieldDiff } from '../../core/managed/types.ts';
 import type { DBInstanceObservation, DBInstanceParameters, StorageType } from './db-instance-spec.ts';
 import { STORAGE_TYPES } from './db-instance-spec.ts';
 
@@ -92,47 +94,56 @@ export interface DBInstanceChanges {
   removeTagKeys: string[];
   /** For logs and events: field names with public values, tag keys only. */
   diff: string[];
+  /** The same, field by field with values, for pledge plan. */
+  fields: FieldDiff[];
 }
 
 /** Compares the spec with the instance. Optional fields are compared only when set. */
 export function compareDBInstance(desired: DBInstanceParameters, observed: ObservedDBInstance): DBInstanceChanges {
-  const changes: DBInstanceChanges = { immutable: [], modify: {}, addTags: [], removeTagKeys: [], diff: [] };
+  const changes: DBInstanceChanges = { immutable: [], modify: {}, addTags: [], removeTagKeys: [], diff: [], fields: [] };
   const fixed = (field: string, want: string | undefined, have: string | undefined) => {
     if (want !== undefined && want !== have) {
       changes.immutable.push(field);
       changes.diff.push(`${field} ${have ?? 'unset'}→${want} (immutable)`);
+      changes.fields.push({ path: field, observed: have, desired: want, immutable: true });
     }
   };
   fixed('engine', desired.engine, observed.engine);
   fixed('masterUsername', desired.masterUsername, observed.masterUsername);
   fixed('dbName', desired.dbName, observed.dbName);
 
-  const { modify, diff } = changes;
+  const { modify, diff, fields } = changes;
   if (desired.dbInstanceClass !== observed.dbInstanceClass) {
     modify.DBInstanceClass = desired.dbInstanceClass;
     diff.push(`dbInstanceClass ${observed.dbInstanceClass}→${desired.dbInstanceClass}`);
+    fields.push({ path: 'dbInstanceClass', observed: observed.dbInstanceClass, desired: desired.dbInstanceClass });
   }
   if (desired.allocatedStorage !== undefined && desired.allocatedStorage !== observed.allocatedStorage) {
     modify.AllocatedStorage = desired.allocatedStorage;
     diff.push(`allocatedStorage ${observed.allocatedStorage}→${desired.allocatedStorage}`);
+    fields.push({ path: 'allocatedStorage', observed: observed.allocatedStorage, desired: desired.allocatedStorage });
   }
   if (desired.storageType !== undefined && desired.storageType !== observed.storageType) {
     modify.StorageType = desired.storageType;
     diff.push(`storageType ${observed.storageType}→${desired.storageType}`);
+    fields.push({ path: 'storageType', observed: observed.storageType, desired: desired.storageType });
   }
   if (!engineVersionUpToDate(desired.engineVersion, observed.engineVersion)) {
     modify.EngineVersion = desired.engineVersion;
     // The user named the version: a major upgrade is what they asked for.
     modify.AllowMajorVersionUpgrade = true;
     diff.push(`engineVersion ${observed.engineVersion}→${desired.engineVersion}`);
+    fields.push({ path: 'engineVersion', observed: observed.engineVersion, desired: desired.engineVersion });
   }
   if (desired.publiclyAccessible !== undefined && desired.publiclyAccessible !== (observed.publiclyAccessible ?? false)) {
     modify.PubliclyAccessible = desired.publiclyAccessible;
     diff.push(`publiclyAccessible ${observed.publiclyAccessible ?? false}→${desired.publiclyAccessible}`);
+    fields.push({ path: 'publiclyAccessible', observed: observed.publiclyAccessible ?? false, desired: desired.publiclyAccessible });
   }
   if (desired.backupRetentionPeriod !== undefined && desired.backupRetentionPeriod !== observed.backupRetentionPeriod) {
     modify.BackupRetentionPeriod = desired.backupRetentionPeriod;
     diff.push(`backupRetentionPeriod ${observed.backupRetentionPeriod}→${desired.backupRetentionPeriod}`);
+    fields.push({ path: 'backupRetentionPeriod', observed: observed.backupRetentionPeriod, desired: desired.backupRetentionPeriod });
   }
   if (desired.tags !== undefined) {
     const want = desired.tags;
@@ -143,6 +154,7 @@ export function compareDBInstance(desired: DBInstanceParameters, observed: Obser
     if (changes.addTags.length > 0 || changes.removeTagKeys.length > 0) {
       const detail = [...changes.addTags.map((t) => `${t.Key && t.Key in observed.tags ? '~' : '+'}${t.Key}`), ...changes.removeTagKeys.map((k) => `-${k}`)];
       diff.push(`tags differ (${detail.join(' ')})`);
+      fields.push(...mapDiffs('tags', want, observed.tags));
     }
   }
   return changes;
