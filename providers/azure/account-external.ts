@@ -8,6 +8,7 @@ import {
   accountObservation,
   connectionSecretCurrent,
   createParameters,
+  accountFieldDiffs,
   describeAccountDrift,
   desiredOf,
   locationProblem,
@@ -16,6 +17,7 @@ import {
   type AccountParameters,
   type AccountResource,
 } from './account-settings.ts';
+import { listAccounts } from './account-list.ts';
 import { azureCalls, azureClientsFor, startLongRunning, type AzureCalls, type AzureClients } from './client.ts';
 import { resolveAzureConfig } from './config.ts';
 import { accountConnectionDetails } from './connection-string.ts';
@@ -85,7 +87,7 @@ function accountClient(
         upToDate: diff === '',
         atProvider,
         ...(lateInit ? { lateInit } : {}),
-        ...(diff === '' ? {} : { diff }),
+        ...(diff === '' ? {} : { diff, fieldDiffs: accountFieldDiffs(desired, account) }),
         ...(listKeys ? { connectionDetails: await connectionDetails(c, group, name, account) } : {}),
       };
     },
@@ -122,6 +124,8 @@ function accountClient(
       if (patch) await c.call('UpdateStorageAccount', 'update failed', (o) => azure.storage.storageAccounts.update(group, name, patch, o));
       return {};
     },
+
+    list: (query, signal) => listAccounts(azure, callsFor(signal), query),
 
     /** ARM deletes a storage account synchronously (200/204); a 202 means it goes on in Azure, which is fine too. */
     async delete(mr, signal) {

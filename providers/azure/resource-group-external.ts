@@ -2,11 +2,13 @@
 // so the Azure SDK is loaded only once an Azure resource is reconciled, never by a controller without one.
 import type { ResourceGroup } from '@azure/arm-resources';
 import { TerminalError, TransientError, wrapError } from '../../core/errors/index.ts';
+import { mapDiffs } from '../../core/managed/field-diffs.ts';
 import type { ConnectContext, ExternalClient, Observation } from '../../core/managed/types.ts';
 import { azureCalls, azureClientsFor, startLongRunning, type AzureCalls, type AzureClients } from './client.ts';
 import { resolveAzureConfig } from './config.ts';
 import { isNotFound } from './errors.ts';
 import { normalizeLocation } from './location.ts';
+import { listResourceGroups } from './resource-group-list.ts';
 import { externalNameOf, RESOURCE_GROUP_NAME_RULES } from './names.ts';
 import type { ResourceGroupObservation, ResourceGroupParameters, ResourceGroupResource } from './resource-group.ts';
 import { describeTagDrift, tagsUpToDate } from './tags.ts';
@@ -73,7 +75,7 @@ function resourceGroupClient(azure: AzureClients, callsFor: (signal: AbortSignal
         return { exists: true, ready: false, upToDate: true, atProvider };
       }
       const diff = describeResourceGroupDrift(desired, group);
-      return { exists: true, ready: true, upToDate: diff === '', atProvider, ...(diff === '' ? {} : { diff }) };
+      return { exists: true, ready: true, upToDate: diff === '', atProvider, ...(diff === '' ? {} : { diff, fieldDiffs: mapDiffs('tags', desired.tags, group.tags) }) };
     },
 
     async create(mr, signal) {
@@ -95,6 +97,8 @@ function resourceGroupClient(azure: AzureClients, callsFor: (signal: AbortSignal
       if (desired.tags !== undefined) await c.call('UpdateResourceGroup', 'update failed', (o) => azure.resources.resourceGroups.update(name, { tags: desired.tags }, o));
       return {};
     },
+
+    list: (query, signal) => listResourceGroups(azure, callsFor(signal), query),
 
     /**
      * Deletes the group only once no storage account is left in it. ARM deletes a group with everything in it,
