@@ -7,6 +7,7 @@ import {
   accountObservation,
   connectionSecretCurrent,
   createParameters,
+  accountFieldDiffs,
   describeAccountDrift,
   desiredOf,
   locationProblem,
@@ -144,5 +145,16 @@ describe('connectionSecretCurrent', () => {
   it('accountObservation reports key1\'s creation time', () => {
     const account = observed({ keyCreationTime: { key1: new Date('2025-01-01T00:00:00Z'), key2: new Date('2025-01-02T00:00:00Z') } });
     assert.equal(accountObservation(account).primaryKeyCreationTime, '2025-01-01T00:00:00.000Z');
+  });
+});
+
+describe('accountFieldDiffs (pledge plan)', () => {
+  it('gives each differing setting and tag with both values, unreported settings at what ARM implies', () => {
+    const desired = desiredOf(managed({ accessTier: 'Cool', enableHttpsTrafficOnly: true, tags: { team: 'data' } }));
+    assert.deepEqual(accountFieldDiffs(desired, observed({ enableHttpsTrafficOnly: undefined })), [
+      { path: 'accessTier', observed: 'Hot', desired: 'Cool' },
+      { path: 'tags.team', observed: 'storage', desired: 'data' },
+    ]);
+    assert.deepEqual(accountFieldDiffs(desiredOf(managed({})), observed()), []);
   });
 });

@@ -4,7 +4,8 @@
  */
 import type { StorageAccount, StorageAccountCreateParameters, StorageAccountUpdateParameters } from '@azure/arm-storage';
 import { TerminalError } from '../../core/errors/index.ts';
-import type { ManagedResource } from '../../core/managed/types.ts';
+import { mapDiffs } from '../../core/managed/field-diffs.ts';
+import type { FieldDiff, ManagedResource } from '../../core/managed/types.ts';
 import { normalizeLocation } from './location.ts';
 import { describeTagDrift, tagsUpToDate } from './tags.ts';
 
@@ -121,6 +122,12 @@ export function describeAccountDrift(desired: DesiredAccount, observed: StorageA
   const parts = differing(desired, observed).map((f) => `${f} ${String(have[f] ?? 'unset')}→${String(desired[f])}`);
   if (desired.tags !== undefined && !tagsUpToDate(desired.tags, observed.tags)) parts.push(describeTagDrift(desired.tags, observed.tags));
   return parts.join('; ');
+}
+
+/** The same drift with values, field by field, for pledge plan (no account setting is secret). */
+export function accountFieldDiffs(desired: DesiredAccount, observed: StorageAccount): FieldDiff[] {
+  const have = effective(observed);
+  return [...differing(desired, observed).map((f) => ({ path: f, observed: have[f], desired: desired[f] })), ...mapDiffs('tags', desired.tags, observed.tags)];
 }
 
 /** A location mismatch cannot be fixed by an update: the account must be re-created by a person. */

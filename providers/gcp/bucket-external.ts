@@ -7,6 +7,7 @@ import { bucketNameOf } from './bucket-name.ts';
 import {
   atProviderOf,
   createMetadata,
+  bucketFieldDiffs,
   describeDrift,
   desiredOf,
   driftedFields,
@@ -120,7 +121,7 @@ function bucketClient(session: GcsSession, calls: CloudCallGate): ExternalClient
         upToDate: fields.length === 0,
         atProvider: atProviderOf(metadata),
         ...(lateInit ? { lateInit } : {}),
-        ...(fields.length > 0 ? { diff: describeDrift(desired, state, fields) } : {}),
+        ...(fields.length > 0 ? { diff: describeDrift(desired, state, fields), fieldDiffs: bucketFieldDiffs(desired, state, fields) } : {}),
       };
     },
 

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { BucketMetadata } from '@google-cloud/storage';
 import { TerminalError } from '../../core/errors/index.ts';
 import {
+  bucketFieldDiffs,
   createMetadata,
   describeDrift,
   desiredOf,
@@ -139,5 +140,18 @@ describe('desiredOf', () => {
     assert.throws(() => desiredOf(mr({})), (err: unknown) => err instanceof TerminalError && err.message === 'spec.forProvider.location is required');
     assert.throws(() => desiredOf(mr({ location: 'US', storageClass: 'COLD' })), /spec\.forProvider\.storageClass must be one of STANDARD, NEARLINE, COLDLINE, ARCHIVE/);
     assert.throws(() => desiredOf(mr({ location: 'US', lifecycleRules: [{ deleteAfterDays: 1.5 }] })), /lifecycleRules\[0\]\.deleteAfterDays/);
+  });
+});
+
+describe('bucketFieldDiffs (pledge plan)', () => {
+  it('gives the drifted fields with both values, labels key by key', () => {
+    const desired: BucketParameters = { location: 'us-central1', versioning: true, labels: { a: '1', b: '2' } };
+    const state = stateOf({ ...fresh, labels: { a: '9', c: '3' } });
+    assert.deepEqual(bucketFieldDiffs(desired, state, driftedFields(desired, state)), [
+      { path: 'versioning', observed: state.versioning, desired: true },
+      { path: 'labels.a', desired: '1', observed: '9' },
+      { path: 'labels.b', desired: '2', observed: undefined },
+      { path: 'labels.c', desired: undefined, observed: '3' },
+    ]);
   });
 });

@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { BucketMetadata, CreateBucketRequest, LifecycleRule } from '@google-cloud/storage';
 import { TerminalError } from '../../core/errors/index.ts';
-import type { ManagedResource } from '../../core/managed/types.ts';
+import { mapDiffs } from '../../core/managed/field-diffs.ts';
+import type { FieldDiff, ManagedResource } from '../../core/managed/types.ts';
 
 export const STORAGE_CLASSES = ['STANDARD', 'NEARLINE', 'COLDLINE', 'ARCHIVE'] as const;
 export type StorageClass = (typeof STORAGE_CLASSES)[number];
@@ -103,6 +104,15 @@ function sortedLabels(labels: Record<string, string>): Record<string, string> {
 }
 
 /** "versioning: false → true; labels: {"a":"b"} → {"a":"c"}" — what differs, cloud value first. Labels are not secret. */
+/** The drifted fields with both values, for pledge plan: labels key by key, the rest whole (no bucket setting is secret). */
+export function bucketFieldDiffs(desired: BucketParameters, state: BucketState, fields: readonly ManagedField[]): FieldDiff[] {
+  return fields.flatMap((field): FieldDiff[] => {
+    if (field === 'labels') return mapDiffs('labels', desired.labels, state.labels);
+    if (field === 'lifecycleRules') return [{ path: field, observed: state.lifecycleRules, desired: desiredRuleKeys(desired.lifecycleRules ?? []) }];
+    return [{ path: field, observed: state[field], desired: desired[field] }];
+  });
+}
+
 export function describeDrift(desired: BucketParameters, state: BucketState, fields: readonly ManagedField[]): string {
   const show: Record<ManagedField, () => [unknown, unknown]> = {
     storageClass: () => [state.storageClass, desired.storageClass],
