@@ -3,6 +3,7 @@
 import type { BucketMetadata, GetBucketsResponse } from '@google-cloud/storage';
 import { PledgeError, TerminalError, wrapError } from '../../core/errors/index.ts';
 import type { CloudCallGate, ConnectContext, ExternalClient, Observation } from '../../core/managed/types.ts';
+import { listBuckets } from './bucket-list.ts';
 import { bucketNameOf } from './bucket-name.ts';
 import {
   atProviderOf,
@@ -172,6 +173,8 @@ function bucketClient(session: GcsSession, calls: CloudCallGate): ExternalClient
       }
       return {};
     },
+
+    list: (query, signal) => listBuckets(session, calls, query, signal),
 
     async delete(mr, signal) {
       const name = bucketNameOf(mr);
