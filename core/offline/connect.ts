@@ -12,6 +12,8 @@ import { ConfigError } from '../errors/index.ts';
 import type {
   CloudCallGate,
   ConnectContext,
+  ListedExternal,
+  ListQuery,
   KubeObject,
   ManagedKind,
   ManagedResource,
@@ -31,9 +33,10 @@ export interface KindOf {
   type: ResourceType;
 }
 
-/** What a read-only client can do: observe one managed resource. */
+/** What a read-only client can do: observe one managed resource, and list the kind's resources when the kind can. */
 export interface ObserveOnlyClient {
   observe(mr: ManagedResource, signal: AbortSignal): Promise<Observation<unknown, unknown>>;
+  list?(query: ListQuery, signal: AbortSignal): Promise<Array<ListedExternal<unknown>>>;
 }
 
 /** One cloud call a session let through, for a verb's summary (and tests): operation names only, no arguments. */
@@ -150,7 +153,8 @@ export function readOnlySession(kube: ReadOnlyKube, providers: readonly Provider
     if (!k) throw new ConfigError(`no provider serves ${mr.kind} (${mr.apiVersion})`);
     const name = mr.spec.providerConfigRef?.name ?? 'default';
     const external = await k.kind.connect(mr, await contextFor(k, name, signal, mr));
-    return { observe: (target, s) => external.observe(target, s) };
+    const list = external.list?.bind(external);
+    return { observe: (target, s) => external.observe(target, s), ...(list ? { list } : {}) };
   }
 
   return {
