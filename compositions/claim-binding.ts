@@ -29,7 +29,7 @@ export interface ClaimContext {
 }
 
 /** The claim's spec as the composite's: everything but the claim-only fields, plus the way back. */
-function compositeSpec(claim: Claim, xrName: string): Record<string, unknown> {
+export function compositeSpec(claim: Claim, xrName: string): Record<string, unknown> {
   const { resourceRef: _r, writeConnectionSecretToRef, ...rest } = claim.spec;
   return {
     ...rest,

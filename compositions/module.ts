@@ -3,6 +3,7 @@ import type { KubeObject, Provider } from '../core/managed/types.ts';
 import { createController, objectKey, type Controller } from '../core/runtime/controller/index.ts';
 import { COMPOSITE_DEFAULTS, type CompositeTimings } from './composite-reconciler.ts';
 import { KindRegistry } from './kind-registry.ts';
+import { expandForPlan } from './plan-expand.ts';
 import { compositionCrds } from './pledge-crds.ts';
 import { COMPOSITIONS, ensureRevision, REVISIONS } from './revisions.ts';
 import { createServing } from './serving.ts';
@@ -17,6 +18,7 @@ export function compositionsModule(options: Partial<CompositionSettings> = {}): 
   return {
     name: 'compositions',
     crds: compositionCrds,
+    expand: (obj, source) => expandForPlan(obj, source),
     setup: (manager, { providers, settings }) => {
       // The composites follow the managed controllers' poll interval and workers unless told otherwise.
       const inherited = { pollIntervalMs: settings.pollIntervalMs, workers: settings.workers, baseBackoffMs: settings.baseBackoffMs, maxBackoffMs: settings.maxBackoffMs };

@@ -1,0 +1,128 @@
+// `pledge plan` for claims and XRs: the composed resources a claim or XR from a file would get, rendered the way the
+// claim binding and the composite reconciler do it, reading the cluster (GET/LIST only) and writing nothing.
+import type { ResourceType } from '../core/kube/index.ts';
+import type { KubeObject } from '../core/managed/types.ts';
+import type { ComposedRef, Expansion, ExpansionSource } from '../core/plan/expansion.ts';
+import { compositeSpec } from './claim-binding.ts';
+import { compositeNameForClaim } from './composed-names.ts';
+import { desiredObject } from './composite-reconciler.ts';
+import { KindRegistry } from './kind-registry.ts';
+import { render } from './render/index.ts';
+import type { KubeResource, ObservedComposed } from './render/types.ts';
+import { COMPOSITIONS, REVISIONS } from './revisions.ts';
+import { ANNOTATION_RESOURCE_NAME, GROUP, LABELS, type Claim, type Composite, type CompositeResourceDefinition, type Composition, type CompositionRevision } from './types.ts';
+import { XRDS } from './xrd-controller.ts';
+
+const PLEDGE_API = `${GROUP}/v1`;
+
+function ofKind<T extends KubeObject>(objects: readonly KubeObject[], kind: string): T[] {
+  return objects.filter((o) => o.apiVersion === PLEDGE_API && o.kind === kind) as T[];
+}
+
+function groupOf(apiVersion: string | undefined): { group: string; version: string } {
+  const [group = '', version = ''] = (apiVersion ?? '').split('/');
+  return { group, version };
+}
+
+/** The XRDs to know kinds by: the files' first, then the cluster's. */
+async function definitions(source: ExpansionSource): Promise<CompositeResourceDefinition[]> {
+  const local = ofKind<CompositeResourceDefinition>(source.local, 'CompositeResourceDefinition');
+  const remote = source.kube ? (await source.kube.list<CompositeResourceDefinition>(XRDS)).items : [];
+  return [...local, ...remote.filter((r) => !local.some((l) => l.metadata.name === r.metadata.name))];
+}
+
+async function compositions(source: ExpansionSource): Promise<Composition[]> {
+  const local = ofKind<Composition>(source.local, 'Composition');
+  if (source.localCompositionsOnly || !source.kube) return local;
+  const remote = (await source.kube.list<Composition>(COMPOSITIONS)).items;
+  return [...local, ...remote.filter((r) => !local.some((l) => l.metadata.name === r.metadata.name))];
+}
+
+/** The composite reconciler's rule: spec.compositionRef, else the first matching compositionSelector by name, else the XRD's default. */
+function selectComposition(xr: Composite, candidates: readonly Composition[], xrd: CompositeResourceDefinition): string | undefined {
+  if (xr.spec.compositionRef?.name) return xr.spec.compositionRef.name;
+  const labels = xr.spec.compositionSelector?.matchLabels;
+  if (labels) {
+    return candidates
+      .filter((c) => Object.entries(labels).every(([k, v]) => c.metadata.labels?.[k] === v))
+      .filter((c) => c.spec.compositeTypeRef.kind === xr.kind && c.spec.compositeTypeRef.apiVersion === xr.apiVersion)
+      .map((c) => c.metadata.name)
+      .sort()[0];
+  }
+  return xrd.spec.defaultCompositionRef?.name;
+}
+
+/** The spec to render: a Manual XR's pinned revision from the cluster, else the Composition (its newest revision's content). */
+async function compositionSpec(source: ExpansionSource, xr: Composite, live: Composite | undefined, composition: Composition): Promise<{ spec: Composition['spec']; label: string }> {
+  const pinned = live?.spec.compositionUpdatePolicy === 'Manual' ? live.spec.compositionRevisionRef?.name : undefined;
+  if (pinned && source.kube && !source.localCompositionsOnly && xr.spec.compositionUpdatePolicy !== 'Automatic') {
+    const revision = await source.kube.get<CompositionRevision>(REVISIONS, pinned);
+    if (revision) return { spec: revision.spec, label: `${composition.metadata.name} (revision ${revision.spec.revision}, pinned)` };
+  }
+  return { spec: composition.spec, label: composition.metadata.name };
+}
+
+function asResource(obj: KubeObject): KubeResource {
+  return { ...obj, apiVersion: obj.apiVersion ?? '', kind: obj.kind ?? '' } as KubeResource;
+}
+
+/** Expands a claim or XR of a served (or file-defined) XRD; undefined for any other kind. */
+export async function expandForPlan(obj: KubeObject, source: ExpansionSource): Promise<Expansion | undefined> {
+  const { group, version } = groupOf(obj.apiVersion);
+  const xrd = (await definitions(source)).find((d) => d.spec.group === group && (d.spec.names.kind === obj.kind || d.spec.claimNames?.kind === obj.kind));
+  if (!xrd) return undefined;
+  const isClaim = xrd.spec.claimNames?.kind === obj.kind && xrd.spec.names.kind !== obj.kind;
+  const compositeType: ResourceType = { group, version, plural: xrd.spec.names.plural };
+  const name = obj.metadata?.name;
+  if (!name) throw new Error(`${obj.kind} has no metadata.name`);
+
+  let xr: Composite;
+  let describe: string;
+  if (isClaim) {
+    const namespace = obj.metadata?.namespace ?? 'default';
+    const claimType: ResourceType = { group, version, plural: xrd.spec.claimNames?.plural ?? '', namespaced: true };
+    const liveClaim = source.kube ? await source.kube.get<Claim>(claimType, name, namespace) : undefined;
+    const claim = { ...(obj as Claim), metadata: { ...obj.metadata, name, namespace }, spec: { ...((obj as Claim).spec ?? {}) } } as Claim;
+    const xrName = liveClaim?.spec.resourceRef?.name ?? compositeNameForClaim(namespace, name);
+    xr = {
+      apiVersion: obj.apiVersion ?? '',
+      kind: xrd.spec.names.kind,
+      metadata: { name: xrName, labels: { [LABELS.claimName]: name, [LABELS.claimNamespace]: namespace } },
+      spec: compositeSpec(claim, xrName),
+    } as Composite;
+    describe = `${obj.kind} ${namespace}/${name}`;
+  } else {
+    xr = { ...(obj as Composite), spec: { ...((obj as Composite).spec ?? {}) } };
+    describe = `${obj.kind} ${name}`;
+  }
+  const live = source.kube ? await source.kube.get<Composite>(compositeType, xr.metadata.name) : undefined;
+  if (live) {
+    // What the controller keeps on the live XR and a file leaves out: its uid (owner references) and its selection.
+    xr.metadata = { ...xr.metadata, uid: live.metadata.uid };
+    xr.spec = { compositionRef: live.spec.compositionRef, compositionRevisionRef: live.spec.compositionRevisionRef, compositionUpdatePolicy: live.spec.compositionUpdatePolicy, ...xr.spec };
+    if (live.status) xr.status = live.status;
+  }
+
+  const candidates = await compositions(source);
+  const compositionName = selectComposition(xr, candidates, xrd);
+  if (!compositionName) throw new Error(`${describe}: no Composition selected: set spec.compositionRef, a matching spec.compositionSelector, or the XRD's defaultCompositionRef`);
+  const composition = candidates.find((c) => c.metadata.name === compositionName);
+  if (!composition) throw new Error(`${describe}: Composition "${compositionName}" not found${source.localCompositionsOnly ? ' in --compositions' : ''}`);
+  const chosen = await compositionSpec(source, xr, live, composition);
+
+  const kinds = new KindRegistry();
+  const existing: ComposedRef[] = live?.spec.resourceRefs ?? [];
+  const observed: Record<string, ObservedComposed> = {};
+  for (const ref of existing) {
+    const found = source.kube ? await source.kube.get<KubeObject>(kinds.resolve(ref.apiVersion, ref.kind), ref.name) : undefined;
+    const template = found?.metadata?.annotations?.[ANNOTATION_RESOURCE_NAME];
+    // Connection details are not read: a plan shows no secret, and rendering the composed specs does not need them.
+    if (found && template) observed[template] = { resource: asResource(found), connectionDetails: {} };
+  }
+  const result = render({ composite: asResource(xr), composition: chosen.spec, observed });
+  if (result.errors.length > 0) {
+    throw new Error(`${describe}: Composition "${chosen.label}": ${result.errors.map((e) => `resource "${e.resource}": ${e.message}`).join('; ')}`);
+  }
+  const composed = result.resources.map((r) => desiredObject(xr, { spec: { ...chosen.spec, revision: 0 } }, r) as KubeObject);
+  return { describe, composition: chosen.label, composed, existing };
+}
