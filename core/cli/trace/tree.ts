@@ -1,0 +1,88 @@
+import { METADATA_ONLY, type ReadOnlyApi } from './api.ts';
+import { objectPath, resourceFor, type ApiResource } from './discovery.ts';
+
+export interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+}
+
+/** An object as trace reads it: only the fields it looks at are typed. */
+export interface TracedObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: { name: string; namespace?: string; creationTimestamp?: string; annotations?: Record<string, string>; deletionTimestamp?: string };
+  spec?: {
+    resourceRef?: { apiVersion: string; kind: string; name: string };
+    resourceRefs?: Array<{ apiVersion: string; kind: string; name: string }>;
+    writeConnectionSecretToRef?: { name: string; namespace?: string };
+    providerConfigRef?: { name: string };
+    compositionRef?: { name: string };
+    compositionRevisionRef?: { name: string };
+  };
+  status?: { conditions?: Condition[] };
+}
+
+/** One node of the tree: an object that exists, or one a parent points at that is not there (object undefined). */
+export interface TraceNode {
+  /** `Kind`, `apiVersion`, name and namespace as the parent referred to it (or as given on the command line). */
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+  /** The object; for a Secret its metadata only. */
+  object?: TracedObject;
+  /** Why there is no object: not found, or a kind the server does not serve. */
+  problem?: string;
+  children: TraceNode[];
+}
+
+const apiVersionOf = (r: ApiResource) => (r.group ? `${r.group}/${r.version}` : r.version);
+
+/**
+ * The tree under an object: a claim's composite (spec.resourceRef), a composite's composed resources
+ * (spec.resourceRefs), and for any of them the connection Secret it writes (spec.writeConnectionSecretToRef),
+ * read as metadata only.
+ */
+export async function buildTree(api: ReadOnlyApi, resources: readonly ApiResource[], root: ApiResource, name: string, namespace: string | undefined): Promise<TraceNode | undefined> {
+  const object = await api.get<TracedObject>(objectPath(root, namespace, name));
+  if (!object) return undefined;
+  return expand(api, resources, { apiVersion: apiVersionOf(root), kind: root.kind, name, namespace: root.namespaced ? namespace : undefined, object, children: [] }, new Set());
+}
+
+async function expand(api: ReadOnlyApi, resources: readonly ApiResource[], node: TraceNode, seen: Set<string>): Promise<TraceNode> {
+  const key = `${node.apiVersion}/${node.kind}/${node.namespace ?? ''}/${node.name}`;
+  const spec = node.object?.spec;
+  if (!spec || seen.has(key)) return node;
+  seen.add(key);
+  const refs = [...(spec.resourceRef ? [spec.resourceRef] : []), ...(spec.resourceRefs ?? [])];
+  const children = await Promise.all(
+    refs.map(async (ref): Promise<TraceNode> => {
+      const child: TraceNode = { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name, children: [] };
+      const r = resourceFor(ref.apiVersion, ref.kind, resources);
+      if (!r) return { ...child, problem: `${ref.kind} of ${ref.apiVersion} is not served by the API server` };
+      // A claim's composite and a composite's composed resources are cluster-scoped; a namespaced one is in its parent's namespace.
+      const ns = r.namespaced ? node.namespace : undefined;
+      const object = await api.get<TracedObject>(objectPath(r, ns, ref.name));
+      if (!object) return { ...child, namespace: ns, problem: 'not found' };
+      return expand(api, resources, { ...child, namespace: ns, object }, seen);
+    }),
+  );
+  const secretRef = spec.writeConnectionSecretToRef;
+  if (secretRef?.name) {
+    const ns = secretRef.namespace ?? node.namespace;
+    const secret: TraceNode = { apiVersion: 'v1', kind: 'Secret', name: secretRef.name, namespace: ns, children: [] };
+    const meta = ns ? await api.get<TracedObject>(`/api/v1/namespaces/${encodeURIComponent(ns)}/secrets/${encodeURIComponent(secretRef.name)}`, METADATA_ONLY) : undefined;
+    children.push(meta ? { ...secret, object: { metadata: meta.metadata } } : { ...secret, problem: ns ? 'not written yet' : 'no namespace given' });
+  }
+  return { ...node, children };
+}
+
+/** Every kind in a tree (for --watch), secrets excepted. */
+export function kindsIn(node: TraceNode, resources: readonly ApiResource[], out = new Map<string, { resource: ApiResource; namespace?: string }>()): Map<string, { resource: ApiResource; namespace?: string }> {
+  const r = node.kind === 'Secret' && node.apiVersion === 'v1' ? undefined : resourceFor(node.apiVersion, node.kind, resources);
+  if (r) out.set(objectPath(r, node.namespace), { resource: r, namespace: node.namespace });
+  for (const child of node.children) kindsIn(child, resources, out);
+  return out;
+}
