@@ -6,6 +6,7 @@ import { parseDuration } from '../managed/annotations.ts';
 import { managedCrd, providerConfigCrd, type CustomResourceDefinition } from '../crd/index.ts';
 import { MANAGED_DEFAULTS, type ControllerModule } from '../manager/index.ts';
 import { addArgocdHealthCommand } from './argocd-health.ts';
+import { addImportCommand } from './import-command.ts';
 import { addPlanCommand } from './plan-command.ts';
 import { runControllers, type RunOptions } from './run-command.ts';
 import { addTraceCommand } from './trace-command.ts';
@@ -79,6 +80,7 @@ export function buildCli(providers: readonly Provider[], modules: readonly Contr
     });
 
   addArgocdHealthCommand(program, () => allCrds(providers, modules).values());
+  addImportCommand(program, providers);
   addTraceCommand(program);
   addPlanCommand(program, providers, modules);
   for (const module of modules) module.addCommands?.(program, { providers });

@@ -1,0 +1,246 @@
+// `pledge import` end to end through the real binary: resources made straight in the cloud (the test's own SDK
+// clients, against cloudsim and moto), imported as YAML, applied with kubectl and adopted by `pledge run` (the
+// chart's identity) to Ready with no write call to the cloud: cloudsim's request log and the controller's own
+// count of cloud calls by operation say so. Then the verb's bad input.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
+import { CreateBucketCommand, PutBucketTaggingCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
+import { Storage } from '@google-cloud/storage';
+import { parseAllDocuments } from 'yaml';
+import { kubectl, kubectlApply, testEnv } from '../env/index.ts';
+import { condition, eventually, installAwsProviderConfig, installCrds, REPO, startController, TEST_CREDENTIALS, type ControllerProcess } from '../integration/harness.ts';
+import { cloudsimAdmin } from '../integration/support/cloudsim-admin.ts';
+import { installCloudsimProviderConfigs, removeCloudsimProviderConfigs } from '../integration/support/cloudsim-provider-configs.ts';
+import { azureTestEnv, rawAzure, type AzureTestEnv } from '../providers/azure-cloudsim.ts';
+
+const env = testEnv();
+const sim = env.cloudsim;
+const azureEnv = azureTestEnv();
+if (!sim?.gcpKeyPath || typeof azureEnv === 'string') throw new Error('cloudsim is not running: run under test/env/run.ts');
+const azure: AzureTestEnv = azureEnv;
+const suffix = randomBytes(3).toString('hex');
+const SIM = `imp-sim-${suffix}`;
+const MOTO = `imp-moto-${suffix}`;
+const admin = cloudsimAdmin(sim.adminUrl);
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function pledge(args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(REPO, 'bin/pledge.ts'), ...args, `--kubeconfig=${env.kubeconfigPath}`], { timeout: 120_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A cloud operation that changes something, by cloudsim's and the providers' operation names. */
+function isWrite(operation: string): boolean {
+  const last = operation.split(/[._]/).pop() ?? '';
+  return /^(create|put|update|delete|patch|insert|modify|remove|add|regenerate|restore|reboot|start|stop|tag|untag|set)/i.test(last);
+}
+
+/** pledge_cloud_api_calls_total by operation, from the controller's /metrics. */
+async function callsByOperation(controller: ControllerProcess): Promise<Map<string, number>> {
+  const text = await (await fetch(`${controller.metricsUrl}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const m = /^pledge_cloud_api_calls_total\{[^}]*operation="([^"]+)"[^}]*\}\s+(\S+)$/.exec(line);
+    if (m?.[1]) out.set(m[1], (out.get(m[1]) ?? 0) + Number(m[2]));
+  }
+  return out;
+}
+
+const simS3 = new S3Client({ region: 'us-east-1', endpoint: sim.awsUrl, forcePathStyle: true, credentials: TEST_CREDENTIALS });
+const simRds = new RDSClient({ region: 'us-east-1', endpoint: sim.awsUrl, credentials: TEST_CREDENTIALS });
+const motoS3 = new S3Client({ region: 'us-east-1', endpoint: env.motoUrl, forcePathStyle: true, credentials: TEST_CREDENTIALS });
+const motoRds = new RDSClient({ region: 'us-east-1', endpoint: env.motoUrl, credentials: TEST_CREDENTIALS });
+const simProject = (JSON.parse(readFileSync(sim.gcpKeyPath, 'utf8')) as { project_id: string }).project_id;
+const simGcs = new Storage({ projectId: simProject, apiEndpoint: sim.gcsUrl, retryOptions: { autoRetry: false } });
+
+const PASSWORD = 'Imported-pw-0123456789';
+
+/** One resource per kind and cloud, made directly in the cloud; `resource` is the kind as the CLI is asked for it. */
+interface Case {
+  label: string;
+  resource: string;
+  providerConfig: string;
+  name: string;
+  make(): Promise<void>;
+  /** What the imported forProvider must say (a few fields read back from the cloud). */
+  expect: Record<string, unknown>;
+  cloudsim: boolean;
+}
+
+const cases: Case[] = [
+  {
+    label: 'S3 Bucket on cloudsim',
+    resource: 'buckets.s3.aws.pledge.dev',
+    providerConfig: SIM,
+    name: `imp-sim-bkt-${suffix}`,
+    cloudsim: true,
+    expect: { region: 'us-east-1', versioning: 'Enabled', tags: { team: 'data' } },
+    async make() {
+      await simS3.send(new CreateBucketCommand({ Bucket: this.name }));
+      await simS3.send(new PutBucketVersioningCommand({ Bucket: this.name, VersioningConfiguration: { Status: 'Enabled' } }));
+      await simS3.send(new PutBucketTaggingCommand({ Bucket: this.name, Tagging: { TagSet: [{ Key: 'team', Value: 'data' }] } }));
+    },
+  },
+  {
+    label: 'S3 Bucket on moto',
+    resource: 'Bucket.s3.aws.pledge.dev',
+    providerConfig: MOTO,
+    name: `imp-moto-bkt-${suffix}`,
+    cloudsim: false,
+    expect: { region: 'us-east-1', versioning: 'Enabled', tags: { team: 'data' } },
+    async make() {
+      await motoS3.send(new CreateBucketCommand({ Bucket: this.name }));
+      await motoS3.send(new PutBucketVersioningCommand({ Bucket: this.name, VersioningConfiguration: { Status: 'Enabled' } }));
+      await motoS3.send(new PutBucketTaggingCommand({ Bucket: this.name, Tagging: { TagSet: [{ Key: 'team', Value: 'data' }] } }));
+    },
+  },
+  ...[
+    { label: 'RDS DBInstance on cloudsim', providerConfig: SIM, name: `imp-sim-db-${suffix}`, rds: simRds, cloudsim: true },
+    { label: 'RDS DBInstance on moto', providerConfig: MOTO, name: `imp-moto-db-${suffix}`, rds: motoRds, cloudsim: false },
+  ].map(
+    (c): Case => ({
+      label: c.label,
+      resource: 'dbinstances',
+      providerConfig: c.providerConfig,
+      name: c.name,
+      cloudsim: c.cloudsim,
+      expect: { region: 'us-east-1', engine: 'postgres', dbInstanceClass: 'db.t3.micro', masterUsername: 'admin0', tags: { app: 'billing' } },
+      async make() {
+        await c.rds.send(
+          new CreateDBInstanceCommand({
+            DBInstanceIdentifier: c.name,
+            Engine: 'postgres',
+            DBInstanceClass: 'db.t3.micro',
+            AllocatedStorage: 20,
+            MasterUsername: 'admin0',
+            MasterUserPassword: PASSWORD,
+            PubliclyAccessible: false,
+            Tags: [{ Key: 'app', Value: 'billing' }],
+          }),
+        );
+      },
+    }),
+  ),
+  {
+    label: 'Azure ResourceGroup on cloudsim',
+    resource: 'ResourceGroup',
+    providerConfig: SIM,
+    name: `imp-rg-${suffix}`,
+    cloudsim: true,
+    expect: { location: 'westeurope', tags: { env: 'prod' } },
+    async make() {
+      await rawAzure(azure).resources.resourceGroups.createOrUpdate(this.name, { location: 'westeurope', tags: { env: 'prod' } });
+    },
+  },
+  {
+    label: 'Azure storage Account on cloudsim',
+    resource: 'accounts.storage.azure.pledge.dev',
+    providerConfig: SIM,
+    name: `impacct${suffix}`,
+    cloudsim: true,
+    expect: { location: 'westeurope', resourceGroupName: `imp-rg-${suffix}`, sku: 'Standard_GRS', kind: 'StorageV2' },
+    async make() {
+      await rawAzure(azure).storage.storageAccounts.beginCreateAndWait(`imp-rg-${suffix}`, this.name, { location: 'westeurope', sku: { name: 'Standard_GRS' }, kind: 'StorageV2' });
+    },
+  },
+  {
+    label: 'GCS Bucket on cloudsim',
+    resource: 'buckets.storage.gcp.pledge.dev',
+    providerConfig: SIM,
+    name: `imp-gcs-${suffix}`,
+    cloudsim: true,
+    expect: { location: 'EU', versioning: true, labels: { tier: 'gold' } },
+    async make() {
+      await simGcs.createBucket(this.name, { location: 'EU', versioning: { enabled: true }, labels: { tier: 'gold' } });
+    },
+  },
+];
+
+let controller: ControllerProcess;
+const imported = new Map<string, string>();
+
+before(async () => {
+  await installCrds();
+  await installCloudsimProviderConfigs(SIM);
+  await installAwsProviderConfig(MOTO);
+  const ns = await kubectl(['create', 'namespace', `imp-${suffix}`]);
+  assert.equal(ns.code, 0, ns.stderr);
+  for (const c of cases) await c.make();
+  controller = await startController();
+});
+
+after(async () => {
+  await controller?.stop();
+  for (const c of cases) await kubectl(['delete', c.resource.includes('.') ? c.resource : 'dbinstances.rds.aws.pledge.dev', '--all', '--wait=false', '--ignore-not-found'], {});
+  await removeCloudsimProviderConfigs(SIM);
+  await kubectl(['delete', 'providerconfigs.aws.pledge.dev', MOTO, '--ignore-not-found']);
+  await kubectl(['delete', 'namespace', `imp-${suffix}`, '--wait=false']);
+});
+
+describe('pledge import adopts one existing resource of every kind, with no write to the cloud', () => {
+  for (const c of cases) {
+    test(`${c.label}: listed as a candidate, imported as YAML, applied, Ready with no cloud write`, async () => {
+      const listing = await pledge(['import', c.resource, '--provider-config', c.providerConfig]);
+      assert.equal(listing.code, 0, listing.stderr);
+      assert.match(listing.stdout, new RegExp(`^${c.name}\\b`, 'm'), `the candidates name the new resource:\n${listing.stdout}`);
+      assert.match(listing.stderr, /Adopt with: pledge import/);
+
+      const run = await pledge(['import', c.resource, '--provider-config', c.providerConfig, '--secret-namespace', `imp-${suffix}`, c.name]);
+      assert.equal(run.code, 0, run.stderr);
+      const docs = parseAllDocuments(run.stdout).map((d) => d.toJS() as { metadata: { name: string; annotations: Record<string, string> }; spec: Record<string, unknown> });
+      assert.equal(docs.length, 1, run.stdout);
+      const mr = docs[0];
+      assert.ok(mr);
+      assert.equal(mr.metadata.annotations['pledge.dev/external-name'], c.name);
+      assert.deepEqual(mr.spec.managementPolicies, ['Observe']);
+      assert.deepEqual(mr.spec.providerConfigRef, { name: c.providerConfig });
+      const forProvider = mr.spec.forProvider as Record<string, unknown>;
+      for (const [field, value] of Object.entries(c.expect)) assert.deepEqual(forProvider[field], value, `forProvider.${field} in\n${run.stdout}`);
+      assert.ok(!run.stdout.includes(PASSWORD), 'no password in the YAML');
+      imported.set(c.label, run.stdout);
+
+      if (c.resource === 'dbinstances') {
+        assert.match(run.stderr, /note: DBInstance .*create Secret/);
+        const ref = forProvider.masterUserPasswordSecretRef as { name: string; namespace: string; key: string };
+        const secret = await kubectl(['create', 'secret', 'generic', ref.name, '-n', ref.namespace, `--from-literal=${ref.key}=${PASSWORD}`]);
+        assert.equal(secret.code, 0, secret.stderr);
+      }
+
+      const since = Date.now();
+      const before = await callsByOperation(controller);
+      const apply = await kubectlApply(run.stdout);
+      assert.equal(apply.code, 0, apply.stderr);
+      const plural = c.resource === 'dbinstances' ? 'dbinstances.rds.aws.pledge.dev' : c.resource.toLowerCase().replace(/^bucket\./, 'buckets.').replace(/^resourcegroup$/, 'resourcegroups.resources.azure.pledge.dev');
+      await eventually(async () => (await condition(plural, mr.metadata.name, 'Ready'))?.status === 'True', `${c.label} Ready`, 90_000).catch(async (err: unknown) => {
+        throw new Error(`${String(err)}\n${JSON.stringify(await condition(plural, mr.metadata.name, 'Synced'))}\n${(await controller.log()).slice(-3000)}`);
+      });
+      // The controller looked (observe calls counted), and wrote nothing.
+      const after = await callsByOperation(controller);
+      const made = [...after].filter(([op, n]) => n > (before.get(op) ?? 0)).map(([op]) => op);
+      assert.ok(made.length > 0, 'the controller called the cloud');
+      assert.deepEqual(made.filter(isWrite), [], `calls since the apply: ${made.join(', ')}`);
+      if (c.cloudsim) {
+        const log = await admin.requests(since);
+        assert.ok(log.complete, 'cloudsim kept every request since the apply');
+        assert.ok(log.requests.length > 0);
+        assert.deepEqual(log.requests.filter((r) => isWrite(r.operation)).map((r) => `${r.service} ${r.operation}`), []);
+      }
+      const synced = await condition(plural, mr.metadata.name, 'Synced');
+      assert.equal(synced?.status, 'True', JSON.stringify(synced));
+    });
+  }
+});
