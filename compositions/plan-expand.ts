@@ -1,8 +1,10 @@
 // `pledge plan` for claims and XRs: the composed resources a claim or XR from a file would get, rendered the way the
 // claim binding and the composite reconciler do it, reading the cluster (GET/LIST only) and writing nothing.
+import type { JSONSchema } from '../core/crd/index.ts';
 import type { ResourceType } from '../core/kube/index.ts';
 import type { KubeObject } from '../core/managed/types.ts';
 import type { ComposedRef, Expansion, ExpansionSource } from '../core/plan/expansion.ts';
+import { unknownFields } from '../core/plan/schema-check.ts';
 import { compositeSpec } from './claim-binding.ts';
 import { compositeNameForClaim } from './composed-names.ts';
 import { desiredObject } from './composite-reconciler.ts';
@@ -66,6 +68,21 @@ function asResource(obj: KubeObject): KubeResource {
   return { ...obj, apiVersion: obj.apiVersion ?? '', kind: obj.kind ?? '' } as KubeResource;
 }
 
+/** The API server's defaulting, which a file skips: schema defaults filled in where the object leaves a field unset. */
+function withDefaults(value: unknown, schema: JSONSchema | undefined): unknown {
+  if (!schema || typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const [key, child] of Object.entries(schema.properties ?? {})) {
+    if (out[key] === undefined && child.default !== undefined) out[key] = structuredClone(child.default);
+    if (out[key] !== undefined) out[key] = withDefaults(out[key], child);
+  }
+  return out;
+}
+
+function specSchema(xrd: CompositeResourceDefinition, version: string): JSONSchema | undefined {
+  return xrd.spec.versions.find((v) => v.name === version)?.schema?.openAPIV3Schema?.properties?.spec;
+}
+
 /** Expands a claim or XR of a served (or file-defined) XRD; undefined for any other kind. */
 export async function expandForPlan(obj: KubeObject, source: ExpansionSource): Promise<Expansion | undefined> {
   const { group, version } = groupOf(obj.apiVersion);
@@ -76,13 +93,19 @@ export async function expandForPlan(obj: KubeObject, source: ExpansionSource): P
   const name = obj.metadata?.name;
   if (!name) throw new Error(`${obj.kind} has no metadata.name`);
 
+  const STANDARD = new Set(['compositionRef', 'compositionSelector', 'compositionRevisionRef', 'compositionUpdatePolicy', 'writeConnectionSecretToRef', 'resourceRef', 'resourceRefs', 'claimRef']);
+  const own = Object.fromEntries(Object.entries((obj.spec ?? {}) as Record<string, unknown>).filter(([k]) => !STANDARD.has(k)));
+  const unknown = unknownFields(own, specSchema(xrd, version), 'spec');
+  if (unknown.length > 0) throw new Error(`${obj.kind} ${name}: field ${unknown.join(', ')} does not exist in the ${obj.kind} schema (XRD ${xrd.metadata.name})`);
+
   let xr: Composite;
   let describe: string;
   if (isClaim) {
     const namespace = obj.metadata?.namespace ?? 'default';
     const claimType: ResourceType = { group, version, plural: xrd.spec.claimNames?.plural ?? '', namespaced: true };
     const liveClaim = source.kube ? await source.kube.get<Claim>(claimType, name, namespace) : undefined;
-    const claim = { ...(obj as Claim), metadata: { ...obj.metadata, name, namespace }, spec: { ...((obj as Claim).spec ?? {}) } } as Claim;
+    const spec = withDefaults((obj as Claim).spec ?? {}, specSchema(xrd, version)) as Claim['spec'];
+    const claim = { ...(obj as Claim), metadata: { ...obj.metadata, name, namespace }, spec } as Claim;
     const xrName = liveClaim?.spec.resourceRef?.name ?? compositeNameForClaim(namespace, name);
     xr = {
       apiVersion: obj.apiVersion ?? '',
@@ -92,7 +115,7 @@ export async function expandForPlan(obj: KubeObject, source: ExpansionSource): P
     } as Composite;
     describe = `${obj.kind} ${namespace}/${name}`;
   } else {
-    xr = { ...(obj as Composite), spec: { ...((obj as Composite).spec ?? {}) } };
+    xr = { ...(obj as Composite), spec: withDefaults((obj as Composite).spec ?? {}, specSchema(xrd, version)) as Composite['spec'] };
     describe = `${obj.kind} ${name}`;
   }
   const live = source.kube ? await source.kube.get<Composite>(compositeType, xr.metadata.name) : undefined;
