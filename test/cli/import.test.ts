@@ -6,7 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import { CreateBucketCommand, PutBucketTaggingCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
@@ -68,6 +69,16 @@ const simProject = (JSON.parse(readFileSync(sim.gcpKeyPath, 'utf8')) as { projec
 const simGcs = new Storage({ projectId: simProject, apiEndpoint: sim.gcsUrl, retryOptions: { autoRetry: false } });
 
 const PASSWORD = 'Imported-pw-0123456789';
+const dir = mkdtempSync(join(tmpdir(), 'pledge-import-'));
+
+/** `pledge plan` on the YAML import printed: adopting changes nothing, so it says `no change` and exits 0. */
+async function assertPlanNoChange(label: string, yamlText: string): Promise<void> {
+  const file = join(dir, `${label.replace(/\W+/g, '-')}.yaml`);
+  writeFileSync(file, yamlText);
+  const plan = await pledge(['plan', file]);
+  assert.equal(plan.code, 0, `pledge plan ${file}: ${plan.stdout}${plan.stderr}`);
+  assert.match(plan.stdout, /no change/, plan.stdout);
+}
 
 /** One resource per kind and cloud, made directly in the cloud; `resource` is the kind as the CLI is asked for it. */
 interface Case {
@@ -241,6 +252,101 @@ describe('pledge import adopts one existing resource of every kind, with no writ
       }
       const synced = await condition(plural, mr.metadata.name, 'Synced');
       assert.equal(synced?.status, 'True', JSON.stringify(synced));
+      await assertPlanNoChange(c.label, run.stdout);
     });
   }
+});
+
+describe('pledge import --manage and --all', () => {
+  test('--manage adopts with full management (moto S3): Ready, up to date, still no write', async () => {
+    const name = `imp-moto-managed-${suffix}`;
+    await motoS3.send(new CreateBucketCommand({ Bucket: name }));
+    await motoS3.send(new PutBucketTaggingCommand({ Bucket: name, Tagging: { TagSet: [{ Key: 'owner', Value: 'platform' }] } }));
+    const run = await pledge(['import', 'buckets.s3.aws.pledge.dev', '--provider-config', MOTO, '--manage', name]);
+    assert.equal(run.code, 0, run.stderr);
+    const [doc] = parseAllDocuments(run.stdout).map((d) => d.toJS() as { spec: { managementPolicies: string[]; forProvider: Record<string, unknown> } });
+    assert.deepEqual(doc?.spec.managementPolicies, ['*']);
+    assert.deepEqual(doc?.spec.forProvider.tags, { owner: 'platform' });
+    const before = await callsByOperation(controller);
+    assert.equal((await kubectlApply(run.stdout)).code, 0);
+    await eventually(async () => (await condition('buckets.s3.aws.pledge.dev', name, 'Ready'))?.status === 'True', 'managed import Ready', 90_000);
+    // Two polls (2 s) more: an update would have come by now if the spec differed from the bucket.
+    await new Promise((r) => setTimeout(r, 5_000));
+    const after = await callsByOperation(controller);
+    const made = [...after].filter(([op, n]) => n > (before.get(op) ?? 0)).map(([op]) => op);
+    assert.ok(made.includes('HeadBucket'), `the controller observed: ${made.join(', ')}`);
+    assert.deepEqual(made.filter(isWrite), [], `calls since the apply: ${made.join(', ')}`);
+    assert.equal((await condition('buckets.s3.aws.pledge.dev', name, 'Synced'))?.status, 'True');
+    await assertPlanNoChange('managed', run.stdout);
+  });
+
+  test('--all imports only what nothing manages; the candidate listing leaves out what was adopted', async () => {
+    const fresh = `imp-sim-fresh-${suffix}`;
+    await simS3.send(new CreateBucketCommand({ Bucket: fresh }));
+    const adopted = `imp-sim-bkt-${suffix}`;
+    const listing = await pledge(['import', 'buckets.s3.aws.pledge.dev', '--provider-config', SIM, '-o', 'json']);
+    assert.equal(listing.code, 0, listing.stderr);
+    const names = (JSON.parse(listing.stdout) as Array<{ externalName: string }>).map((r) => r.externalName);
+    assert.ok(names.includes(fresh), names.join(', '));
+    assert.ok(!names.includes(adopted), `${adopted} is managed already: ${names.join(', ')}`);
+    const all = await pledge(['import', 'buckets.s3.aws.pledge.dev', '--provider-config', SIM, '--all', '-o', 'json']);
+    assert.equal(all.code, 0, all.stderr);
+    const list = JSON.parse(all.stdout) as { kind: string; items: Array<{ metadata: { annotations: Record<string, string> } }> };
+    assert.equal(list.kind, 'List');
+    const external = list.items.map((i) => i.metadata.annotations['pledge.dev/external-name']);
+    assert.ok(external.includes(fresh) && !external.includes(adopted), external.join(', '));
+    const again = await pledge(['import', 'buckets.s3.aws.pledge.dev', '--provider-config', SIM, adopted]);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, new RegExp(`error: Bucket ${adopted} is already managed by Bucket ${adopted} \\(ProviderConfig ${SIM}\\)`));
+  });
+});
+
+describe('pledge import: bad input', () => {
+  const cases: Array<{ what: string; args: string[]; error: RegExp }> = [
+    { what: 'an unknown kind', args: ['import', 'Buckett'], error: /^error: unknown kind "Buckett": Pledge imports buckets\.s3\.aws\.pledge\.dev, .*dbinstances\.rds\.aws\.pledge\.dev/m },
+    { what: 'an ambiguous kind', args: ['import', 'Bucket'], error: /^error: kind "Bucket" is ambiguous: say which, one of buckets\.s3\.aws\.pledge\.dev, buckets\.storage\.gcp\.pledge\.dev$/m },
+    { what: 'a missing ProviderConfig', args: ['import', 'ResourceGroup', '--provider-config', 'nowhere'], error: /^error: ProviderConfig "nowhere" \(providerconfigs\.azure\.pledge\.dev\) not found in the cluster$/m },
+    { what: 'a name the cloud does not have', args: ['import', 'dbinstances', '--provider-config', MOTO, 'no-such-db'], error: new RegExp(`^error: no DBInstance named no-such-db found with ProviderConfig ${MOTO}$`, 'm') },
+    { what: 'names and --all', args: ['import', 'dbinstances', '--all', 'a'], error: /^error: give resource names or --all, not both$/m },
+    { what: 'a kind with no cloud', args: ['import', 'NopResource'], error: /^error: NopResource \(nopresources\.nop\.pledge\.dev\) stands for nothing outside the cluster: there is no cloud resource to import/m },
+  ];
+  for (const c of cases) {
+    test(`${c.what}: exit 1, named`, async () => {
+      const run = await pledge(c.args);
+      assert.equal(run.code, 1, run.stdout + run.stderr);
+      assert.match(run.stderr, c.error);
+      assert.equal(run.stdout, '');
+    });
+  }
+
+  test('a cloud error: the cloud\'s own message, named with the kind and ProviderConfig (Azure refuses a wrong client secret)', async () => {
+    const bad = `imp-bad-${suffix}`;
+    const res = await kubectlApply(`
+apiVersion: v1
+kind: Secret
+metadata: {name: ${bad}, namespace: pledge-system}
+stringData: {clientSecret: not-the-secret}
+---
+apiVersion: azure.pledge.dev/v1
+kind: ProviderConfig
+metadata: {name: ${bad}}
+spec:
+  tenantId: "${azure.tenantId}"
+  clientId: "${azure.clientId}"
+  subscriptionId: "${azure.subscriptionId}"
+  clientSecretSecretRef: {name: ${bad}, namespace: pledge-system, key: clientSecret}
+  endpoint: ${azure.url}
+  authorityHost: ${azure.url}
+`);
+    assert.equal(res.code, 0, res.stderr);
+    try {
+      const run = await pledge(['import', 'ResourceGroup', '--provider-config', bad]);
+      assert.equal(run.code, 1, run.stdout + run.stderr);
+      assert.match(run.stderr, new RegExp(`^error: listing ResourceGroup \\(resourcegroups\\.resources\\.azure\\.pledge\\.dev\\) with ProviderConfig ${bad} failed: .*AADSTS`, 'm'));
+      assert.ok(!run.stderr.includes('not-the-secret'), 'the secret is not shown');
+    } finally {
+      await kubectl(['delete', 'providerconfigs.azure.pledge.dev', bad, '--ignore-not-found']);
+      await kubectl(['delete', 'secret', '-n', 'pledge-system', bad, '--ignore-not-found']);
+    }
+  });
 });
