@@ -136,7 +136,7 @@ async function selectRevision(ctx: CompositeContext, xr: Composite): Promise<{ x
 }
 
 /** The rendered resource as it is applied: named, labelled, owned by the composite, with a secret ref when one is needed. */
-function desiredObject(xr: Composite, revision: CompositionRevision, composed: { name: string; resource: KubeResource }): KubeResource & { spec?: Record<string, unknown> } {
+export function desiredObject(xr: Composite, revision: Pick<CompositionRevision, 'spec'>, composed: { name: string; resource: KubeResource }): KubeResource & { spec?: Record<string, unknown> } {
   const desired = structuredClone(composed.resource) as KubeResource & { spec?: Record<string, unknown> };
   const objectName = desired.metadata?.name || composedName(xr.metadata.name, composed.name);
   const claim = xr.spec.claimRef;
@@ -238,14 +238,19 @@ function observedProblems(ctx: CompositeContext, xr: Composite, templates: strin
   return out;
 }
 
-async function report(ctx: CompositeContext, xr: Composite, result: ReturnType<typeof render>, problems: ReturnType<typeof observedProblems>): Promise<ReconcileResult> {
-  for (const warning of result.warnings ?? []) ctx.recorder.warning(xr, EVENT_REASONS.composedResourceWarning, `resource "${warning.resource}": ${warning.message}`);
+/** The composite's Ready condition after a render (also what `pledge render` prints). */
+export function compositeReadiness(result: ReturnType<typeof render>): { notReady: string[]; waitingFor: string; ready: Condition } {
   const notReady = [...result.resources.filter((r) => !r.ready).map((r) => r.name), ...(result.skipped ?? [])];
-  const { conditions: _c, ...renderedStatus } = (result.composite.status ?? {}) as Record<string, unknown>;
   const skippedWhy = (result.warnings ?? []).filter((w) => result.skipped?.includes(w.resource)).map((w) => w.message);
   const skippedNote = skippedWhy.length > 0 ? ` (not composed yet: ${skippedWhy.join('; ')})` : '';
   const waitingFor = `waiting for ${notReady.join(', ')}${skippedNote}`;
-  const ready = notReady.length === 0 ? cond('Ready', 'True', 'Available') : cond('Ready', 'False', 'Creating', waitingFor);
+  return { notReady, waitingFor, ready: notReady.length === 0 ? cond('Ready', 'True', 'Available') : cond('Ready', 'False', 'Creating', waitingFor) };
+}
+
+async function report(ctx: CompositeContext, xr: Composite, result: ReturnType<typeof render>, problems: ReturnType<typeof observedProblems>): Promise<ReconcileResult> {
+  for (const warning of result.warnings ?? []) ctx.recorder.warning(xr, EVENT_REASONS.composedResourceWarning, `resource "${warning.resource}": ${warning.message}`);
+  const { notReady, waitingFor, ready } = compositeReadiness(result);
+  const { conditions: _c, ...renderedStatus } = (result.composite.status ?? {}) as Record<string, unknown>;
   // Health (health/README.md): a composed resource's terminal error stalls the composite, named, even a Ready one
   // (its spec cannot be reached); otherwise it converges.
   const health =

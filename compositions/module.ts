@@ -1,6 +1,7 @@
 import type { ControllerModule, Manager } from '../core/manager/index.ts';
 import type { KubeObject, Provider } from '../core/managed/types.ts';
 import { createController, objectKey, type Controller } from '../core/runtime/controller/index.ts';
+import { addCompositionCommands } from './cli/index.ts';
 import { COMPOSITE_DEFAULTS, type CompositeTimings } from './composite-reconciler.ts';
 import { KindRegistry } from './kind-registry.ts';
 import { expandForPlan } from './plan-expand.ts';
@@ -18,6 +19,7 @@ export function compositionsModule(options: Partial<CompositionSettings> = {}): 
   return {
     name: 'compositions',
     crds: compositionCrds,
+    addCommands: addCompositionCommands,
     expand: (obj, source) => expandForPlan(obj, source),
     setup: (manager, { providers, settings }) => {
       // The composites follow the managed controllers' poll interval and workers unless told otherwise.

@@ -13,20 +13,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { type JsonObject, objectAt, observedByTemplate, readCase } from './case-files.ts';
 
-export const FUNCTION_NAME = 'function-patch-and-transform';
+// The P&T input shape is the runtime's (`pledge render` reads it back from the Composition this writes).
+import { PATCH_AND_TRANSFORM, patchAndTransformInput } from '../../crossplane-input.ts';
+
+export { patchAndTransformInput };
+export const FUNCTION_NAME = PATCH_AND_TRANSFORM.functionName;
 
 export const crossplaneInputDefaults = {
   /** Package named in the Function object; render never pulls it with the Development runtime. */
   functionPackage: 'xpkg.crossplane.io/crossplane-contrib/function-patch-and-transform:v0.10.7',
   stepName: 'patch-and-transform',
 };
-
-/** The P&T `Resources` input: exactly the Pledge Composition's resources and patchSets. */
-export function patchAndTransformInput(spec: JsonObject): JsonObject {
-  const input: JsonObject = { apiVersion: 'pt.fn.crossplane.io/v1beta1', kind: 'Resources', resources: spec.resources ?? [] };
-  if (spec.patchSets !== undefined) input.patchSets = spec.patchSets;
-  return input;
-}
 
 export function crossplaneComposition(name: string, composition: JsonObject, options = crossplaneInputDefaults): JsonObject {
   const spec = objectAt(composition, 'spec');
