@@ -64,7 +64,9 @@ interface Sides {
 function checkPath(schema: JSONSchema | undefined, side: string, fieldPath: unknown, at: Path, out: CompositionProblem[]): void {
   if (!schema || typeof fieldPath !== 'string' || fieldPath === '') return;
   const missing = missingField(schema, fieldPath);
-  if (missing !== undefined) out.push({ path: at, message: `${fieldPath}: ${missing.startsWith('invalid') ? missing : `no field ${missing} in the schema of ${side}`}` });
+  if (missing === undefined) return;
+  if (missing.startsWith('invalid')) out.push({ path: at, message: `${fieldPath}: ${missing}` });
+  else out.push({ path: at, message: `${fieldPath} is not in the schema of ${side}${missing === fieldPath ? '' : ` (it has no ${missing})`}` });
 }
 
 function checkPatch(p: Patch, at: Path, sides: Sides, composed: JSONSchema | undefined, composedName: string, out: CompositionProblem[]): void {
@@ -114,6 +116,15 @@ async function checkTemplate(t: ComposedTemplate, at: Path, spec: CompositionSpe
   }
 }
 
+/** The field a P&T input message names (`invalid Function input: resources[0].patches[2].transforms[0].map: …`), as segments. */
+function problemPath(message: string, fallback: string): Path {
+  const named = /^invalid Function input: ([A-Za-z0-9_.[\]]+):/.exec(message)?.[1] ?? fallback;
+  return named
+    .split(/\.|(?=\[)/)
+    .filter(Boolean)
+    .map((s) => (/^\[\d+\]$/.test(s) ? Number(s.slice(1, -1)) : s));
+}
+
 /** Every problem of a Composition (Pledge's or Crossplane's format), each with its field path in the object. */
 export async function compositionProblems(composition: JsonObject, schemas: SchemaValidator): Promise<CompositionProblem[]> {
   const input = compositionSpecOf(composition);
@@ -127,12 +138,12 @@ export async function compositionProblems(composition: JsonObject, schemas: Sche
   const sides: Sides = { xr, xrName: `${ref.kind} (${ref.apiVersion})` };
   for (const [i, set] of (spec.patchSets ?? []).entries()) {
     const problem = patchSetProblem(set);
-    if (problem) out.push({ path: [...prefix, 'patchSets', i], message: problem });
+    if (problem) out.push({ path: [...prefix, 'patchSets', i, ...problemPath(problem, '').slice(0)], message: problem });
   }
   for (const [i, t] of (spec.resources ?? []).entries()) {
     const at = [...prefix, 'resources', i];
     const problem = templateProblem(t, i);
-    if (problem) out.push({ path: at, message: problem });
+    if (problem) out.push({ path: [...prefix, ...problemPath(problem, `resources[${i}]`)], message: problem });
     await checkTemplate(t, at, spec, sides, schemas, out);
   }
   return out;
