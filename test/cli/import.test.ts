@@ -6,11 +6,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
-import { CreateBucketCommand, PutBucketTaggingCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateDBInstanceCommand, DeleteDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
+import { CreateBucketCommand, DeleteBucketCommand, PutBucketTaggingCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { Storage } from '@google-cloud/storage';
 import { parseAllDocuments } from 'yaml';
 import { kubectl, kubectlApply, testEnv } from '../env/index.ts';
@@ -194,12 +194,26 @@ before(async () => {
   controller = await startController();
 });
 
+/** What the test applied, to delete by name (other tests' objects of these kinds share the API server). */
+const applied: Array<[plural: string, name: string]> = [];
+
+/** Removes what the test made, in the cluster (while the controller runs, for the finalizers) and in the clouds. */
 after(async () => {
+  for (const [plural, name] of applied) await kubectl(['delete', plural, name, '--ignore-not-found', '--timeout=60s'], { timeoutMs: 70_000 });
   await controller?.stop();
-  for (const c of cases) await kubectl(['delete', c.resource.includes('.') ? c.resource : 'dbinstances.rds.aws.pledge.dev', '--all', '--wait=false', '--ignore-not-found'], {});
+  const quietly = (p: Promise<unknown>) => p.catch(() => undefined);
+  for (const bucket of [`imp-sim-bkt-${suffix}`, `imp-sim-fresh-${suffix}`]) await quietly(simS3.send(new DeleteBucketCommand({ Bucket: bucket })));
+  for (const bucket of [`imp-moto-bkt-${suffix}`, `imp-moto-managed-${suffix}`]) await quietly(motoS3.send(new DeleteBucketCommand({ Bucket: bucket })));
+  await quietly(simRds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: `imp-sim-db-${suffix}`, SkipFinalSnapshot: true })));
+  await quietly(motoRds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: `imp-moto-db-${suffix}`, SkipFinalSnapshot: true })));
+  const arm = rawAzure(azure);
+  await quietly(arm.storage.storageAccounts.delete(`imp-rg-${suffix}`, `impacct${suffix}`));
+  await quietly(arm.resources.resourceGroups.beginDelete(`imp-rg-${suffix}`));
+  await quietly(simGcs.bucket(`imp-gcs-${suffix}`).delete());
   await removeCloudsimProviderConfigs(SIM);
   await kubectl(['delete', 'providerconfigs.aws.pledge.dev', MOTO, '--ignore-not-found']);
   await kubectl(['delete', 'namespace', `imp-${suffix}`, '--wait=false']);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('pledge import adopts one existing resource of every kind, with no write to the cloud', () => {
@@ -233,9 +247,10 @@ describe('pledge import adopts one existing resource of every kind, with no writ
 
       const since = Date.now();
       const before = await callsByOperation(controller);
+      const plural = c.resource === 'dbinstances' ? 'dbinstances.rds.aws.pledge.dev' : c.resource.toLowerCase().replace(/^bucket\./, 'buckets.').replace(/^resourcegroup$/, 'resourcegroups.resources.azure.pledge.dev');
+      applied.push([plural, mr.metadata.name]);
       const apply = await kubectlApply(run.stdout);
       assert.equal(apply.code, 0, apply.stderr);
-      const plural = c.resource === 'dbinstances' ? 'dbinstances.rds.aws.pledge.dev' : c.resource.toLowerCase().replace(/^bucket\./, 'buckets.').replace(/^resourcegroup$/, 'resourcegroups.resources.azure.pledge.dev');
       await eventually(async () => (await condition(plural, mr.metadata.name, 'Ready'))?.status === 'True', `${c.label} Ready`, 90_000).catch(async (err: unknown) => {
         throw new Error(`${String(err)}\n${JSON.stringify(await condition(plural, mr.metadata.name, 'Synced'))}\n${(await controller.log()).slice(-3000)}`);
       });
@@ -268,6 +283,7 @@ describe('pledge import --manage and --all', () => {
     assert.deepEqual(doc?.spec.managementPolicies, ['*']);
     assert.deepEqual(doc?.spec.forProvider.tags, { owner: 'platform' });
     const before = await callsByOperation(controller);
+    applied.push(['buckets.s3.aws.pledge.dev', name]);
     assert.equal((await kubectlApply(run.stdout)).code, 0);
     await eventually(async () => (await condition('buckets.s3.aws.pledge.dev', name, 'Ready'))?.status === 'True', 'managed import Ready', 90_000);
     // Two polls (2 s) more: an update would have come by now if the spec differed from the bucket.
