@@ -12,6 +12,7 @@ import type { ReconcileResult } from '../core/runtime/controller/index.ts';
 import { EVENT_REASONS, type EventReason, type EventRecorder } from '../core/runtime/events/index.ts';
 import type { ObjectCache } from '../core/runtime/informer/index.ts';
 import { composedName } from './composed-names.ts';
+import { composedProblems } from './composed-validation.ts';
 import type { KindRegistry } from './kind-registry.ts';
 import { render } from './render/index.ts';
 import type { KubeResource, ObservedComposed } from './render/types.ts';
@@ -207,6 +208,8 @@ export async function reconcileComposite(ctx: CompositeContext, name: string): P
     const message = `Composition "${xr.spec.compositionRef?.name}" (revision ${revision.spec.revision}): ${result.errors.map((e) => `resource "${e.resource}": ${e.message}`).join('; ')}`;
     return failed(ctx, xr, EVENT_REASONS.cannotCompose, message);
   }
+  const invalid = await composedProblems(result.resources.map((r) => ({ template: r.name, object: desiredObject(xr, revision, r) })));
+  if (invalid) return failed(ctx, xr, EVENT_REASONS.cannotCompose, `Composition "${xr.spec.compositionRef?.name}" (revision ${revision.spec.revision}): ${invalid}`);
   const applied = await applyComposed(ctx, xr, revision, result.resources);
   if ('error' in applied) return failed(ctx, xr, EVENT_REASONS.cannotApplyComposed, applied.error, applied.retryable);
   xr = applied.xr;

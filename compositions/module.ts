@@ -2,6 +2,7 @@ import type { ControllerModule, Manager } from '../core/manager/index.ts';
 import type { KubeObject, Provider } from '../core/managed/types.ts';
 import { createController, objectKey, type Controller } from '../core/runtime/controller/index.ts';
 import { addCompositionCommands } from './cli/index.ts';
+import { useComposedKinds } from './composed-validation.ts';
 import { COMPOSITE_DEFAULTS, type CompositeTimings } from './composite-reconciler.ts';
 import { KindRegistry } from './kind-registry.ts';
 import { expandForPlan } from './plan-expand.ts';
@@ -22,6 +23,7 @@ export function compositionsModule(options: Partial<CompositionSettings> = {}): 
     addCommands: addCompositionCommands,
     expand: (obj, source) => expandForPlan(obj, source),
     setup: (manager, { providers, settings }) => {
+      useComposedKinds(providers);
       // The composites follow the managed controllers' poll interval and workers unless told otherwise.
       const inherited = { pollIntervalMs: settings.pollIntervalMs, workers: settings.workers, baseBackoffMs: settings.baseBackoffMs, maxBackoffMs: settings.maxBackoffMs };
       setupCompositions(manager, providers, { ...COMPOSITION_DEFAULTS, ...inherited, ...definedOnly(options) });
