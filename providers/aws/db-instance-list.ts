@@ -61,9 +61,8 @@ export async function listDBInstances(
       region,
       forProvider,
       notes: [
-        `RDS never reports the master password: create Secret ${secret.namespace}/${secret.name} with key "${secret.key}" holding ` +
-          `${observed.identifier}'s current master password before applying (kubectl create secret generic ${secret.name} ` +
-          `-n ${secret.namespace} --from-literal=${secret.key}=...), or Pledge cannot keep it`,
+        `RDS never reports the master password: before applying, create Secret ${secret.namespace}/${secret.name} ` +
+          `(key ${secret.key}) holding the current one, e.g. kubectl create secret generic ${secret.name} -n ${secret.namespace} --from-literal=${secret.key}=...`,
       ],
     });
   }
