@@ -146,7 +146,7 @@ function printCandidates(k: ImportKind, kindText: string, found: Array<ListedExt
   }
   const what = `${k.kind.gvk.kind} (${k.kind.plural}.${k.kind.gvk.group})`;
   if (rows.length === 0) process.stderr.write(`every ${what} the cloud reports for ProviderConfig ${opts.providerConfig} is managed already\n`);
-  else process.stderr.write(`${rows.length} ${what} not managed by any object in the cluster. Adopt with: pledge import ${kindText} NAME... (or --all) > import.yaml\n`);
+  else process.stderr.write(`${rows.length} not managed by any ${what} in the cluster. Adopt with: pledge import ${kindText} NAME... (or --all) > import.yaml\n`);
 }
 
 function printAdopting(k: ImportKind, found: Array<ListedExternal<unknown>>, taken: ReadonlySet<string>, opts: ImportOptions): void {
