@@ -116,6 +116,21 @@ spec:
     assert.ok(!lines.some((l) => l.includes('ObjectStorage/') && !l.includes('XObjectStorage')), 'a composite alone has no claim above it');
   });
 
+  test('on a terminal (a pseudo-terminal from util-linux script): True in green (False red, Unknown yellow: unit test); NO_COLOR turns colour off', async () => {
+    const onTty = (env: NodeJS.ProcessEnv) =>
+      spawnSync('script', ['-qec', `${process.execPath} ${PLEDGE} trace objectstorage ${claim} -n default`, '/dev/null'], {
+        encoding: 'utf8',
+        env: { ...process.env, KUBECONFIG: testEnv().kubeconfigPath, TERM: 'xterm', ...env },
+        timeout: 60_000,
+      });
+    const coloured = onTty({});
+    assert.equal(coloured.status, 0, coloured.stderr);
+    assert.ok(coloured.stdout.includes('\u001b[32mTrue\u001b[0m'), JSON.stringify(coloured.stdout.slice(0, 400)));
+    const plain = onTty({ NO_COLOR: '1' });
+    assert.equal(plain.status, 0, plain.stderr);
+    assert.ok(plain.stdout.includes(`ObjectStorage/${claim}`) && !plain.stdout.includes('\u001b['), 'NO_COLOR: no codes');
+  });
+
   test('-o json is the tree as data; a Secret appears as metadata only', async () => {
     const run = await pledge(['trace', 'objectstorages', claim, '-n', 'default', '-o', 'json']);
     assert.equal(run.code, 0, run.stderr);
@@ -165,6 +180,7 @@ spec:
     assert.ok(row.includes('...'), 'the default table cuts a long message');
     const wide = await pledge(['trace', 'buckets.s3.aws.pledge.dev', taken, '-o', 'wide']);
     assert.ok(wide.stdout.includes(`TerminalError: ${synced?.message}`), `the whole message in -o wide:\n${wide.stdout}`);
+    process.stdout.write(`# pledge trace buckets.s3.aws.pledge.dev ${taken} -o wide\n${wide.stdout}`);
     await kubectl(['delete', 'bucket.s3.aws.pledge.dev', taken, '--wait=false']);
   });
 
