@@ -110,8 +110,8 @@ spec:
     const run = await pledge(['trace', `XObjectStorage.platform.example.org/${xrName}`, '-o', 'wide']);
     assert.equal(run.code, 0, run.stderr);
     const lines = run.stdout.trimEnd().split('\n');
-    assert.match(lines[0] ?? '', /COMPOSITION$/);
-    assert.match(lines[1] ?? '', new RegExp(`^XObjectStorage.platform.example.org/${xrName}\\s+True\\s+True\\s+Available.*objectstorage-aws @ objectstorage-aws-`));
+    assert.match(lines[0] ?? '', /^NAME\s+SYNCED\s+READY\s+EXTERNAL-NAME\s+PROVIDERCONFIG\s+AGE\s+COMPOSITION\s+STATUS$/);
+    assert.match(lines[1] ?? '', new RegExp(`^XObjectStorage.platform.example.org/${xrName}\\s+True\\s+True\\s+\\d+[smh]\\s+objectstorage-aws @ objectstorage-aws-\\w+\\s+Available$`));
     assert.ok(lines.some((l) => l.includes(`Bucket.s3.aws.pledge.dev/${bucketName}`)), run.stdout);
     assert.ok(!lines.some((l) => l.includes('ObjectStorage/') && !l.includes('XObjectStorage')), 'a composite alone has no claim above it');
   });

@@ -42,12 +42,18 @@ export function renderTable(tree: TraceNode, options: { wide: boolean; paint: Pa
   const { wide, paint } = options;
   const rows: Array<{ name: string; node: TraceNode }> = [];
   flatten(tree, '', '', rows, wide, true);
-  const headers = ['NAME', 'SYNCED', 'READY', 'STATUS', 'EXTERNAL-NAME', 'PROVIDERCONFIG', 'AGE', ...(wide ? ['COMPOSITION'] : [])];
+  // -o wide prints STATUS whole, so last: a long cloud message then pushes no other column away.
+  const headers = wide
+    ? ['NAME', 'SYNCED', 'READY', 'EXTERNAL-NAME', 'PROVIDERCONFIG', 'AGE', 'COMPOSITION', 'STATUS']
+    : ['NAME', 'SYNCED', 'READY', 'STATUS', 'EXTERNAL-NAME', 'PROVIDERCONFIG', 'AGE'];
   const cells = rows.map(({ name, node }) => {
     const s: Summary = summarise(node, options.now);
     const status = wide ? s.status.replace(/\s*\n\s*/g, ' ') : cut(s.status, STATUS_WIDTH);
     const statusCell = node.problem || s.synced === 'False' || s.ready === 'False' ? paint('red', status) : status;
-    return [name, paintStatus(paint, s.synced), paintStatus(paint, s.ready), statusCell, s.externalName, s.providerConfig, s.age, ...(wide ? [s.composition] : [])];
+    const [synced, ready] = [paintStatus(paint, s.synced), paintStatus(paint, s.ready)];
+    return wide
+      ? [name, synced, ready, s.externalName, s.providerConfig, s.age, s.composition, statusCell]
+      : [name, synced, ready, statusCell, s.externalName, s.providerConfig, s.age];
   });
   return formatTable(headers, cells);
 }
