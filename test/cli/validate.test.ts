@@ -156,6 +156,19 @@ describe('pledge validate', () => {
     ]);
   });
 
+  it('ajv loads only when something is validated: not with the CLI wiring that pledge run starts from', () => {
+    const loaded = (args: string[]) => {
+      const log = join(work, `resolved-${args[0]}.log`);
+      spawnSync(process.execPath, ['--import', './test/resolved-modules.ts', 'bin/pledge.ts', ...args], { cwd: REPO, env: { ...process.env, PLEDGE_RESOLVED_LOG: log } });
+      return readFileSync(log, 'utf8').split('\n');
+    };
+    const wiring = loaded(['crds', '--out', join(work, 'crds')]);
+    assert.ok(wiring.some((u) => u.endsWith('/compositions/cli/validate-command.ts')), 'the verbs were wired');
+    assert.ok(wiring.some((u) => u.endsWith('/compositions/composed-validation.ts')), 'and the reconciler check');
+    assert.ok(!wiring.some((u) => u.includes('/node_modules/ajv/')), 'but not ajv');
+    assert.ok(loaded(['validate', 'examples/s3-bucket.yaml']).some((u) => u.includes('/node_modules/ajv/')), 'validate loads it');
+  });
+
   it('--help has an example', () => {
     const r = pledge(['validate', '--help']);
     assert.equal(r.status, 0);
