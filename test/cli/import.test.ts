@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateDBInstanceCommand, DeleteDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
@@ -59,6 +61,55 @@ async function callsByOperation(controller: ControllerProcess): Promise<Map<stri
     if (m?.[1]) out.set(m[1], (out.get(m[1]) ?? 0) + Number(m[2]));
   }
   return out;
+}
+
+/** One request Pledge sent to moto, as the recording proxy in front of it saw it. */
+interface MotoCall {
+  at: number;
+  method: string;
+  path: string;
+  /** The Query API's Action (RDS); undefined for S3's REST calls. */
+  action?: string;
+}
+
+/** A write to moto: an RDS Action that changes something, or an S3 request that is not GET or HEAD. */
+function isMotoWrite(call: MotoCall): boolean {
+  return call.action !== undefined ? isWrite(call.action) : !['GET', 'HEAD'].includes(call.method);
+}
+
+/** A loopback proxy in front of moto that records every request Pledge sends, independently of Pledge's own counts. */
+async function startRecordingProxy(upstream: string): Promise<{ url: string; calls: MotoCall[]; close(): Promise<void> }> {
+  const target = new URL(upstream);
+  const calls: MotoCall[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const url = new URL(req.url ?? '/', 'http://proxy');
+      const action = url.searchParams.get('Action') ?? (body.length > 0 && !body.toString('utf8').startsWith('<') ? new URLSearchParams(body.toString('utf8')).get('Action') : null);
+      calls.push({ at: Date.now(), method: req.method ?? 'GET', path: url.pathname, ...(action ? { action } : {}) });
+      const forward = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      forward.on('error', (err: unknown) => {
+        if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+        res.end(`recording proxy: moto failed: ${String(err)}`);
+      });
+      forward.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
 }
 
 const simS3 = new S3Client({ region: 'us-east-1', endpoint: sim.awsUrl, forcePathStyle: true, credentials: TEST_CREDENTIALS });
@@ -182,12 +233,27 @@ const cases: Case[] = [
 ];
 
 let controller: ControllerProcess;
+let motoProxy: Awaited<ReturnType<typeof startRecordingProxy>> | undefined;
 const imported = new Map<string, string>();
 
 before(async () => {
   await installCrds();
   await installCloudsimProviderConfigs(SIM);
   await installAwsProviderConfig(MOTO);
+  // Pledge reaches moto only through the recording proxy; the test's own clients go straight to moto.
+  motoProxy = await startRecordingProxy(env.motoUrl);
+  const pc = await kubectlApply(`
+apiVersion: aws.pledge.dev/v1
+kind: ProviderConfig
+metadata: {name: ${MOTO}}
+spec:
+  region: us-east-1
+  endpoint: ${motoProxy.url}
+  credentials:
+    source: Secret
+    secretRef: {name: aws-creds, namespace: pledge-system}
+`);
+  assert.equal(pc.code, 0, pc.stderr);
   const ns = await kubectl(['create', 'namespace', `imp-${suffix}`]);
   assert.equal(ns.code, 0, ns.stderr);
   for (const c of cases) await c.make();
@@ -201,6 +267,7 @@ const applied: Array<[plural: string, name: string]> = [];
 after(async () => {
   for (const [plural, name] of applied) await kubectl(['delete', plural, name, '--ignore-not-found', '--timeout=60s'], { timeoutMs: 70_000 });
   await controller?.stop();
+  await motoProxy?.close();
   const quietly = (p: Promise<unknown>) => p.catch(() => undefined);
   for (const bucket of [`imp-sim-bkt-${suffix}`, `imp-sim-fresh-${suffix}`]) await quietly(simS3.send(new DeleteBucketCommand({ Bucket: bucket })));
   for (const bucket of [`imp-moto-bkt-${suffix}`, `imp-moto-managed-${suffix}`]) await quietly(motoS3.send(new DeleteBucketCommand({ Bucket: bucket })));
@@ -219,6 +286,7 @@ after(async () => {
 describe('pledge import adopts one existing resource of every kind, with no write to the cloud', () => {
   for (const c of cases) {
     test(`${c.label}: listed as a candidate, imported as YAML, applied, Ready with no cloud write`, async () => {
+      const importedFrom = Date.now();
       const listing = await pledge(['import', c.resource, '--provider-config', c.providerConfig]);
       assert.equal(listing.code, 0, listing.stderr);
       assert.match(listing.stdout, new RegExp(`^${c.name}\\b`, 'm'), `the candidates name the new resource:\n${listing.stdout}`);
@@ -259,6 +327,12 @@ describe('pledge import adopts one existing resource of every kind, with no writ
       const made = [...after].filter(([op, n]) => n > (before.get(op) ?? 0)).map(([op]) => op);
       assert.ok(made.length > 0, 'the controller called the cloud');
       assert.deepEqual(made.filter(isWrite), [], `calls since the apply: ${made.join(', ')}`);
+      if (!c.cloudsim) {
+        // What moto saw: reads by the CLI while importing and by the controller since the apply, no write.
+        const seen = motoProxy?.calls.filter((call) => call.at >= importedFrom) ?? [];
+        assert.ok(seen.some((call) => call.at >= since), 'the controller reached moto through the proxy');
+        assert.deepEqual(seen.filter(isMotoWrite), [], `moto saw: ${seen.map((call) => call.action ?? `${call.method} ${call.path}`).join(', ')}`);
+      }
       if (c.cloudsim) {
         const log = await admin.requests(since);
         assert.ok(log.complete, 'cloudsim kept every request since the apply');
@@ -283,6 +357,7 @@ describe('pledge import --manage and --all', () => {
     assert.deepEqual(doc?.spec.managementPolicies, ['*']);
     assert.deepEqual(doc?.spec.forProvider.tags, { owner: 'platform' });
     const before = await callsByOperation(controller);
+    const since = Date.now();
     applied.push(['buckets.s3.aws.pledge.dev', name]);
     assert.equal((await kubectlApply(run.stdout)).code, 0);
     await eventually(async () => (await condition('buckets.s3.aws.pledge.dev', name, 'Ready'))?.status === 'True', 'managed import Ready', 90_000);
@@ -292,6 +367,9 @@ describe('pledge import --manage and --all', () => {
     const made = [...after].filter(([op, n]) => n > (before.get(op) ?? 0)).map(([op]) => op);
     assert.ok(made.includes('HeadBucket'), `the controller observed: ${made.join(', ')}`);
     assert.deepEqual(made.filter(isWrite), [], `calls since the apply: ${made.join(', ')}`);
+    const seen = motoProxy?.calls.filter((call) => call.at >= since) ?? [];
+    assert.ok(seen.length > 0, 'the controller reached moto through the proxy');
+    assert.deepEqual(seen.filter(isMotoWrite), [], `moto saw: ${seen.map((call) => `${call.method} ${call.path}`).join(', ')}`);
     assert.equal((await condition('buckets.s3.aws.pledge.dev', name, 'Synced'))?.status, 'True');
     await assertPlanNoChange('managed', run.stdout);
   });
