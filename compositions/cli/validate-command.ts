@@ -1,6 +1,6 @@
 // `pledge validate FILES... [--crds DIR]`: offline checks of manifests against the schemas Pledge knows.
 import type { Command } from 'commander';
-import { CliError, colourEnabled, formatData, formatTable, outputFormat, painter } from '../../core/cli/output/index.ts';
+import { CliError, colourEnabled, formatData, formatTable, outputFormat, painter, startProgress } from '../../core/cli/output/index.ts';
 import type { Provider } from '../../core/managed/types.ts';
 import { fieldPathText, type SchemaValidator } from '../../core/validate/index.ts';
 import { CROSSPLANE_GROUP } from '../crossplane-input.ts';
@@ -42,10 +42,6 @@ export async function validateObjects(objects: readonly SourceObject[], schemas:
   return out;
 }
 
-export function problemLine(p: Problem): string {
-  return `${p.file}:${p.line}: ${p.object}: ${p.field}: ${p.message}`;
-}
-
 export function addValidateCommand(program: Command, context: { providers: readonly Provider[] }): void {
   program
     .command('validate')
@@ -70,7 +66,13 @@ Examples:
     .action(async (files: string[], opts: { crds?: string; output: 'table' | 'yaml' | 'json' }) => {
       const objects = readYamlObjects(files);
       const schemas = schemaValidator(context.providers, opts.crds, objects);
-      const problems = await validateObjects(objects, schemas);
+      const progress = startProgress();
+      const problems: Problem[] = [];
+      for (const [i, o] of objects.entries()) {
+        progress.update(`validating ${i + 1}/${objects.length}: ${o.file}`);
+        problems.push(...(await validateObjects([o], schemas)));
+      }
+      progress.done();
       if (opts.output !== 'table') process.stdout.write(formatData(opts.output, problems));
       else if (problems.length > 0) {
         const paint = painter(colourEnabled());
