@@ -1,7 +1,7 @@
 import { Watch } from '@kubernetes/client-node';
 import type { Command } from 'commander';
 import { loadKubeConfig } from './kube-config.ts';
-import { CliError, colourEnabled, outputFormat, painter } from './output/index.ts';
+import { CliError, colourEnabled, outputFormat, painter, startProgress } from './output/index.ts';
 import { ReadOnlyApi } from './trace/api.ts';
 import { discover, qualifiedName, resolveKind } from './trace/discovery.ts';
 import { render, TRACE_FORMATS, type TraceFormat } from './trace/render.ts';
@@ -26,7 +26,8 @@ Examples:
   pledge trace ObjectStorage/photos -n team-a --watch
 
 KIND is what kubectl takes: plural, singular, short name or kind, optionally with its group.
-Exit codes: 0 the tree was printed (whatever its health), 1 unknown kind, missing object or unreachable cluster.`;
+Exit codes: 0 the tree was printed (whatever its health), 1 unknown kind, missing object or unreachable cluster.
+A progress line goes to stderr when reading takes more than a second.`;
 
 export function addTraceCommand(program: Command): void {
   program
@@ -35,7 +36,7 @@ export function addTraceCommand(program: Command): void {
     .argument('<kind>', 'the kind, or KIND/NAME')
     .argument('[name]', 'the object')
     .option('-n, --namespace <ns>', "the claim's namespace (default: the kubeconfig context's, else default)")
-    .option('-o, --output <format>', 'table, wide, json or dot', outputFormat(TRACE_FORMATS), 'table')
+    .option('-o, --output <format>', 'table, wide, json, yaml or dot', outputFormat(TRACE_FORMATS), 'table')
     .option('-w, --watch', 'print the tree again whenever it changes (until interrupted)')
     .option('--kubeconfig <path>', 'kubeconfig to use (default: KUBECONFIG, ~/.kube/config, in-cluster)')
     .addHelpText('after', EXAMPLES)
@@ -52,10 +53,13 @@ async function trace(kindArg: string, nameArg: string | undefined, opts: TraceOp
   }
   const namespace = opts.namespace ?? kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? 'default';
   const api = new ReadOnlyApi(kubeConfig);
-  const resources = await discover(api);
+  const progress = startProgress();
+  progress.update('reading the API server discovery');
+  const resources = await discover(api).finally(() => progress.done());
   const root = resolveKind(kindInput, resources);
   const build = () => buildTree(api, resources, root, name, root.namespaced ? namespace : undefined);
-  const tree = await build();
+  progress.update(`reading ${root.kind} ${name} and what it composes`);
+  const tree = await build().finally(() => progress.done());
   const where = root.namespaced ? ` in namespace "${namespace}"` : '';
   if (!tree) throw new CliError(`${root.kind} "${name}" not found${where} (${qualifiedName(root)})`);
   const paint = painter(colourEnabled());

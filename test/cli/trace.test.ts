@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { parse } from 'yaml';
 import { kubectl, kubectlApply, testEnv } from '../env/index.ts';
 import { condition, eventually, getJson, installAwsProviderConfig, installCrds, motoS3, mustKubectl, REPO, startController, type ControllerProcess } from '../integration/harness.ts';
 
@@ -145,6 +146,44 @@ spec:
     assert.equal(secret?.exists, true);
     assert.equal(secret?.object?.data, undefined, 'no data field');
     assert.deepEqual(Object.keys(secret?.object ?? {}), ['metadata']);
+    const yamlRun = await pledge(['trace', 'objectstorages', claim, '-n', 'default', '-o', 'yaml']);
+    assert.equal(yamlRun.code, 0, yamlRun.stderr);
+    const fromYaml = parse(yamlRun.stdout) as JsonNode;
+    assert.deepEqual([fromYaml.kind, fromYaml.children[0]?.kind, fromYaml.children[0]?.children[0]?.name], ['ObjectStorage', 'XObjectStorage', bucketName]);
+  });
+
+  test('--help shows examples and the exit codes', async () => {
+    const help = await pledge(['trace', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /Examples:\n {2}# a claim, its composite/);
+    assert.match(help.stdout, /pledge trace objectstorage photos -n team-a/);
+    assert.match(help.stdout, /Exit codes: 0 the tree was printed/);
+  });
+
+  test('a resource the composite owns but does not list in spec.resourceRefs is still in its tree (label and owner reference)', async () => {
+    const xr = await getJson<{ apiVersion: string; kind: string; metadata: { uid: string } }>('xobjectstorage', xrName);
+    const stray = `trace-stray-${suffix}`;
+    const applied = await kubectlApply(`
+apiVersion: nop.pledge.dev/v1
+kind: NopResource
+metadata:
+  name: ${stray}
+  labels: {pledge.dev/composite: ${xrName}}
+  ownerReferences: [{apiVersion: ${xr?.apiVersion}, kind: ${xr?.kind}, name: ${xrName}, uid: ${xr?.metadata.uid}}]
+spec:
+  forProvider:
+    conditionAfter: [{time: 0s, conditionType: Ready, conditionStatus: "True"}]
+`);
+    assert.equal(applied.code, 0, applied.stderr);
+    try {
+      const listed = await getJson<{ spec: { resourceRefs: Array<{ name: string }> } }>('xobjectstorage', xrName);
+      assert.ok(!listed?.spec.resourceRefs.some((r) => r.name === stray), 'not in resourceRefs');
+      const run = await pledge(['trace', 'objectstorage', claim, '-n', 'default']);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, new RegExp(`^│ {2}[├└]─ NopResource/${stray}\\s`, 'm'), run.stdout);
+    } finally {
+      await kubectl(['delete', 'nopresources.nop.pledge.dev', stray, '--timeout=30s'], { timeoutMs: 40_000 });
+    }
   });
 
   test('-o dot is a graph Graphviz reads: a node per object, an edge per parent → child', async () => {
@@ -219,9 +258,9 @@ spec:
     const ambiguous = await pledge(['trace', 'bucket', 'x']);
     assert.equal(ambiguous.code, 1);
     assert.match(ambiguous.stderr, /kind "bucket" is ambiguous: buckets\.s3\.aws\.pledge\.dev, buckets\.storage\.gcp\.pledge\.dev/);
-    const badOutput = await pledge(['trace', 'objectstorage', claim, '-o', 'yaml']);
+    const badOutput = await pledge(['trace', 'objectstorage', claim, '-o', 'xml']);
     assert.equal(badOutput.code, 1);
-    assert.match(badOutput.stderr, /expected one of table, wide, json, dot/);
+    assert.match(badOutput.stderr, /expected one of table, wide, json, yaml, dot/);
     const noName = await pledge(['trace', 'objectstorage']);
     assert.equal(noName.code, 1);
     assert.match(noName.stderr, /give its name/);

@@ -1,8 +1,8 @@
-import { formatTable, type Paint } from '../output/index.ts';
+import { formatData, formatTable, type Paint } from '../output/index.ts';
 import { summarise, type Summary } from './summary.ts';
 import type { TraceNode } from './tree.ts';
 
-export const TRACE_FORMATS = ['table', 'wide', 'json', 'dot'] as const;
+export const TRACE_FORMATS = ['table', 'wide', 'json', 'yaml', 'dot'] as const;
 export type TraceFormat = (typeof TRACE_FORMATS)[number];
 
 /** The default table cuts STATUS here, as Crossplane's trace does; `-o wide` prints it whole. */
@@ -106,7 +106,7 @@ export function renderDot(tree: TraceNode, now?: number): string {
 
 /** The output of one frame in the chosen format. */
 export function render(tree: TraceNode, format: TraceFormat, paint: Paint, now?: number): string {
-  if (format === 'json') return `${JSON.stringify(treeJson(tree, now), null, 2)}\n`;
+  if (format === 'json' || format === 'yaml') return formatData(format, treeJson(tree, now));
   if (format === 'dot') return renderDot(tree, now);
   return renderTable(tree, { wide: format === 'wide', paint, now });
 }

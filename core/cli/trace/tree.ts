@@ -12,7 +12,15 @@ export interface Condition {
 export interface TracedObject {
   apiVersion?: string;
   kind?: string;
-  metadata: { name: string; namespace?: string; creationTimestamp?: string; annotations?: Record<string, string>; deletionTimestamp?: string };
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    creationTimestamp?: string;
+    annotations?: Record<string, string>;
+    deletionTimestamp?: string;
+    ownerReferences?: Array<{ uid: string }>;
+  };
   spec?: {
     resourceRef?: { apiVersion: string; kind: string; name: string };
     resourceRefs?: Array<{ apiVersion: string; kind: string; name: string }>;
@@ -69,6 +77,7 @@ async function expand(api: ReadOnlyApi, resources: readonly ApiResource[], node:
       return expand(api, resources, { ...child, namespace: ns, object }, seen);
     }),
   );
+  for (const extra of await composedNotListed(api, resources, node, refs)) children.push(await expand(api, resources, extra, seen));
   const secretRef = spec.writeConnectionSecretToRef;
   if (secretRef?.name) {
     const ns = secretRef.namespace ?? node.namespace;
@@ -77,6 +86,29 @@ async function expand(api: ReadOnlyApi, resources: readonly ApiResource[], node:
     children.push(meta ? { ...secret, object: { metadata: meta.metadata } } : { ...secret, problem: ns ? 'not written yet' : 'no namespace given' });
   }
   return { ...node, children };
+}
+
+/** The label the composite reconciler puts on what it composes (compositions/types.ts LABELS.composite). */
+const COMPOSITE_LABEL = 'pledge.dev/composite';
+
+/**
+ * What a composite owns that its spec.resourceRefs does not list (yet, or any more): every managed or composite kind
+ * listed by the composite's label, kept when its controller owner reference is this composite.
+ */
+async function composedNotListed(api: ReadOnlyApi, resources: readonly ApiResource[], node: TraceNode, refs: ReadonlyArray<{ apiVersion: string; kind: string; name: string }>): Promise<TraceNode[]> {
+  const uid = node.object?.metadata.uid;
+  const own = resourceFor(node.apiVersion, node.kind, resources);
+  if (!uid || !own?.categories.includes('composite')) return [];
+  const kinds = resources.filter((r) => !r.namespaced && (r.categories.includes('managed') || r.categories.includes('composite')));
+  const selector = `?labelSelector=${encodeURIComponent(`${COMPOSITE_LABEL}=${node.name}`)}`;
+  // Best effort: a kind the user may not list hides only what resourceRefs would not have shown either.
+  const lists = await Promise.all(kinds.map(async (r) => ({ r, list: await api.get<{ items?: TracedObject[] }>(objectPath(r, undefined) + selector).catch(() => undefined) })));
+  const listed = (r: ApiResource, name: string) => refs.some((ref) => ref.apiVersion.startsWith(`${r.group}/`) && ref.kind === r.kind && ref.name === name);
+  return lists.flatMap(({ r, list }) =>
+    (list?.items ?? [])
+      .filter((o) => o.metadata.ownerReferences?.some((ref) => ref.uid === uid) && !listed(r, o.metadata.name))
+      .map((o) => ({ apiVersion: apiVersionOf(r), kind: r.kind, name: o.metadata.name, object: o, children: [] })),
+  );
 }
 
 /** Every kind in a tree (for --watch), secrets excepted. */
