@@ -47,7 +47,7 @@ let controller: ControllerProcess | undefined;
 
 function pledge(args: string[], kubeconfig = plannerKubeconfig): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(REPO, 'bin/pledge.ts'), ...args, `--kubeconfig=${kubeconfig}`], { timeout: 120_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [join(REPO, 'bin/pledge.ts'), 'plan', ...args, `--kubeconfig=${kubeconfig}`], { timeout: 120_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
     });
   });
