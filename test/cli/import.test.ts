@@ -1,7 +1,8 @@
 // `pledge import` end to end through the real binary: resources made straight in the cloud (the test's own SDK
-// clients, against cloudsim and moto), imported as YAML, applied with kubectl and adopted by `pledge run` (the
-// chart's identity) to Ready with no write call to the cloud: cloudsim's request log and the controller's own
-// count of cloud calls by operation say so. Then the verb's bad input.
+// clients, against cloudsim, moto and fake-gcs-server), imported as YAML, applied with kubectl and adopted by
+// `pledge run` (the chart's identity) to Ready with no write call to the cloud: cloudsim's request log, a recording
+// proxy in front of moto and the controller's own count of cloud calls by operation say so; `pledge plan` on the
+// imported YAML then says `no change`. Then --manage, --all and the verb's bad input.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -24,11 +25,12 @@ import { azureTestEnv, rawAzure, type AzureTestEnv } from '../providers/azure-cl
 const env = testEnv();
 const sim = env.cloudsim;
 const azureEnv = azureTestEnv();
-if (!sim?.gcpKeyPath || typeof azureEnv === 'string') throw new Error('cloudsim is not running: run under test/env/run.ts');
+if (!sim?.gcpKeyPath || !env.fakeGcsUrl || typeof azureEnv === 'string') throw new Error('cloudsim and fake-gcs-server are not running: run under test/env/run.ts');
 const azure: AzureTestEnv = azureEnv;
 const suffix = randomBytes(3).toString('hex');
 const SIM = `imp-sim-${suffix}`;
 const MOTO = `imp-moto-${suffix}`;
+const FAKE_GCS = `imp-fake-gcs-${suffix}`;
 const admin = cloudsimAdmin(sim.adminUrl);
 
 interface Run {
@@ -117,6 +119,7 @@ const simRds = new RDSClient({ region: 'us-east-1', endpoint: sim.awsUrl, creden
 const motoS3 = new S3Client({ region: 'us-east-1', endpoint: env.motoUrl, forcePathStyle: true, credentials: TEST_CREDENTIALS });
 const motoRds = new RDSClient({ region: 'us-east-1', endpoint: env.motoUrl, credentials: TEST_CREDENTIALS });
 const simProject = (JSON.parse(readFileSync(sim.gcpKeyPath, 'utf8')) as { project_id: string }).project_id;
+const fakeGcs = new Storage({ projectId: 'pledge-test', apiEndpoint: env.fakeGcsUrl, retryOptions: { autoRetry: false } });
 const simGcs = new Storage({ projectId: simProject, apiEndpoint: sim.gcsUrl, retryOptions: { autoRetry: false } });
 
 const PASSWORD = 'Imported-pw-0123456789';
@@ -140,7 +143,8 @@ interface Case {
   make(): Promise<void>;
   /** What the imported forProvider must say (a few fields read back from the cloud). */
   expect: Record<string, unknown>;
-  cloudsim: boolean;
+  /** Where it lives: cloudsim's request log, or the recording proxy in front of moto, shows what the cloud saw. */
+  cloud: 'cloudsim' | 'moto' | 'fake-gcs';
 }
 
 const cases: Case[] = [
@@ -149,7 +153,7 @@ const cases: Case[] = [
     resource: 'buckets.s3.aws.pledge.dev',
     providerConfig: SIM,
     name: `imp-sim-bkt-${suffix}`,
-    cloudsim: true,
+    cloud: 'cloudsim',
     expect: { region: 'us-east-1', versioning: 'Enabled', tags: { team: 'data' } },
     async make() {
       await simS3.send(new CreateBucketCommand({ Bucket: this.name }));
@@ -162,7 +166,7 @@ const cases: Case[] = [
     resource: 'Bucket.s3.aws.pledge.dev',
     providerConfig: MOTO,
     name: `imp-moto-bkt-${suffix}`,
-    cloudsim: false,
+    cloud: 'moto',
     expect: { region: 'us-east-1', versioning: 'Enabled', tags: { team: 'data' } },
     async make() {
       await motoS3.send(new CreateBucketCommand({ Bucket: this.name }));
@@ -171,15 +175,15 @@ const cases: Case[] = [
     },
   },
   ...[
-    { label: 'RDS DBInstance on cloudsim', providerConfig: SIM, name: `imp-sim-db-${suffix}`, rds: simRds, cloudsim: true },
-    { label: 'RDS DBInstance on moto', providerConfig: MOTO, name: `imp-moto-db-${suffix}`, rds: motoRds, cloudsim: false },
+    { label: 'RDS DBInstance on cloudsim', providerConfig: SIM, name: `imp-sim-db-${suffix}`, rds: simRds, cloud: 'cloudsim' as const },
+    { label: 'RDS DBInstance on moto', providerConfig: MOTO, name: `imp-moto-db-${suffix}`, rds: motoRds, cloud: 'moto' as const },
   ].map(
     (c): Case => ({
       label: c.label,
       resource: 'dbinstances',
       providerConfig: c.providerConfig,
       name: c.name,
-      cloudsim: c.cloudsim,
+      cloud: c.cloud,
       expect: { region: 'us-east-1', engine: 'postgres', dbInstanceClass: 'db.t3.micro', masterUsername: 'admin0', tags: { app: 'billing' } },
       async make() {
         await c.rds.send(
@@ -202,7 +206,7 @@ const cases: Case[] = [
     resource: 'ResourceGroup',
     providerConfig: SIM,
     name: `imp-rg-${suffix}`,
-    cloudsim: true,
+    cloud: 'cloudsim',
     expect: { location: 'westeurope', tags: { env: 'prod' } },
     async make() {
       await rawAzure(azure).resources.resourceGroups.createOrUpdate(this.name, { location: 'westeurope', tags: { env: 'prod' } });
@@ -213,7 +217,7 @@ const cases: Case[] = [
     resource: 'accounts.storage.azure.pledge.dev',
     providerConfig: SIM,
     name: `impacct${suffix}`,
-    cloudsim: true,
+    cloud: 'cloudsim',
     expect: { location: 'westeurope', resourceGroupName: `imp-rg-${suffix}`, sku: 'Standard_GRS', kind: 'StorageV2' },
     async make() {
       await rawAzure(azure).storage.storageAccounts.beginCreateAndWait(`imp-rg-${suffix}`, this.name, { location: 'westeurope', sku: { name: 'Standard_GRS' }, kind: 'StorageV2' });
@@ -224,10 +228,22 @@ const cases: Case[] = [
     resource: 'buckets.storage.gcp.pledge.dev',
     providerConfig: SIM,
     name: `imp-gcs-${suffix}`,
-    cloudsim: true,
+    cloud: 'cloudsim',
     expect: { location: 'EU', versioning: true, labels: { tier: 'gold' } },
     async make() {
       await simGcs.createBucket(this.name, { location: 'EU', versioning: { enabled: true }, labels: { tier: 'gold' } });
+    },
+  },
+  {
+    // fake-gcs-server keeps neither the location nor the labels it is given: the import says what it reports.
+    label: 'GCS Bucket on fake-gcs-server',
+    resource: 'buckets.storage.gcp.pledge.dev',
+    providerConfig: FAKE_GCS,
+    name: `imp-fake-gcs-${suffix}`,
+    cloud: 'fake-gcs',
+    expect: { location: 'US-CENTRAL1', versioning: true, storageClass: 'STANDARD' },
+    async make() {
+      await fakeGcs.createBucket(this.name, { versioning: { enabled: true } });
     },
   },
 ];
@@ -254,6 +270,14 @@ spec:
     secretRef: {name: aws-creds, namespace: pledge-system}
 `);
   assert.equal(pc.code, 0, pc.stderr);
+  // fake-gcs-server takes unauthenticated requests: the endpoint is all its ProviderConfig needs.
+  const gcs = await kubectlApply(`
+apiVersion: gcp.pledge.dev/v1
+kind: ProviderConfig
+metadata: {name: ${FAKE_GCS}}
+spec: {projectId: pledge-test, endpoint: "${env.fakeGcsUrl}"}
+`);
+  assert.equal(gcs.code, 0, gcs.stderr);
   const ns = await kubectl(['create', 'namespace', `imp-${suffix}`]);
   assert.equal(ns.code, 0, ns.stderr);
   for (const c of cases) await c.make();
@@ -277,6 +301,8 @@ after(async () => {
   await quietly(arm.storage.storageAccounts.delete(`imp-rg-${suffix}`, `impacct${suffix}`));
   await quietly(arm.resources.resourceGroups.beginDelete(`imp-rg-${suffix}`));
   await quietly(simGcs.bucket(`imp-gcs-${suffix}`).delete());
+  await quietly(fakeGcs.bucket(`imp-fake-gcs-${suffix}`).delete());
+  await kubectl(['delete', 'providerconfigs.gcp.pledge.dev', FAKE_GCS, '--ignore-not-found']);
   await removeCloudsimProviderConfigs(SIM);
   await kubectl(['delete', 'providerconfigs.aws.pledge.dev', MOTO, '--ignore-not-found']);
   await kubectl(['delete', 'namespace', `imp-${suffix}`, '--wait=false']);
@@ -327,13 +353,13 @@ describe('pledge import adopts one existing resource of every kind, with no writ
       const made = [...after].filter(([op, n]) => n > (before.get(op) ?? 0)).map(([op]) => op);
       assert.ok(made.length > 0, 'the controller called the cloud');
       assert.deepEqual(made.filter(isWrite), [], `calls since the apply: ${made.join(', ')}`);
-      if (!c.cloudsim) {
+      if (c.cloud === 'moto') {
         // What moto saw: reads by the CLI while importing and by the controller since the apply, no write.
         const seen = motoProxy?.calls.filter((call) => call.at >= importedFrom) ?? [];
         assert.ok(seen.some((call) => call.at >= since), 'the controller reached moto through the proxy');
         assert.deepEqual(seen.filter(isMotoWrite), [], `moto saw: ${seen.map((call) => call.action ?? `${call.method} ${call.path}`).join(', ')}`);
       }
-      if (c.cloudsim) {
+      if (c.cloud === 'cloudsim') {
         const log = await admin.requests(since);
         assert.ok(log.complete, 'cloudsim kept every request since the apply');
         assert.ok(log.requests.length > 0);
