@@ -130,6 +130,14 @@ spec:
     const plain = onTty({ NO_COLOR: '1' });
     assert.equal(plain.status, 0, plain.stderr);
     assert.ok(plain.stdout.includes(`ObjectStorage/${claim}`) && !plain.stdout.includes('\u001b['), 'NO_COLOR: no codes');
+    // --watch on a terminal draws in place (cursor home, clear screen) and ends with 0 on Ctrl-C (SIGINT here).
+    const watched = spawnSync('script', ['-qec', `timeout --preserve-status -s INT 10 ${process.execPath} ${PLEDGE} trace objectstorage ${claim} -n default --watch`, '/dev/null'], {
+      encoding: 'utf8',
+      env: { ...process.env, KUBECONFIG: testEnv().kubeconfigPath, TERM: 'xterm' },
+      timeout: 60_000,
+    });
+    assert.equal(watched.status, 0, watched.stdout);
+    assert.ok(watched.stdout.includes(`\u001b[H\u001b[2JNAME`), JSON.stringify(watched.stdout.slice(0, 200)));
   });
 
   test('-o json is the tree as data; a Secret appears as metadata only', async () => {
