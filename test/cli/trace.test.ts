@@ -202,6 +202,11 @@ spec:
     const edges = [...run.stdout.matchAll(/^ {2}(n\d+) -> (n\d+);$/gm)];
     assert.ok(nodes.length >= 4, run.stdout);
     assert.equal(edges.length, nodes.length - 1, 'a tree: one edge into every node but the root');
+    // Every line is a statement of these shapes: the graph is the whole output, nothing else slipped in.
+    const lines = run.stdout.trimEnd().split('\n');
+    assert.equal(lines.length, 3 + nodes.length + edges.length + 1, run.stdout);
+    assert.deepEqual(lines.slice(1, 3), ['  rankdir=TB;', '  node [shape=box, style="rounded,filled", fillcolor=white, fontname="Helvetica"];']);
+    assert.ok(new Set(edges.flatMap((e) => [e[1], e[2]])).size === nodes.length, 'every node is on an edge');
     assert.ok(run.stdout.includes(`Bucket.s3.aws.pledge.dev\\n${bucketName}`));
     assert.ok(nodes.every((n) => n[3] === 'green'), 'all Ready: all green');
     // Graphviz itself, when the machine has it (Debian package graphviz).
