@@ -158,6 +158,10 @@ spec:
     assert.equal(yamlRun.code, 0, yamlRun.stderr);
     const fromYaml = parse(yamlRun.stdout) as JsonNode;
     assert.deepEqual([fromYaml.kind, fromYaml.children[0]?.kind, fromYaml.children[0]?.children[0]?.name], ['ObjectStorage', 'XObjectStorage', bucketName]);
+    // A Secret traced by itself is read as metadata too.
+    const alone = await pledge(['trace', 'secret', `${claim}-conn`, '-n', 'default', '-o', 'json']);
+    assert.equal(alone.code, 0, alone.stderr);
+    assert.deepEqual(Object.keys((JSON.parse(alone.stdout) as JsonNode).object ?? {}), ['metadata']);
   });
 
   test('--help shows examples and the exit codes', async () => {

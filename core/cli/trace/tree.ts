@@ -54,8 +54,10 @@ const apiVersionOf = (r: ApiResource) => (r.group ? `${r.group}/${r.version}` : 
  * read as metadata only.
  */
 export async function buildTree(api: ReadOnlyApi, resources: readonly ApiResource[], root: ApiResource, name: string, namespace: string | undefined): Promise<TraceNode | undefined> {
-  const object = await api.get<TracedObject>(objectPath(root, namespace, name));
-  if (!object) return undefined;
+  const secret = root.group === '' && root.kind === 'Secret';
+  const read = await api.get<TracedObject>(objectPath(root, namespace, name), secret ? METADATA_ONLY : undefined);
+  if (!read) return undefined;
+  const object = secret ? { metadata: read.metadata } : read;
   return expand(api, resources, { apiVersion: apiVersionOf(root), kind: root.kind, name, namespace: root.namespaced ? namespace : undefined, object, children: [] }, new Set());
 }
 
