@@ -9,10 +9,8 @@ export function addCompositionCommands(program: Command, context: { providers: r
   addRenderCommand(program, async (docs, crdsDir, where) => {
     const sources = docs.map((object) => ({ file: where, line: 0, object, lineOf: () => 0 }));
     const schemas = schemaValidator(context.providers, crdsDir, []);
-    // Only kinds with a schema: render does not know every kind a Composition may compose without --crds.
-    const known = sources.filter((s) => schemas.has(String(s.object.apiVersion), String(s.object.kind)));
     const problems = [];
-    for (const s of known) {
+    for (const s of sources) {
       const template = templateNameOf(s.object);
       for (const p of await validateObjects([s], schemas)) problems.push(`composed resource "${template}" (${p.object}): ${p.field}: ${p.message}`);
     }

@@ -169,7 +169,7 @@ describe('pledge render: bad input', () => {
     assert.match(r.stderr, /spec\.compositeTypeRef is platform\.example\.org\/v1alpha1\/XObjectStorage, but .*other-xr\.yaml is a platform\.example\.org\/v1alpha1\/XSomethingElse/);
   });
 
-  it('a field path that does not exist in the composed kind fails the render, naming template and field', () => {
+  it('with --validate, a field path that does not exist in the composed kind, or an unknown kind, fails the render naming template and field', () => {
     const composition = parse(readFileSync(join(caseDir, 'composition.yaml'), 'utf8')) as JsonObject;
     const template = ((composition.spec as JsonObject).resources as JsonObject[])[0] as JsonObject;
     (template.patches as JsonObject[]).push({ fromFieldPath: 'spec.region', toFieldPath: 'spec.forProvider.regoin' });
@@ -180,6 +180,10 @@ describe('pledge render: bad input', () => {
     const r = pledge(['render', join(caseDir, 'xr.yaml'), file, '--observed-resources', join(caseDir, 'observed.yaml'), '--validate']);
     assert.equal(r.status, 1, r.stdout);
     assert.equal(r.stdout, '');
+    template.base = { apiVersion: 's3.aws.pledge.dev/v1', kind: 'Bukket', spec: {} };
+    const unknown = pledge(['render', join(caseDir, 'xr.yaml'), write('unknown-kind.yaml', stringify(composition)), '--validate']);
+    assert.equal(unknown.status, 1);
+    assert.match(unknown.stderr, /composed resource "bucket" \(Bukket [^)]+\): kind: unknown kind Bukket \(apiVersion s3\.aws\.pledge\.dev\/v1\)/);
     assert.match(r.stderr, /composed resource "bucket" \(Bucket [^)]+\): spec\.forProvider\.regoin: field not declared in the schema/);
   });
 });
