@@ -35,6 +35,9 @@ Examples:
 Exit codes: 0 listed or printed; 1 bad input (unknown kind, missing ProviderConfig, a name not found or
 already managed) or a cluster or cloud error (the cloud's message is shown).`;
 
+/** How long listing a cloud may take before the verb gives up. */
+const IMPORT_TIMEOUT_MS = 5 * 60_000;
+
 function fail(message: string): never {
   throw new CliError(message, EXIT.error);
 }
@@ -100,40 +103,44 @@ async function runImport(providers: readonly Provider[], kindText: string, names
   if (opts.all && names.length > 0) fail('give resource names or --all, not both');
 
   const kube = new KubeClient(loadKubeConfig(opts.kubeconfig).kubeConfig);
-  const session = readOnlySession(kube, providers);
-  const signal = AbortSignal.timeout(5 * 60_000);
   const progress = startProgress();
   const ticker = setInterval(() => progress.update(`listing ${k.kind.plural}.${k.kind.gvk.group} in the cloud…`), 250);
+  let result: Awaited<ReturnType<typeof collect>>;
   try {
-    const { managed, names: taken } = await managedNames(kube, k, opts.providerConfig);
-    for (const name of names) {
-      const owner = managed.get(name);
-      if (owner !== undefined) fail(`${k.kind.gvk.kind} ${name} is already managed by ${k.kind.gvk.kind} ${owner} (ProviderConfig ${opts.providerConfig})`);
-    }
-    const asked = new Set(names);
-    const details = opts.all === true || names.length > 0;
-    const query: ListQuery = {
-      ...(opts.region === undefined ? {} : { region: opts.region }),
-      wanted: (external) => (names.length > 0 ? asked.has(external) : !managed.has(external)),
-      details,
-      secretNamespace: opts.secretNamespace,
-    };
-    const found = await listExternal(session, k, opts, query, signal);
-    const writes = session.writes();
-    if (writes.length > 0) fail(`a provider made write calls while listing (${writes.map((w) => w.operation).join(', ')}): this is a bug, please report it`);
-    const missing = names.filter((n) => !found.some((f) => f.externalName === n));
-    if (missing.length > 0) {
-      const where = opts.region === undefined ? '' : ` in ${opts.region}`;
-      fail(`no ${k.kind.gvk.kind} named ${missing.join(', ')} found${where} with ProviderConfig ${opts.providerConfig}`);
-    }
-    clearInterval(ticker);
-    progress.done();
-    if (details) printAdopting(k, found, taken, opts);
-    else printCandidates(k, kindText, found, opts);
+    result = await collect(kube, providers, k, names, opts);
   } finally {
     clearInterval(ticker);
     progress.done();
   }
+  if (result.details) printAdopting(k, result.found, result.taken, opts);
+  else printCandidates(k, kindText, result.found, opts);
+}
+
+/** The cloud's resources of the kind that the query wants, checked against what the user named and the session's record. */
+async function collect(kube: KubeClient, providers: readonly Provider[], k: ImportKind, names: readonly string[], opts: ImportOptions) {
+  const session = readOnlySession(kube, providers);
+  const { managed, names: taken } = await managedNames(kube, k, opts.providerConfig);
+  for (const name of names) {
+    const owner = managed.get(name);
+    if (owner !== undefined) fail(`${k.kind.gvk.kind} ${name} is already managed by ${k.kind.gvk.kind} ${owner} (ProviderConfig ${opts.providerConfig})`);
+  }
+  const asked = new Set(names);
+  const details = opts.all === true || names.length > 0;
+  const query: ListQuery = {
+    ...(opts.region === undefined ? {} : { region: opts.region }),
+    wanted: (external) => (names.length > 0 ? asked.has(external) : !managed.has(external)),
+    details,
+    secretNamespace: opts.secretNamespace,
+  };
+  const found = await listExternal(session, k, opts, query, AbortSignal.timeout(IMPORT_TIMEOUT_MS));
+  const writes = session.writes();
+  if (writes.length > 0) fail(`a provider made write calls while listing (${writes.map((w) => w.operation).join(', ')}): this is a bug, please report it`);
+  const missing = names.filter((n) => !found.some((f) => f.externalName === n));
+  if (missing.length > 0) {
+    const where = opts.region === undefined ? '' : ` in ${opts.region}`;
+    fail(`no ${k.kind.gvk.kind} named ${missing.join(', ')} found${where} with ProviderConfig ${opts.providerConfig}`);
+  }
+  return { found, taken, details };
 }
 
 function printCandidates(k: ImportKind, kindText: string, found: Array<ListedExternal<unknown>>, opts: ImportOptions): void {
