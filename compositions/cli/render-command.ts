@@ -129,7 +129,7 @@ export function addRenderCommand(program: Command, validateRendered: (docs: Json
     .argument('[functions]', "Crossplane render's functions file: each step's Function must be function-patch-and-transform")
     .option('--observed-resources <file|dir>', 'composed resources as they exist (annotated with their template name) and their connection Secrets')
     .option('--include-full-xr', 'print the whole XR (spec and metadata too), not only its status', false)
-    .option('--include-connection-secret', "print the XR's connection Secret (the values, base64, as the controller would write them)", false)
+    .option('--include-connection-secret', "print the XR's connection Secret (values base64, as the controller writes it at spec.writeConnectionSecretToRef; named after the XR when there is no ref, where the controller writes none)", false)
     .option('--validate', "refuse composed resources their kind's schema rejects, as the controller does before applying", false)
     .option('--crds <dir>', 'more CRDs and XRDs to validate against (implies --validate)')
     .option('-o, --output <format>', 'yaml (a document stream) or json (an array)', outputFormat(['yaml', 'json']), 'yaml')
