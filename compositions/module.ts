@@ -10,6 +10,7 @@ import { compositionCrds } from './pledge-crds.ts';
 import { COMPOSITIONS, ensureRevision, REVISIONS } from './revisions.ts';
 import { createServing } from './serving.ts';
 import type { CompositeResourceDefinition, Composition, CompositionRevision } from './types.ts';
+import { selfAccessCheck } from './access-check.ts';
 import { reconcileXrd, XRDS } from './xrd-controller.ts';
 
 export const COMPOSITION_DEFAULTS = { workers: 2, baseBackoffMs: 500, maxBackoffMs: 30_000, ...COMPOSITE_DEFAULTS } as const;
@@ -46,6 +47,7 @@ function wakeOwner(byCompositeKind: ReadonlyMap<string, Controller>) {
 function setupCompositions(manager: Manager, providers: readonly Provider[], settings: CompositionSettings): void {
   const { informers, logger, recorder } = manager;
   const store = manager.client;
+  const checkAccess = selfAccessCheck(manager.client.kubeConfig);
   const timings: CompositeTimings = settings;
   const controller = { workers: settings.workers, baseBackoffMs: settings.baseBackoffMs, maxBackoffMs: settings.maxBackoffMs, metrics: manager.metrics };
   const compositions = informers.informerFor<Composition>(COMPOSITIONS);
@@ -62,7 +64,7 @@ function setupCompositions(manager: Manager, providers: readonly Provider[], set
     name: 'CompositeResourceDefinition',
     logger: logger.child({ controller: 'xrds' }),
     ...controller,
-    reconciler: { reconcile: (key, signal) => reconcileXrd({ store, xrds, serving, recorder, logger }, key, signal) },
+    reconciler: { reconcile: (key, signal) => reconcileXrd({ store, xrds, serving, recorder, logger, checkAccess }, key, signal) },
   });
   definitions.watch(xrds);
   manager.add(definitions);

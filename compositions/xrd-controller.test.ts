@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import { apiError, createMemoryStore } from '../core/kube/memory-store.ts';
 import type { EventReason, EventRecorder } from '../core/runtime/events/index.ts';
+import { describeAccess, type AccessCheck } from './access-check.ts';
 import type { CompositeResourceDefinition } from './types.ts';
 import { CRDS, reconcileXrd, XRD_FINALIZER, XRDS, type XrdServing } from './xrd-controller.ts';
 import { claimCrd, compositeCrd } from './xrd-to-crd.ts';
@@ -59,4 +60,28 @@ test('deleting an XRD with no instances (lists succeed, empty) removes its CRDs 
   assert.deepEqual(await reconcileXrd(ctx, xrd.metadata.name, new AbortController().signal), {});
   for (const name of crdNames()) assert.equal(await store.get(CRDS, name), undefined);
   assert.deepEqual(retired, [xrd.metadata.name]);
+});
+
+test('an XRD whose kinds Pledge may not use: a MissingPermission condition naming them, and nothing made for it', async () => {
+  const { store, ctx, events } = setUp();
+  const live: CompositeResourceDefinition = { ...xrd, metadata: { name: 'xqueues.example.org' }, spec: { ...xrd.spec, names: { kind: 'XQueue', plural: 'xqueues' }, claimNames: { kind: 'Queue', plural: 'queues' } } };
+  store.seed(XRDS, live);
+  const asked: string[] = [];
+  // As RBAC would answer when the group is not granted at all.
+  const checkAccess: AccessCheck = async (wanted) => {
+    asked.push(...wanted.map(describeAccess));
+    return [...wanted];
+  };
+  const result = await reconcileXrd({ ...ctx, checkAccess }, live.metadata.name, new AbortController().signal);
+  assert.ok(result.requeueAfterMs && result.requeueAfterMs > 0, 'looked at again later (a chart upgrade may grant it)');
+  assert.ok(asked.includes('list xqueues.example.org') && asked.includes('update queues/status.example.org'), asked.join(', '));
+  const after = await store.get<CompositeResourceDefinition & { status?: { conditions?: Array<{ type: string; status: string; reason: string; message?: string }> } }>(XRDS, live.metadata.name);
+  const established = after?.status?.conditions?.find((c) => c.type === 'Established');
+  assert.equal(established?.status, 'False');
+  assert.equal(established?.reason, 'MissingPermission');
+  assert.match(established?.message ?? '', /may not list xqueues\.example\.org, watch xqueues\.example\.org/);
+  assert.match(established?.message ?? '', /add example\.org to rbac\.compositionGroups/);
+  assert.equal(events[0]?.reason, 'CannotServeCompositeResource');
+  assert.equal(after?.metadata.finalizers, undefined, 'no finalizer: deleting it needs nothing of Pledge');
+  for (const name of ['xqueues.example.org', 'queues.example.org']) assert.equal(await store.get(CRDS, name), undefined, `no CRD ${name}`);
 });

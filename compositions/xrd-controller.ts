@@ -7,13 +7,14 @@ import type { Condition, KubeObject } from '../core/managed/types.ts';
 import type { ReconcileResult } from '../core/runtime/controller/index.ts';
 import { EVENT_REASONS, type EventRecorder } from '../core/runtime/events/index.ts';
 import type { ObjectCache } from '../core/runtime/informer/index.ts';
+import { accessFor, describeAccess, type AccessCheck } from './access-check.ts';
 import { GROUP, VERSION, type CompositeResourceDefinition } from './types.ts';
 import { claimCrd, compositeCrd } from './xrd-to-crd.ts';
 
 export const XRDS: ResourceType = { group: GROUP, version: VERSION, plural: 'compositeresourcedefinitions' };
 export const CRDS: ResourceType = { group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions' };
 export const XRD_FINALIZER = 'definition.pledge.dev';
-export const XRD_DEFAULTS = { establishTimeoutMs: 10_000, establishPollMs: 100, blockedRequeueMs: 5_000 } as const;
+export const XRD_DEFAULTS = { establishTimeoutMs: 10_000, establishPollMs: 100, blockedRequeueMs: 5_000, forbiddenRequeueMs: 30_000 } as const;
 
 /** Serving an XRD's kinds: the composite and claim controllers, started and stopped with it. */
 export interface XrdServing {
@@ -29,6 +30,8 @@ export interface XrdContext {
   serving: XrdServing;
   recorder: EventRecorder;
   logger: Logger;
+  /** Which permissions on the XRD's kinds this process lacks; unset (unit tests): none. */
+  checkAccess?: AccessCheck;
 }
 
 export function servedVersion(xrd: CompositeResourceDefinition): string {
@@ -92,6 +95,16 @@ export async function reconcileXrd(ctx: XrdContext, name: string, signal: AbortS
   if (!cached) return {};
   let xrd = structuredClone(cached);
   if (xrd.metadata.deletionTimestamp) return retire(ctx, xrd);
+  // Before anything is made for it: an API in a group Pledge may not use would be served by controllers whose
+  // every request is refused. Say which permission is missing, on the XRD, and look again later (an upgrade of
+  // the chart with the group added fixes it without touching the XRD).
+  const missing = (await ctx.checkAccess?.(accessFor(xrd))) ?? [];
+  if (missing.length > 0) {
+    const message = `Pledge's service account may not ${missing.map(describeAccess).join(', ')}: grant them (Helm chart: add ${xrd.spec.group} to rbac.compositionGroups)`;
+    ctx.recorder.warning(xrd, EVENT_REASONS.cannotServeComposite, message);
+    await writeXrdStatus(ctx, xrd, [{ type: 'Established', status: 'False', reason: 'MissingPermission', message }]);
+    return { requeueAfterMs: XRD_DEFAULTS.forbiddenRequeueMs };
+  }
   const withIt = withFinalizer(xrd, XRD_FINALIZER);
   if (withIt) xrd = await ctx.store.replace(XRDS, withIt);
   try {
