@@ -277,6 +277,15 @@ subjects:
     const table = await pledge([claims]);
     assert.match(table.stdout, /~ tags\.team: "someone-else" → "default"/);
     assert.match(table.stdout, /Plan: 0 to create, 2 to update, 0 to replace, 0 to delete, 2 unchanged\./);
+
+    // A bucket cannot move: the spec's region is immutable (CRD rule self == oldSelf), so a new region is a replace.
+    const moved = await file('moved.yaml', `apiVersion: s3.aws.pledge.dev/v1\nkind: Bucket\nmetadata: {name: ${simData}}\nspec:\n  providerConfigRef: {name: ${SIM}}\n  forProvider: {region: eu-west-1}\n`);
+    const replace = await planWithoutWrites([moved, '-o', 'json'], { cloudsim: false, moto: false });
+    assert.equal(replace.code, 2, replace.stderr);
+    assert.deepEqual(
+      parsePlan(replace).resources.map((r) => [r.action, r.name, r.fields]),
+      [['replace', simData, [{ path: 'region', from: 'us-east-1', to: 'eu-west-1', immutable: true }]]],
+    );
   });
 
   test('--compositions: a Composition from files that drops a template plans the delete of its resource', async () => {
@@ -290,6 +299,52 @@ subjects:
     const byTemplate = Object.fromEntries(plan.resources.map((r) => [r.name.slice(r.name.lastIndexOf('-') + 1), r.action]));
     assert.equal(byTemplate.logs, 'delete');
     assert.ok(['update', 'no change'].includes(byTemplate.data ?? ''), JSON.stringify(plan.resources));
+  });
+
+  test('a master password changed in its Secret plans as (sensitive): neither value is printed', async () => {
+    const db = `plan-db-${suffix}`;
+    const oldPassword = `Old-pw-${suffix}-0123456789`;
+    const newPassword = `New-pw-${suffix}-9876543210`;
+    const secret = (password: string) => `apiVersion: v1\nkind: Secret\nmetadata: {name: ${db}-pw, namespace: default}\nstringData: {password: ${password}}\n`;
+    const manifest = `apiVersion: rds.aws.pledge.dev/v1
+kind: DBInstance
+metadata: {name: ${db}}
+spec:
+  providerConfigRef: {name: ${SIM}}
+  forProvider:
+    region: us-east-1
+    engine: postgres
+    dbInstanceClass: db.t3.micro
+    allocatedStorage: 20
+    masterUsername: app
+    masterUserPasswordSecretRef: {name: ${db}-pw, namespace: default, key: password}
+    skipFinalSnapshot: true
+  writeConnectionSecretToRef: {name: ${db}-conn, namespace: default}
+`;
+    const path = await file('db.yaml', manifest);
+    assert.equal((await kubectlApply(secret(oldPassword))).code, 0);
+    controller = await startController({ pollInterval: '5s' });
+    try {
+      assert.equal((await kubectlApply(manifest)).code, 0);
+      const wait = await kubectl(['wait', '--for=condition=Ready', '--timeout=90s', `dbinstances.rds.aws.pledge.dev/${db}`], { timeoutMs: 100_000 });
+      assert.equal(wait.code, 0, `${wait.stderr}\n${(await controller.log()).slice(-3000)}`);
+    } finally {
+      await controller.stop();
+      controller = undefined;
+    }
+    const unchanged = await planWithoutWrites([path, '-o', 'json'], { cloudsim: false, moto: false });
+    assert.equal(unchanged.code, 0, unchanged.stdout + unchanged.stderr);
+
+    assert.equal((await kubectlApply(secret(newPassword))).code, 0);
+    const json = await planWithoutWrites([path, '-o', 'json'], { cloudsim: false, moto: false });
+    const table = await pledge([path]);
+    assert.equal(json.code, 2, json.stderr);
+    assert.deepEqual(parsePlan(json).resources.map((r) => [r.action, r.fields]), [['update', [{ path: 'masterUserPassword', sensitive: true }]]]);
+    assert.match(table.stdout, /~ masterUserPassword: \(sensitive\)/);
+    for (const out of [json.stdout, json.stderr, table.stdout, table.stderr]) {
+      assert.ok(!out.includes(oldPassword) && !out.includes(newPassword), 'no password in the output');
+    }
+    await kubectl(['delete', `dbinstances.rds.aws.pledge.dev/${db}`, '--wait=false']);
   });
 
   describe('bad input names the file, the line, the object and the field', () => {
