@@ -26,7 +26,7 @@ async function localImports(file: string): Promise<string[]> {
 }
 
 /** Contracts a provider may use: the managed-resource contract and its call gate, the typed errors, the CRD schema type. */
-const PROVIDER_MAY_IMPORT = ['core/managed/types.ts', 'core/managed/cloud-call.ts', 'core/errors/index.ts', 'core/crd/schema.ts', 'core/crd/index.ts'];
+const PROVIDER_MAY_IMPORT = ['core/managed/types.ts', 'core/managed/cloud-call.ts', 'core/managed/field-diffs.ts', 'core/errors/index.ts', 'core/crd/schema.ts', 'core/crd/index.ts'];
 
 test('core imports neither providers nor compositions nor cloudsim', async () => {
   for (const file of await sources('core')) {
