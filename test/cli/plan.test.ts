@@ -288,7 +288,7 @@ subjects:
     );
   });
 
-  test('--compositions: a Composition from files that drops a template plans the delete of its resource', async () => {
+  test('--compositions: a Composition from files that drops a template plans the delete of its resource (orphan under deletionPolicy Orphan)', async () => {
     const claims = await file('sim-claim.yaml', claimsYaml(['sim']));
     const compositions = join(dir, 'compositions');
     await mkdir(compositions, { recursive: true });
@@ -299,6 +299,13 @@ subjects:
     const byTemplate = Object.fromEntries(plan.resources.map((r) => [r.name.slice(r.name.lastIndexOf('-') + 1), r.action]));
     assert.equal(byTemplate.logs, 'delete');
     assert.ok(['update', 'no change'].includes(byTemplate.data ?? ''), JSON.stringify(plan.resources));
+
+    // Under deletionPolicy Orphan the cloud bucket is kept: orphan, not delete.
+    const logs = plan.resources.find((r) => r.name.endsWith('-logs'))?.name ?? '';
+    await mustKubectl(['patch', `buckets.s3.aws.pledge.dev/${logs}`, '--type=merge', '-p', '{"spec":{"deletionPolicy":"Orphan"}}']);
+    const orphan = await planWithoutWrites([claims, '--compositions', compositions, '-o', 'json'], { cloudsim: true, moto: false });
+    assert.equal(orphan.code, 2, orphan.stderr);
+    assert.equal(parsePlan(orphan).resources.find((r) => r.name === logs)?.action, 'orphan');
   });
 
   test('a master password changed in its Secret plans as (sensitive): neither value is printed', async () => {
