@@ -144,7 +144,9 @@ async function planRemovals(inputs: PlanInputs, expansion: Expansion, source: st
     const k = inputs.session.kindOf(ref.apiVersion, ref.kind);
     const live = k ? await inputs.kube.get<ManagedResource>(k.type, ref.name) : undefined;
     if (!live) continue;
-    const orphan = live.spec.deletionPolicy === 'Orphan' || (live.spec.managementPolicies !== undefined && !allows(live, 'Update') && !live.spec.managementPolicies.includes('Delete'));
+    const policies = live.spec.managementPolicies ?? ['*'];
+    // Deleting the object leaves the cloud resource when the policy says Orphan or the management policies leave out Delete.
+    const orphan = live.spec.deletionPolicy === 'Orphan' || !(policies.includes('*') || policies.includes('Delete'));
     const externalName = live.metadata.annotations?.[ANNOTATIONS.externalName];
     out.push({
       action: orphan ? 'orphan' : 'delete',
@@ -155,7 +157,7 @@ async function planRemovals(inputs: PlanInputs, expansion: Expansion, source: st
       composedBy: expansion.describe,
       ...(externalName ? { externalName } : {}),
       fields: [],
-      note: orphan ? 'no longer composed; deletionPolicy Orphan keeps the cloud resource' : 'no longer composed',
+      note: orphan ? 'no longer composed; its deletionPolicy or managementPolicies keep the cloud resource' : 'no longer composed',
     });
   }
   return out;
