@@ -236,7 +236,8 @@ test('each keyless example in helm/pledge/examples renders and passes a server-s
     assert.ok(kinds.includes('ProviderConfig'), `${file} renders a ProviderConfig`);
     const r = await kubectl(['apply', '--dry-run=server', '-f', '-'], { input: manifest });
     assert.equal(r.code, 0, `${file}: ${r.stderr}`);
-    assert.match(r.stdout, /providerconfig\.\w+\.pledge\.dev\/default created \(server dry run\)/, file);
+    // Another test in the lane may own a `default` ProviderConfig already: configured, then.
+    assert.match(r.stdout, /providerconfig\.\w+\.pledge\.dev\/default (created|configured|unchanged) \(server dry run\)/, file);
   }
 });
 
