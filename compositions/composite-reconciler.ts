@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
-import { describeError, fieldOf } from '../core/errors/index.ts';
-import type { ObjectStore, ResourceType } from '../core/kube/index.ts';
+import { fieldOf } from '../core/errors/index.ts';
+import { apiErrorMessage, type ObjectStore, type ResourceType } from '../core/kube/index.ts';
 import { ANNOTATIONS } from '../core/managed/annotations.ts';
 import { getCondition, REASONS, settled, Synced } from '../core/managed/conditions.ts';
 import { readConnectionDetails, writeConnectionSecret } from '../core/managed/connection-secret.ts';
@@ -171,7 +171,7 @@ async function applyComposed(ctx: CompositeContext, xr: Composite, revision: Com
     } catch (err: unknown) {
       // 400 and 422: the rendered object is invalid; the same render will be refused again.
       const code = fieldOf(err, 'code');
-      return { error: `cannot apply composed resource "${composed.name}" (${desired.kind} ${objectName}): ${describeError(apiMessage(err))}`, retryable: code !== 400 && code !== 422 };
+      return { error: `cannot apply composed resource "${composed.name}" (${desired.kind} ${objectName}): ${apiErrorMessage(err)}`, retryable: code !== 400 && code !== 422 };
     }
     refs.push({ apiVersion: desired.apiVersion, kind: desired.kind, name: objectName });
   }
@@ -270,14 +270,3 @@ function asResource(obj: KubeObject & { apiVersion: string; kind: string }): Kub
   return obj as unknown as KubeResource;
 }
 
-/** The API server's own message (e.g. a schema violation naming the field) rather than "HTTP 422". */
-function apiMessage(err: unknown): unknown {
-  const body = fieldOf(err, 'body');
-  if (typeof body !== 'string') return err;
-  try {
-    const parsed = JSON.parse(body) as { message?: string };
-    return parsed.message ? new Error(parsed.message) : err;
-  } catch {
-    return err;
-  }
-}

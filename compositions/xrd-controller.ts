@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { CustomResourceDefinition } from '../core/crd/index.ts';
-import { isNotFound, type ObjectStore, type ResourceType } from '../core/kube/index.ts';
+import { apiErrorMessage, isNotFound, type ObjectStore, type ResourceType } from '../core/kube/index.ts';
 import { withFinalizer, withoutFinalizer } from '../core/managed/finalizer.ts';
 import { writeStatusIfChanged } from '../core/managed/status.ts';
 import type { Condition, KubeObject } from '../core/managed/types.ts';
@@ -114,7 +114,7 @@ export async function reconcileXrd(ctx: XrdContext, name: string, signal: AbortS
     }
     ctx.serving.serve(xrd);
   } catch (err: unknown) {
-    const message = `cannot serve the composite resource: ${err instanceof Error ? err.message : String(err)}`;
+    const message = `cannot serve the composite resource: ${apiErrorMessage(err)}`;
     ctx.recorder.warning(xrd, EVENT_REASONS.cannotServeComposite, message);
     await writeXrdStatus(ctx, xrd, [{ type: 'Established', status: 'False', reason: 'ReconcileError', message }, { type: 'Reconciling', status: 'True', reason: 'ReconcileError', message }]);
     return { error: err };
