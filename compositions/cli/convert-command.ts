@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { CliError } from '../../core/cli/output/index.ts';
 import { functionPackages } from '../crossplane-input.ts';
-import { convertObject } from '../convert/convert.ts';
+import { convertObjects } from '../convert/convert.ts';
 import { expandPaths, objectName, parseYamlObjects, type JsonObject } from './yaml-files.ts';
 
 /** Exit code when some object or field was left out (the report on stderr lists each). */
@@ -25,10 +25,12 @@ export function convertFiles(paths: readonly string[]): ConvertOutcome {
   const sources = files.map((file) => ({ file, objects: parseYamlObjects(readFileSync(file, 'utf8'), file) }));
   const functions = functionPackages(sources.flatMap((s) => s.objects.map((o) => o.object)));
   const outcome: ConvertOutcome = { files: [], unconverted: [], notes: [] };
+  const all = sources.flatMap((s) => s.objects);
+  const results = convertObjects(all.map((s) => s.object), functions.size > 0 ? functions : undefined);
   for (const { file, objects } of sources) {
     const documents: JsonObject[] = [];
     for (const source of objects) {
-      const converted = convertObject(source.object, functions.size > 0 ? functions : undefined);
+      const converted = results[all.indexOf(source)] ?? { unconverted: [] };
       const where = `${file}:${source.line}: ${objectName(source.object)}`;
       if (converted.note) outcome.notes.push(`${where}: ${converted.note}`);
       for (const u of converted.unconverted) {
@@ -36,7 +38,7 @@ export function convertFiles(paths: readonly string[]): ConvertOutcome {
         outcome.unconverted.push(`${file}:${source.lineOf(path)}: ${objectName(source.object)}: ${u.path}: ${u.reason}`);
       }
       if (converted.object) documents.push(converted.object);
-      else if (!converted.note) outcome.unconverted.push(`${where}: left out as a whole`);
+      else if (!converted.note && converted.unconverted.length > 0) outcome.unconverted.push(`${where}: left out as a whole`);
     }
     outcome.files.push({ file, documents });
   }

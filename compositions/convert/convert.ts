@@ -7,6 +7,7 @@ import { compositionCrds } from '../pledge-crds.ts';
 import { AUTO_READY, compositionSpecOf, CROSSPLANE_GROUP, isAutoReadyStep, PATCH_AND_TRANSFORM } from '../crossplane-input.ts';
 import type { CompositionSpec } from '../render/types.ts';
 import { GROUP, VERSION } from '../types.ts';
+import { bucketNameOf, isBucketVersioning, isUpboundBucket, selectsControllerBucket, statusPath, versioningOf } from './bucket-versioning.ts';
 import { groupOf, isProviderKind, mappingFor, type KindMapping } from './kind-map.ts';
 import { convertFieldPath, convertManaged, type Unconverted } from './managed.ts';
 
@@ -177,11 +178,69 @@ function convertComposition(doc: JsonObject, functions?: Map<string, string>): C
   }
   const out = structuredClone(input.spec);
   checkPatchSets(input.spec, at, unconverted);
+  const versioning = versioningTemplates(input.spec.resources as unknown as JsonObject[], at, unconverted);
   out.resources = input.spec.resources.flatMap((t, i) => {
+    if (versioning.merged.has(i)) return [];
     const c = convertTemplate(t as JsonObject, `${at}.resources[${i}]`, unconverted);
+    if (c && versioning.into === i) mergeVersioning(c, versioning);
     return c === undefined ? [] : [c as CompositionSpec['resources'][number]];
   });
-  return { object: { apiVersion: `${GROUP}/${VERSION}`, kind: 'Composition', metadata: userMetadata(doc.metadata), spec: out }, unconverted };
+  const note = versioning.merged.size > 0 ? `BucketVersioning template(s) merged into the Bucket template as spec.forProvider.versioning (their region patches dropped: the Bucket's own region applies)` : undefined;
+  return { object: { apiVersion: `${GROUP}/${VERSION}`, kind: 'Composition', metadata: userMetadata(doc.metadata), spec: out }, unconverted, ...(note ? { note } : {}) };
+}
+
+interface VersioningMerge {
+  /** Indexes of BucketVersioning templates folded into the Bucket template. */
+  merged: Set<number>;
+  /** Index of the one Bucket template. */
+  into?: number;
+  versioning?: string;
+  patches: JsonObject[];
+}
+
+/** BucketVersioning templates that select the composite's one Bucket (matchControllerRef): their status, and status patches, go to it. */
+function versioningTemplates(templates: JsonObject[], at: string, unconverted: Unconverted[]): VersioningMerge {
+  const out: VersioningMerge = { merged: new Set(), patches: [] };
+  const buckets = templates.flatMap((t, i) => (isObject(t.base) && isUpboundBucket(t.base) ? [i] : []));
+  for (const [i, t] of templates.entries()) {
+    const base = isObject(t.base) ? t.base : undefined;
+    if (!base || !isBucketVersioning(base)) continue;
+    const where = `${at}.resources[${i}]`;
+    if (!selectsControllerBucket(base) || buckets.length !== 1) {
+      unconverted.push({ path: where, reason: `template "${String(t.name)}": a BucketVersioning becomes its Bucket's spec.forProvider.versioning only when it selects the composite's one Bucket (bucketSelector.matchControllerRef: true)` });
+      out.merged.add(i);
+      continue;
+    }
+    out.merged.add(i);
+    out.into = buckets[0];
+    const v = versioningOf(base, `${where}.base`);
+    unconverted.push(...v.unconverted);
+    if (v.versioning) out.versioning = v.versioning;
+    const status = statusPath(base);
+    for (const [j, patch] of (Array.isArray(t.patches) ? t.patches : []).entries()) {
+      if (!isObject(patch)) continue;
+      const type = typeof patch.type === 'string' ? patch.type : 'FromCompositeFieldPath';
+      if (FROM_COMPOSITE.has(type) && (patch.toFieldPath === status || patch.toFieldPath === status.replace('[0]', ''))) {
+        out.patches.push({ ...structuredClone(patch), toFieldPath: 'spec.forProvider.versioning' });
+      } else if (!(FROM_COMPOSITE.has(type) && patch.toFieldPath === 'spec.forProvider.region')) {
+        unconverted.push({ path: `${where}.patches[${j}]`, reason: 'a BucketVersioning patch other than its status (or its region, the Bucket\'s own) has no place on the Bucket' });
+      }
+    }
+  }
+  return out;
+}
+
+/** The object's spec.forProvider, created when absent. */
+function forProviderIn(object: JsonObject): JsonObject {
+  if (!isObject(object.spec)) object.spec = {};
+  const spec = object.spec as JsonObject;
+  if (!isObject(spec.forProvider)) spec.forProvider = {};
+  return spec.forProvider as JsonObject;
+}
+
+function mergeVersioning(template: JsonObject, merge: VersioningMerge): void {
+  if (merge.versioning && isObject(template.base)) forProviderIn(template.base).versioning = merge.versioning;
+  if (merge.patches.length > 0) template.patches = [...(Array.isArray(template.patches) ? template.patches : []), ...merge.patches];
 }
 
 const CLOUD_OF: Record<string, string> = { 'aws.upbound.io': 'aws', 'azure.upbound.io': 'azure', 'gcp.upbound.io': 'gcp' };
@@ -247,4 +306,30 @@ export function convertObject(doc: JsonObject, functions?: Map<string, string>):
   }
   if (isProviderKind(apiVersion)) return { unconverted: [{ path: 'kind', reason: `Pledge has no ${apiVersion} ${String(doc.kind)}` }] };
   return { object: doc, unconverted: [] };
+}
+
+/**
+ * Every object of a set of files: as convertObject, and a standalone BucketVersioning is folded into the
+ * converted Bucket it names (by name or external name) among the same objects.
+ */
+export function convertObjects(docs: readonly JsonObject[], functions?: Map<string, string>): Converted[] {
+  const out = docs.map((d) => (isBucketVersioning(d) ? { unconverted: [] } : convertObject(d, functions)) as Converted);
+  for (const [i, doc] of docs.entries()) {
+    if (!isBucketVersioning(doc)) continue;
+    const name = bucketNameOf(doc);
+    const target = docs.findIndex((b) => {
+      const meta = isObject(b.metadata) ? b.metadata : {};
+      const external = isObject(meta.annotations) ? meta.annotations['crossplane.io/external-name'] : undefined;
+      return isUpboundBucket(b) && name !== undefined && (meta.name === name || external === name);
+    });
+    const bucket = out[target]?.object;
+    if (target < 0 || !bucket) {
+      out[i] = { unconverted: [{ path: 'spec.forProvider', reason: `Pledge keeps versioning on the Bucket: no Bucket ${name ?? '(unnamed)'} among the inputs to fold it into` }] };
+      continue;
+    }
+    const v = versioningOf(doc, '');
+    if (v.versioning) forProviderIn(bucket).versioning = v.versioning;
+    out[i] = { unconverted: v.unconverted, note: `folded into Bucket ${name} as spec.forProvider.versioning${v.versioning ? `: ${v.versioning}` : ''}` };
+  }
+  return out;
 }

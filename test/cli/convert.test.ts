@@ -136,4 +136,49 @@ describe("pledge convert: Crossplane's getting-started compositions", () => {
     const [out] = docs(r.stdout);
     assert.deepEqual(out?.spec, { compositeTypeRef: { apiVersion: 'example.org/v1', kind: 'XApp' }, resources, autoReady: true });
   });
+
+  it("an Upbound BucketVersioning folds into its Bucket's forProvider.versioning, standalone and as a composed template", () => {
+    const file = join(work, 'versioning.yaml');
+    const bucket = { apiVersion: 's3.aws.upbound.io/v1beta1', kind: 'Bucket', metadata: { name: 'logs' }, spec: { forProvider: { region: 'eu-west-1' } } };
+    const versioning = { apiVersion: 's3.aws.upbound.io/v1beta1', kind: 'BucketVersioning', metadata: { name: 'logs-versioning' }, spec: { forProvider: { region: 'eu-west-1', bucketRef: { name: 'logs' }, versioningConfiguration: [{ status: 'Enabled' }] } } };
+    const statusPatch = { fromFieldPath: 'spec.versioning', toFieldPath: 'spec.forProvider.versioningConfiguration[0].status' };
+    const composition = {
+      apiVersion: 'apiextensions.crossplane.io/v1',
+      kind: 'Composition',
+      metadata: { name: 'versioned' },
+      spec: {
+        compositeTypeRef: { apiVersion: 'example.org/v1', kind: 'XBucket' },
+        mode: 'Pipeline',
+        pipeline: [
+          {
+            step: 'pt',
+            functionRef: { name: 'function-patch-and-transform' },
+            input: {
+              apiVersion: 'pt.fn.crossplane.io/v1beta1',
+              kind: 'Resources',
+              resources: [
+                { name: 'bucket', base: { apiVersion: 's3.aws.upbound.io/v1beta1', kind: 'Bucket', spec: { forProvider: { region: 'us-east-1' } } } },
+                {
+                  name: 'versioning',
+                  base: { apiVersion: 's3.aws.upbound.io/v1beta2', kind: 'BucketVersioning', spec: { forProvider: { bucketSelector: { matchControllerRef: true }, versioningConfiguration: [{ status: 'Suspended', mfaDelete: 'Disabled' }] } } },
+                  patches: [statusPatch],
+                },
+              ],
+            },
+          },
+        ],
+      },
+    };
+    writeFileSync(file, [bucket, versioning, composition].map((d) => stringify(d)).join('---\n'));
+    const r = pledge(['convert', file]);
+    assert.equal(r.status, 3, r.stderr);
+    assert.match(r.stderr, /note: .*BucketVersioning logs-versioning: folded into Bucket logs as spec.forProvider.versioning: Enabled/);
+    assert.match(r.stderr, /not converted: .*Composition versioned: spec.pipeline\[0\].input.resources\[1\].base.spec.forProvider.versioningConfiguration\[0\].mfaDelete: Pledge's Bucket versioning has no counterpart/);
+    const [b, c] = docs(r.stdout);
+    assert.deepEqual(b?.spec, { forProvider: { region: 'eu-west-1', versioning: 'Enabled' } });
+    const resources = ((c?.spec ?? {}) as { resources?: JsonObject[] }).resources ?? [];
+    assert.deepEqual(resources.map((t) => t.name), ['bucket']);
+    assert.deepEqual(resources[0]?.base, { apiVersion: 's3.aws.pledge.dev/v1', kind: 'Bucket', spec: { forProvider: { region: 'us-east-1', versioning: 'Suspended' } } });
+    assert.deepEqual(resources[0]?.patches, [{ ...statusPatch, toFieldPath: 'spec.forProvider.versioning' }]);
+  });
 });
