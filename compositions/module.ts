@@ -37,10 +37,13 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 }
 
 /** A composed resource's change wakes its own composite (found by its controller owner reference), nothing else. */
-function wakeOwner(byCompositeKind: ReadonlyMap<string, Controller>) {
+function wakeOwner(byCompositeKind: ReadonlyMap<string, Controller>, kinds: KindRegistry) {
   return (obj: KubeObject) => {
     const owner = obj.metadata?.ownerReferences?.find((o) => o.controller === true);
-    if (owner && typeof owner.name === 'string') byCompositeKind.get(`${String(owner.apiVersion)}|${String(owner.kind)}`)?.enqueue(owner.name);
+    if (!owner || typeof owner.name !== 'string') return;
+    // A namespaced owner is in its dependent's namespace (Kubernetes allows no other).
+    const namespaced = kinds.resolve(String(owner.apiVersion), String(owner.kind)).namespaced && obj.metadata?.namespace;
+    byCompositeKind.get(`${String(owner.apiVersion)}|${String(owner.kind)}`)?.enqueue(namespaced ? `${obj.metadata?.namespace}/${owner.name}` : owner.name);
   };
 }
 
@@ -54,11 +57,11 @@ function setupCompositions(manager: Manager, providers: readonly Provider[], set
   const revisions = informers.informerFor<CompositionRevision>(REVISIONS);
   const xrds = informers.informerFor<CompositeResourceDefinition>(XRDS);
   const byCompositeKind = new Map<string, Controller>();
-  const wake = wakeOwner(byCompositeKind);
-  for (const kind of providers.flatMap((p) => p.kinds)) {
-    informers.informerFor({ group: kind.gvk.group, version: kind.gvk.version, plural: kind.plural }).on({ add: wake, update: wake, delete: wake });
-  }
-  const serving = createServing({ manager, kinds: KindRegistry.fromProviders(providers), xrds, compositions, revisions, timings, controller, byCompositeKind });
+  const kinds = KindRegistry.fromProviders(providers);
+  const wake = wakeOwner(byCompositeKind, kinds);
+  // Before any composite kind is served: the managed kinds of both scopes.
+  for (const type of kinds.types()) informers.informerFor(type).on({ add: wake, update: wake, delete: wake });
+  const serving = createServing({ manager, kinds, xrds, compositions, revisions, timings, controller, byCompositeKind });
 
   const definitions = createController({
     name: 'CompositeResourceDefinition',
