@@ -318,6 +318,15 @@ spec:
     await kubectl(['delete', BUCKET, 'borrowed', '-n', TEAM_B, '--timeout=30s']);
   });
 
+  test("deleting team-a's Bucket deletes team-a's bucket in the cloud and leaves team-b's of the same name", async () => {
+    const s3 = motoS3();
+    const res = await kubectl(['delete', BUCKET, 'assets', '-n', TEAM_A, '--timeout=60s'], { timeoutMs: 90_000 });
+    assert.equal(res.code, 0, res.stderr);
+    await assert.rejects(s3.send(new HeadBucketCommand({ Bucket: namespacedExternalName(TEAM_A, 'assets') })), /NotFound|404/);
+    await s3.send(new HeadBucketCommand({ Bucket: namespacedExternalName(TEAM_B, 'assets') }));
+    assert.equal((await condition(BUCKET, 'assets', 'Ready', TEAM_B))?.status, 'True');
+  });
+
   test("team-b's identity cannot read team-a's Secrets or ProviderConfigs, nor make resources in team-a; team-a's can", async () => {
     const as = (ns: string, args: string[]) => kubectl(args, { kubeconfigPath: kubeconfigOf[ns] });
     const own = await as(TEAM_A, ['get', 'secret', 'db-conn', '-n', TEAM_A, '-o', 'name']);
