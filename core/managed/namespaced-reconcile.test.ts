@@ -133,10 +133,10 @@ test('references find a resource of the same namespace only', async () => {
   const child = widget('team-a', { forProvider: { parentRef: { name: 'parent' } }, providerConfigRef: { kind: 'ClusterProviderConfig', name: 'shared' } });
   store.seed(TYPE, child);
   const got = await reconcile(store, child, () => [], { reads: [] });
-  assert.equal((got?.spec.forProvider as { parent?: string }).parent, undefined, "team-b's parent is not team-a's");
+  assert.equal(((got?.spec.forProvider ?? {}) as { parent?: string }).parent, undefined, "team-b's parent is not team-a's");
   assert.match(getCondition(got?.status?.conditions, 'Synced')?.message ?? '', /Widget "parent" not found in namespace team-a/);
 
   store.seed(TYPE, { ...parentB, metadata: { ...parentB.metadata, namespace: 'team-a', annotations: { [ANNOTATIONS.externalName]: 'parent-a' } } });
   const resolved = await reconcile(store, child, () => [], { reads: [] });
-  assert.equal((resolved?.spec.forProvider as { parent?: string }).parent, 'parent-a');
+  assert.equal(((resolved?.spec.forProvider ?? {}) as { parent?: string }).parent, 'parent-a');
 });
