@@ -217,6 +217,8 @@ async function applyComposed(ctx: CompositeContext, xr: Composite, revision: Com
     const desired = desiredObject(xr, revision, composed);
     const objectName = desired.metadata?.name ?? '';
     const type = ctx.kinds.resolve(desired.apiVersion, desired.kind);
+    // Its kind's informer (started on first use for a built-in kind): the object's changes wake this composite.
+    ctx.caches.of(type);
     try {
       await ctx.store.apply(type, desired, FIELD_MANAGER);
     } catch (err: unknown) {
@@ -278,16 +280,24 @@ export async function reconcileComposite(ctx: CompositeContext, key: string): Pr
 }
 
 /**
- * A namespaced composite composes into its own namespace only: a template naming another namespace, or a
- * cluster-scoped kind (which has no namespace to be kept in), is refused before anything is applied.
+ * A built-in kind outside the kind registry's table is refused by name. A namespaced composite composes into its own namespace only: a template naming another namespace, or a
+ * cluster-scoped kind (which has no namespace to be kept in), is refused before anything is applied. A cluster
+ * composite's namespaced resource needs a namespace from its template.
  */
 function scopeProblems(ctx: CompositeContext, xr: Composite, resources: ReadonlyArray<{ name: string; resource: KubeResource }>): string | undefined {
   const own = xr.metadata.namespace;
-  if (!own) return undefined;
   const problems: string[] = [];
   for (const { name, resource } of resources) {
+    const refused = ctx.kinds.refusal(resource.apiVersion, resource.kind);
+    if (refused) {
+      problems.push(`resource "${name}": ${refused}`);
+      continue;
+    }
     const wanted = resource.metadata?.namespace;
-    if (wanted && wanted !== own) problems.push(`resource "${name}" (${resource.kind}) names namespace "${wanted}": a namespaced composite composes into its own namespace ("${own}") only`);
+    if (!own) {
+      // A cluster composite's namespaced resource goes where its template says: it must say.
+      if (!wanted && ctx.kinds.resolve(resource.apiVersion, resource.kind).namespaced) problems.push(`resource "${name}": ${resource.kind} (${resource.apiVersion}) is namespaced; a cluster-scoped composite must give it metadata.namespace`);
+    } else if (wanted && wanted !== own) problems.push(`resource "${name}" (${resource.kind}) names namespace "${wanted}": a namespaced composite composes into its own namespace ("${own}") only`);
     else if (!ctx.kinds.resolve(resource.apiVersion, resource.kind).namespaced) problems.push(`resource "${name}": ${resource.kind} (${resource.apiVersion}) is cluster-scoped; a namespaced composite composes namespaced resources only (use a Cluster-scoped XRD to compose it)`);
   }
   return problems.length > 0 ? problems.join('; ') : undefined;

@@ -1,6 +1,8 @@
+import type { ResourceType } from '../core/kube/index.ts';
 import type { ControllerModule, Manager } from '../core/manager/index.ts';
 import type { KubeObject, Provider } from '../core/managed/types.ts';
 import { createController, objectKey, type Controller } from '../core/runtime/controller/index.ts';
+import { typeKey, type Informer } from '../core/runtime/informer/index.ts';
 import { addCompositionCommands } from './cli/index.ts';
 import { useComposedKinds } from './composed-validation.ts';
 import { COMPOSITE_DEFAULTS, type CompositeTimings } from './composite-reconciler.ts';
@@ -59,9 +61,19 @@ function setupCompositions(manager: Manager, providers: readonly Provider[], set
   const byCompositeKind = new Map<string, Controller>();
   const kinds = KindRegistry.fromProviders(providers);
   const wake = wakeOwner(byCompositeKind, kinds);
-  // Before any composite kind is served: the managed kinds of both scopes.
-  for (const type of kinds.types()) informers.informerFor(type).on({ add: wake, update: wake, delete: wake });
-  const serving = createServing({ manager, kinds, xrds, compositions, revisions, timings, controller, byCompositeKind });
+  const woken = new Set<string>();
+  const composedInformer = (type: ResourceType): Informer<KubeObject> => {
+    const informer = informers.informerFor<KubeObject>(type);
+    if (!woken.has(typeKey(type))) {
+      woken.add(typeKey(type));
+      informer.on({ add: wake, update: wake, delete: wake });
+    }
+    return informer;
+  };
+  // Before any composite kind is served: the managed kinds of both scopes. A built-in kind (ConfigMap, …) is
+  // watched from the first time a composite composes one, so `pledge run` pays nothing for it otherwise.
+  for (const type of kinds.types()) composedInformer(type);
+  const serving = createServing({ manager, kinds, xrds, compositions, revisions, timings, controller, byCompositeKind, composedInformer });
 
   const definitions = createController({
     name: 'CompositeResourceDefinition',

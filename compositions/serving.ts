@@ -1,4 +1,5 @@
 import type { ResourceType } from '../core/kube/index.ts';
+import type { KubeObject } from '../core/managed/types.ts';
 import type { Manager } from '../core/manager/index.ts';
 import { createController, splitKey, type Controller, type ControllerOptions } from '../core/runtime/controller/index.ts';
 import type { Informer } from '../core/runtime/informer/index.ts';
@@ -22,6 +23,8 @@ export interface ServingOptions {
   revisions: Informer<CompositionRevision>;
   timings: CompositeTimings;
   controller: Pick<ControllerOptions, 'workers' | 'baseBackoffMs' | 'maxBackoffMs' | 'metrics'>;
+  /** The informer of a composed kind, with the handler that wakes its owner (created on first use). */
+  composedInformer(type: ResourceType): Informer<KubeObject>;
   /** Composite controllers by `apiVersion|kind`, for waking a composite when what it composed changes. */
   byCompositeKind: Map<string, Controller>;
 }
@@ -34,7 +37,7 @@ export function createServing(o: ServingOptions): XrdServing {
   const { recorder } = manager;
 
   function compositeController(xrd: CompositeResourceDefinition, type: ResourceType, cache: Informer<Composite>): Controller {
-    const caches: CompositeCaches = { composites: cache, compositions: o.compositions, revisions: o.revisions, of: (t) => manager.informers.informerFor(t) };
+    const caches: CompositeCaches = { composites: cache, compositions: o.compositions, revisions: o.revisions, of: o.composedInformer };
     const logger = manager.logger.child({ xrd: xrd.metadata.name });
     const xrdNow = () => o.xrds.get(xrd.metadata.name) ?? xrd;
     const controller = createController({
