@@ -94,6 +94,7 @@ describe('XRD scope: Namespaced, Cluster, LegacyCluster', () => {
       composition(`app-elsewhere-${suffix}`, APP, partTemplate(teamB)),
       composition(`app-cluster-kind-${suffix}`, APP, nop('nop.pledge.dev/v1')),
       composition(`host-${suffix}`, HOST, partTemplate(teamA)),
+      composition(`host-nowhere-${suffix}`, HOST, partTemplate()),
       composition(`legacy-${suffix}`, LEGACY, nop('nop.pledge.dev/v1')),
     ].join('---\n'));
     for (const kind of [PART, APP, HOST, LEGACY]) {
@@ -103,7 +104,7 @@ describe('XRD scope: Namespaced, Cluster, LegacyCluster', () => {
   after(async () => {
     for (const ns of [teamA, teamB]) await kubectl(['delete', plural(APP), '--all', '-n', ns, '--timeout=60s']);
     await kubectl(['delete', `scopelegacyclaim${suffix}s`, '--all', '-n', teamA, '--timeout=60s']);
-    await kubectl(['delete', plural(HOST), `host-${suffix}`, '--timeout=60s']);
+    await kubectl(['delete', plural(HOST), `host-${suffix}`, `nowhere-${suffix}`, '--timeout=60s']);
     for (const ns of [teamA, teamB]) await kubectl(['delete', plural(PART), '--all', '-n', ns, '--timeout=60s']);
     await kubectl(['delete', 'compositeresourcedefinitions.pledge.dev', ...[PART, APP, HOST, LEGACY].map((k) => `${plural(k)}.${GROUP}`), '--timeout=60s']);
     await controller?.stop();
@@ -187,6 +188,12 @@ describe('XRD scope: Namespaced, Cluster, LegacyCluster', () => {
     assert.equal(ref?.namespace, teamA, "a cluster composite's namespaced resource is recorded with its namespace");
     assert.equal((await getJson<Obj>(plural(PART), ref?.name ?? '', teamA))?.spec.size, 'medium');
     await eventually(async () => Buffer.from((await getJson<{ data?: Record<string, string> }>('secret', `host-${suffix}-conn`, teamA))?.data?.size ?? '', 'base64').toString() === 'medium', 'the Part\'s secret in its namespace');
+  });
+
+  test('a Cluster composite composing a namespaced kind without a namespace is refused with a condition', async () => {
+    assert.equal((await kubectlApply(`apiVersion: ${GROUP}/v1alpha1\nkind: ${HOST}\nmetadata: {name: nowhere-${suffix}}\nspec: {size: medium, crossplane: {compositionRef: {name: host-nowhere-${suffix}}}}\n`)).code, 0);
+    await eventually(async () => /is namespaced; a cluster-scoped composite must give it metadata\.namespace/.test((await condition(plural(HOST), `nowhere-${suffix}`, 'Synced'))?.message ?? ''), 'Synced=False naming the template');
+    assert.equal((await getJson<Obj>(plural(HOST), `nowhere-${suffix}`))?.spec.crossplane?.resourceRefs, undefined, 'nothing composed');
   });
 
   test("a claim's composed resources carry Crossplane's claim labels as well as Pledge's", async () => {
