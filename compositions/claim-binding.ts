@@ -10,8 +10,8 @@ import type { ReconcileResult } from '../core/runtime/controller/index.ts';
 import { EVENT_REASONS, type EventRecorder } from '../core/runtime/events/index.ts';
 import type { ObjectCache } from '../core/runtime/informer/index.ts';
 import { compositeNameForClaim } from './composed-names.ts';
-import { COMPOSITE_DEFAULTS } from './composite-reconciler.ts';
-import { LABELS, type Claim, type Composite, type CompositeResourceDefinition } from './types.ts';
+import { COMPOSITE_DEFAULTS, compositeSecretRef } from './composite-reconciler.ts';
+import { CROSSPLANE_LABELS, LABELS, type Claim, type Composite, type CompositeResourceDefinition } from './types.ts';
 
 export const CLAIM_FINALIZER = 'claim.pledge.dev';
 const FIELD_MANAGER = 'pledge-claim';
@@ -108,7 +108,17 @@ export async function reconcileClaim(ctx: ClaimContext, namespace: string, name:
   const desired = {
     apiVersion: claim.apiVersion,
     kind: ctx.xrd().spec.names.kind,
-    metadata: { name: xrName, labels: { ...propagatedLabels(claim.metadata.labels), [LABELS.claimName]: name, [LABELS.claimNamespace]: namespace } },
+    metadata: {
+      name: xrName,
+      labels: {
+        ...propagatedLabels(claim.metadata.labels),
+        [LABELS.claimName]: name,
+        [LABELS.claimNamespace]: namespace,
+        // Crossplane's own, as its claim controller sets them on the composite: its composed resources inherit them.
+        [CROSSPLANE_LABELS.claimName]: name,
+        [CROSSPLANE_LABELS.claimNamespace]: namespace,
+      },
+    },
     spec: compositeSpec(claim, xrName),
   } as Composite;
   const xr = await ctx.store.apply<Composite>(ctx.compositeType, desired, FIELD_MANAGER);
@@ -117,7 +127,7 @@ export async function reconcileClaim(ctx: ClaimContext, namespace: string, name:
   }
   const secretRef = claim.spec.writeConnectionSecretToRef;
   if (secretRef) {
-    const details = await readConnectionDetails(ctx.store, xr, xr.spec.writeConnectionSecretToRef);
+    const details = await readConnectionDetails(ctx.store, xr, compositeSecretRef(xr));
     await writeConnectionSecret(ctx.store, claim, { name: secretRef.name, namespace }, details);
   }
   await reflectStatus(ctx, claim, xr);

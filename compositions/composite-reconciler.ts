@@ -8,7 +8,7 @@ import { readConnectionDetails, writeConnectionSecret } from '../core/managed/co
 import { withFinalizer, withoutFinalizer } from '../core/managed/finalizer.ts';
 import { writeStatusIfChanged } from '../core/managed/status.ts';
 import type { Condition, KubeObject } from '../core/managed/types.ts';
-import type { ReconcileResult } from '../core/runtime/controller/index.ts';
+import { splitKey, type ReconcileResult } from '../core/runtime/controller/index.ts';
 import { EVENT_REASONS, type EventReason, type EventRecorder } from '../core/runtime/events/index.ts';
 import type { ObjectCache } from '../core/runtime/informer/index.ts';
 import { composedName } from './composed-names.ts';
@@ -17,7 +17,7 @@ import type { KindRegistry } from './kind-registry.ts';
 import { render } from './render/index.ts';
 import type { KubeResource, ObservedComposed } from './render/types.ts';
 import { latestRevision } from './revisions.ts';
-import { ANNOTATION_RESOURCE_NAME, LABELS, type Composite, type CompositeResourceDefinition, type Composition, type CompositionRevision, type ResourceRef } from './types.ts';
+import { ANNOTATION_RESOURCE_NAME, compositionFields, compositionFieldsPatch, CROSSPLANE_LABELS, LABELS, type Composite, type CompositeResourceDefinition, type Composition, type CompositionRevision, type ResourceRef } from './types.ts';
 
 export const COMPOSITE_FINALIZER = 'composite.pledge.dev';
 export const FIELD_MANAGER = 'pledge-composition';
@@ -69,8 +69,9 @@ async function failed(ctx: CompositeContext, xr: Composite, reason: EventReason,
 
 /** spec.compositionRef, else the first Composition matching spec.compositionSelector, else the XRD's default. */
 function selectComposition(ctx: CompositeContext, xr: Composite): string | undefined {
-  if (xr.spec.compositionRef?.name) return xr.spec.compositionRef.name;
-  const labels = xr.spec.compositionSelector?.matchLabels;
+  const fields = compositionFields(ctx.xrd(), xr);
+  if (fields.compositionRef?.name) return fields.compositionRef.name;
+  const labels = fields.compositionSelector?.matchLabels;
   if (labels) {
     return ctx.caches.compositions
       .list()
@@ -86,13 +87,29 @@ function composedCache(ctx: CompositeContext, ref: ResourceRef): ObjectCache<Kub
   return ctx.caches.of(ctx.kinds.resolve(ref.apiVersion, ref.kind));
 }
 
+/** Where a composed resource lives: a namespaced composite's are in its namespace; a cluster one's say so in the ref. */
+function composedNamespace(ctx: CompositeContext, xr: Composite, ref: ResourceRef): string | undefined {
+  return ctx.kinds.resolve(ref.apiVersion, ref.kind).namespaced ? (ref.namespace ?? xr.metadata.namespace) : undefined;
+}
+
+function getComposed(ctx: CompositeContext, xr: Composite, ref: ResourceRef): KubeObject | undefined {
+  return composedCache(ctx, ref).get(ref.name, composedNamespace(ctx, xr, ref));
+}
+
+function refsOf(ctx: CompositeContext, xr: Composite): ResourceRef[] {
+  return compositionFields(ctx.xrd(), xr).resourceRefs ?? [];
+}
+
 async function observe(ctx: CompositeContext, xr: Composite, templates: string[]): Promise<Record<string, ObservedComposed>> {
   const observed: Record<string, ObservedComposed> = {};
-  for (const ref of xr.spec.resourceRefs ?? []) {
-    const found = composedCache(ctx, ref).get(ref.name) as (KubeObject & { spec?: { writeConnectionSecretToRef?: { name: string; namespace: string } } }) | undefined;
+  for (const ref of refsOf(ctx, xr)) {
+    const found = getComposed(ctx, xr, ref) as (KubeObject & { spec?: { writeConnectionSecretToRef?: { name: string; namespace?: string } } }) | undefined;
     const template = found?.metadata?.annotations?.[ANNOTATION_RESOURCE_NAME];
     if (!found || !template || !templates.includes(template)) continue;
-    const details = await readConnectionDetails(ctx.store, found, found.spec?.writeConnectionSecretToRef);
+    const secretRef = found.spec?.writeConnectionSecretToRef;
+    // A namespaced resource's secret is in its own namespace (the ref has a name only).
+    const namespace = secretRef?.namespace ?? found.metadata?.namespace;
+    const details = await readConnectionDetails(ctx.store, found, secretRef && namespace ? { name: secretRef.name, namespace } : undefined);
     observed[template] = { resource: asResource({ apiVersion: '', kind: '', ...found }), connectionDetails: details };
   }
   return observed;
@@ -101,10 +118,10 @@ async function observe(ctx: CompositeContext, xr: Composite, templates: string[]
 /** Deletes what the composite composed; resolves to how many are still there. */
 async function deleteComposed(ctx: CompositeContext, xr: Composite): Promise<number> {
   let remaining = 0;
-  for (const ref of xr.spec.resourceRefs ?? []) {
-    if (!composedCache(ctx, ref).get(ref.name)) continue;
+  for (const ref of refsOf(ctx, xr)) {
+    if (!getComposed(ctx, xr, ref)) continue;
     remaining++;
-    await ctx.store.delete(ctx.kinds.resolve(ref.apiVersion, ref.kind), ref.name);
+    await ctx.store.delete(ctx.kinds.resolve(ref.apiVersion, ref.kind), ref.name, composedNamespace(ctx, xr, ref));
   }
   return remaining;
 }
@@ -121,6 +138,13 @@ async function finalize(ctx: CompositeContext, xr: Composite): Promise<Reconcile
   return {};
 }
 
+/** The composite's connection secret: a namespaced composite's is in its own namespace (the ref names it only). */
+export function compositeSecretRef(xr: Composite): { name: string; namespace: string } | undefined {
+  const ref = xr.spec.writeConnectionSecretToRef;
+  const namespace = xr.metadata.namespace ?? ref?.namespace;
+  return ref && namespace ? { name: ref.name, namespace } : undefined;
+}
+
 /** The composition revision to render: the newest, or the pinned one under the Manual policy; written to spec. */
 async function selectRevision(ctx: CompositeContext, xr: Composite): Promise<{ xr: Composite; revision: CompositionRevision } | { error: string }> {
   const compositionName = selectComposition(ctx, xr);
@@ -128,12 +152,32 @@ async function selectRevision(ctx: CompositeContext, xr: Composite): Promise<{ x
   const revisions = ctx.caches.revisions.list().filter((r) => r.metadata.labels?.[LABELS.compositionName] === compositionName);
   const latest = latestRevision(revisions);
   if (!latest) return { error: `Composition "${compositionName}" not found (or has no revision yet)` };
-  const policy = xr.spec.compositionUpdatePolicy ?? ctx.xrd().spec.defaultCompositionUpdatePolicy ?? 'Automatic';
-  const pinned = policy === 'Manual' ? revisions.find((r) => r.metadata.name === xr.spec.compositionRevisionRef?.name) : undefined;
+  const fields = compositionFields(ctx.xrd(), xr);
+  const policy = fields.compositionUpdatePolicy ?? ctx.xrd().spec.defaultCompositionUpdatePolicy ?? 'Automatic';
+  const pinned = policy === 'Manual' ? revisions.find((r) => r.metadata.name === fields.compositionRevisionRef?.name) : undefined;
   const revision = pinned ?? latest;
-  if (xr.spec.compositionRef?.name === compositionName && xr.spec.compositionRevisionRef?.name === revision.metadata.name && xr.spec.compositionUpdatePolicy === policy) return { xr, revision };
+  if (fields.compositionRef?.name === compositionName && fields.compositionRevisionRef?.name === revision.metadata.name && fields.compositionUpdatePolicy === policy) return { xr, revision };
   const selection = { compositionRef: { name: compositionName }, compositionRevisionRef: { name: revision.metadata.name }, compositionUpdatePolicy: policy };
-  return { xr: await ctx.store.patch<Composite>(ctx.type, xr.metadata.name, { spec: selection }), revision };
+  return { xr: await ctx.store.patch<Composite>(ctx.type, xr.metadata.name, compositionFieldsPatch(ctx.xrd(), selection), xr.metadata.namespace), revision };
+}
+
+/**
+ * The metadata Crossplane derives from the composite for every composed resource (`crossplane render` alike): a
+ * namespaced composite's resources are in its namespace; crossplane.io/composite names the root composite (the XR's
+ * own such label, for a nested one); the claim labels are the XR's, which the claim binding sets (as Crossplane's).
+ */
+export function crossplaneMetadata(xr: Pick<Composite, 'metadata'>): { namespace?: string; labels: Record<string, string> } {
+  const labels = xr.metadata.labels ?? {};
+  const claimName = labels[CROSSPLANE_LABELS.claimName];
+  const claimNamespace = labels[CROSSPLANE_LABELS.claimNamespace];
+  const claim = claimName && claimNamespace ? { name: claimName, namespace: claimNamespace } : undefined;
+  return {
+    ...(xr.metadata.namespace ? { namespace: xr.metadata.namespace } : {}),
+    labels: {
+      [CROSSPLANE_LABELS.composite]: labels[CROSSPLANE_LABELS.composite] || xr.metadata.name,
+      ...(claim ? { [CROSSPLANE_LABELS.claimName]: claim.name, [CROSSPLANE_LABELS.claimNamespace]: claim.namespace } : {}),
+    },
+  };
 }
 
 /** The rendered resource as it is applied: named, labelled, owned by the composite, with a secret ref when one is needed. */
@@ -141,11 +185,14 @@ export function desiredObject(xr: Composite, revision: Pick<CompositionRevision,
   const desired = structuredClone(composed.resource) as KubeResource & { spec?: Record<string, unknown> };
   const objectName = desired.metadata?.name || composedName(xr.metadata.name, composed.name);
   const claim = xr.spec.claimRef;
+  const crossplane = crossplaneMetadata(xr);
   desired.metadata = {
     ...desired.metadata,
     name: objectName,
+    ...(crossplane.namespace ? { namespace: crossplane.namespace } : {}),
     labels: {
       ...desired.metadata?.labels,
+      ...crossplane.labels,
       [LABELS.composite]: xr.metadata.name,
       ...(claim ? { [LABELS.claimName]: claim.name, [LABELS.claimNamespace]: claim.namespace } : {}),
     },
@@ -155,7 +202,10 @@ export function desiredObject(xr: Composite, revision: Pick<CompositionRevision,
   const template = revision.spec.resources.find((r) => r.name === composed.name);
   const wantsSecret = template?.connectionDetails?.some((d) => d.type === 'FromConnectionSecretKey' || d.fromConnectionSecretKey);
   if (wantsSecret && desired.spec && !desired.spec.writeConnectionSecretToRef) {
-    desired.spec.writeConnectionSecretToRef = { name: objectName, namespace: revision.spec.writeConnectionSecretsToNamespace ?? COMPOSITE_DEFAULTS.connectionSecretNamespace };
+    // A namespaced composite's resources are namespaced: their secret goes in their own namespace.
+    desired.spec.writeConnectionSecretToRef = crossplane.namespace
+      ? { name: objectName }
+      : { name: objectName, namespace: revision.spec.writeConnectionSecretsToNamespace ?? COMPOSITE_DEFAULTS.connectionSecretNamespace };
   }
   return desired;
 }
@@ -166,27 +216,34 @@ async function applyComposed(ctx: CompositeContext, xr: Composite, revision: Com
   for (const composed of resources) {
     const desired = desiredObject(xr, revision, composed);
     const objectName = desired.metadata?.name ?? '';
+    const type = ctx.kinds.resolve(desired.apiVersion, desired.kind);
+    // Its kind's informer (started on first use for a built-in kind): the object's changes wake this composite.
+    ctx.caches.of(type);
     try {
-      await ctx.store.apply(ctx.kinds.resolve(desired.apiVersion, desired.kind), desired, FIELD_MANAGER);
+      await ctx.store.apply(type, desired, FIELD_MANAGER);
     } catch (err: unknown) {
       // 400 and 422: the rendered object is invalid; the same render will be refused again.
       const code = fieldOf(err, 'code');
       return { error: `cannot apply composed resource "${composed.name}" (${desired.kind} ${objectName}): ${apiErrorMessage(err)}`, retryable: code !== 400 && code !== 422 };
     }
-    refs.push({ apiVersion: desired.apiVersion, kind: desired.kind, name: objectName });
+    // A cluster composite's namespaced resources carry their namespace; a namespaced composite's are in its own.
+    const namespace = type.namespaced && !xr.metadata.namespace ? desired.metadata?.namespace : undefined;
+    refs.push({ apiVersion: desired.apiVersion, kind: desired.kind, name: objectName, ...(namespace ? { namespace } : {}) });
   }
-  for (const old of xr.spec.resourceRefs ?? []) {
-    if (!refs.some((r) => r.kind === old.kind && r.name === old.name && r.apiVersion === old.apiVersion)) {
-      await ctx.store.delete(ctx.kinds.resolve(old.apiVersion, old.kind), old.name);
+  const before = refsOf(ctx, xr);
+  for (const old of before) {
+    if (!refs.some((r) => r.kind === old.kind && r.name === old.name && r.apiVersion === old.apiVersion && r.namespace === old.namespace)) {
+      await ctx.store.delete(ctx.kinds.resolve(old.apiVersion, old.kind), old.name, composedNamespace(ctx, xr, old));
     }
   }
-  if (isDeepStrictEqual(xr.spec.resourceRefs ?? [], refs)) return { xr };
-  return { xr: await ctx.store.patch<Composite>(ctx.type, xr.metadata.name, { spec: { resourceRefs: refs } }) };
+  if (isDeepStrictEqual(before, refs)) return { xr };
+  return { xr: await ctx.store.patch<Composite>(ctx.type, xr.metadata.name, compositionFieldsPatch(ctx.xrd(), { resourceRefs: refs }), xr.metadata.namespace) };
 }
 
 /** One reconcile of a composite resource: select, render, apply, prune, report. */
-export async function reconcileComposite(ctx: CompositeContext, name: string): Promise<ReconcileResult> {
-  const cached = ctx.caches.composites.get(name);
+export async function reconcileComposite(ctx: CompositeContext, key: string): Promise<ReconcileResult> {
+  const { name, namespace } = splitKey(key);
+  const cached = ctx.caches.composites.get(name, namespace);
   if (!cached) return {};
   let xr = structuredClone(cached);
   if (xr.metadata.annotations?.[ANNOTATIONS.paused] === 'true') {
@@ -205,19 +262,45 @@ export async function reconcileComposite(ctx: CompositeContext, name: string): P
   const templates = revision.spec.resources.map((r) => r.name);
   const result = render({ composite: asResource(xr), composition: revision.spec, observed: await observe(ctx, xr, templates) });
   if (result.errors.length > 0) {
-    const message = `Composition "${xr.spec.compositionRef?.name}" (revision ${revision.spec.revision}): ${result.errors.map((e) => `resource "${e.resource}": ${e.message}`).join('; ')}`;
+    const message = `Composition "${compositionFields(ctx.xrd(), xr).compositionRef?.name}" (revision ${revision.spec.revision}): ${result.errors.map((e) => `resource "${e.resource}": ${e.message}`).join('; ')}`;
     return failed(ctx, xr, EVENT_REASONS.cannotCompose, message);
   }
+  const misplaced = scopeProblems(ctx, xr, result.resources);
+  if (misplaced) return failed(ctx, xr, EVENT_REASONS.cannotCompose, `Composition "${compositionFields(ctx.xrd(), xr).compositionRef?.name}" (revision ${revision.spec.revision}): ${misplaced}`);
   const invalid = await composedProblems(result.resources.map((r) => ({ template: r.name, object: desiredObject(xr, revision, r) })));
-  if (invalid) return failed(ctx, xr, EVENT_REASONS.cannotCompose, `Composition "${xr.spec.compositionRef?.name}" (revision ${revision.spec.revision}): ${invalid}`);
+  if (invalid) return failed(ctx, xr, EVENT_REASONS.cannotCompose, `Composition "${compositionFields(ctx.xrd(), xr).compositionRef?.name}" (revision ${revision.spec.revision}): ${invalid}`);
   const applied = await applyComposed(ctx, xr, revision, result.resources);
   if ('error' in applied) return failed(ctx, xr, EVENT_REASONS.cannotApplyComposed, applied.error, applied.retryable);
   xr = applied.xr;
 
   const keys = ctx.xrd().spec.connectionSecretKeys;
   const details = keys ? Object.fromEntries(Object.entries(result.connectionDetails).filter(([k]) => keys.includes(k))) : result.connectionDetails;
-  await writeConnectionSecret(ctx.store, xr, xr.spec.writeConnectionSecretToRef, details);
+  await writeConnectionSecret(ctx.store, xr, compositeSecretRef(xr), details);
   return report(ctx, xr, result, observedProblems(ctx, xr, templates));
+}
+
+/**
+ * A built-in kind outside the kind registry's table is refused by name. A namespaced composite composes into its own namespace only: a template naming another namespace, or a
+ * cluster-scoped kind (which has no namespace to be kept in), is refused before anything is applied. A cluster
+ * composite's namespaced resource needs a namespace from its template.
+ */
+function scopeProblems(ctx: CompositeContext, xr: Composite, resources: ReadonlyArray<{ name: string; resource: KubeResource }>): string | undefined {
+  const own = xr.metadata.namespace;
+  const problems: string[] = [];
+  for (const { name, resource } of resources) {
+    const refused = ctx.kinds.refusal(resource.apiVersion, resource.kind);
+    if (refused) {
+      problems.push(`resource "${name}": ${refused}`);
+      continue;
+    }
+    const wanted = resource.metadata?.namespace;
+    if (!own) {
+      // A cluster composite's namespaced resource goes where its template says: it must say.
+      if (!wanted && ctx.kinds.resolve(resource.apiVersion, resource.kind).namespaced) problems.push(`resource "${name}": ${resource.kind} (${resource.apiVersion}) is namespaced; a cluster-scoped composite must give it metadata.namespace`);
+    } else if (wanted && wanted !== own) problems.push(`resource "${name}" (${resource.kind}) names namespace "${wanted}": a namespaced composite composes into its own namespace ("${own}") only`);
+    else if (!ctx.kinds.resolve(resource.apiVersion, resource.kind).namespaced) problems.push(`resource "${name}": ${resource.kind} (${resource.apiVersion}) is cluster-scoped; a namespaced composite composes namespaced resources only (use a Cluster-scoped XRD to compose it)`);
+  }
+  return problems.length > 0 ? problems.join('; ') : undefined;
 }
 
 type Composed = KubeObject & { kind?: string; status?: { conditions?: Condition[] } };
@@ -228,8 +311,8 @@ type Composed = KubeObject & { kind?: string; status?: { conditions?: Condition[
  */
 function observedProblems(ctx: CompositeContext, xr: Composite, templates: string[]): { stalled?: string; waiting?: { reason: string; message: string } } {
   const out: { stalled?: string; waiting?: { reason: string; message: string } } = {};
-  for (const ref of xr.spec.resourceRefs ?? []) {
-    const found = composedCache(ctx, ref).get(ref.name) as Composed | undefined;
+  for (const ref of refsOf(ctx, xr)) {
+    const found = getComposed(ctx, xr, ref) as Composed | undefined;
     const template = found?.metadata?.annotations?.[ANNOTATION_RESOURCE_NAME];
     if (!found || !template || !templates.includes(template)) continue;
     const who = `resource "${template}" (${ref.kind} ${ref.name})`;

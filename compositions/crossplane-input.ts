@@ -12,6 +12,7 @@ export const PATCH_AND_TRANSFORM = {
   inputApiVersion: 'pt.fn.crossplane.io/v1beta1',
   inputKind: 'Resources',
 } as const;
+export const AUTO_READY = { functionName: 'function-auto-ready', inputGroup: 'autoready.fn.crossplane.io/' } as const;
 
 type JsonObject = { [key: string]: unknown };
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -42,18 +43,33 @@ export function patchAndTransformInput(spec: JsonObject): JsonObject {
   return input;
 }
 
+/** The function a step runs, by its package when the functions file names one, else by its name. */
+function stepFunction(step: JsonObject, functions: Map<string, string> | undefined): { fn: string; pkg: string | undefined } {
+  const fn = isObject(step.functionRef) && typeof step.functionRef.name === 'string' ? step.functionRef.name : '';
+  return { fn, pkg: functions?.get(fn) };
+}
+
+/** A function-auto-ready step: by package, or (no functions file) by the name Crossplane's docs give it, with no input or its own. */
+export function isAutoReadyStep(step: JsonObject, functions?: Map<string, string>): boolean {
+  const { fn, pkg } = stepFunction(step, functions);
+  const named = pkg !== undefined && pkg !== '' ? /function-auto-ready(:|@|$)/.test(pkg) : fn === AUTO_READY.functionName;
+  const input = step.input;
+  return named && (input === undefined || (isObject(input) && typeof input.apiVersion === 'string' && input.apiVersion.startsWith(AUTO_READY.inputGroup)));
+}
+
 function pipelineSpec(spec: JsonObject, functions: Map<string, string> | undefined): CompositionInput {
   const pipeline = spec.pipeline;
   if (!Array.isArray(pipeline) || pipeline.length === 0) return { error: 'a Pipeline Composition needs at least one step', path: ['spec', 'pipeline'] };
-  if (pipeline.length > 1) {
-    return { error: `Pledge renders one function-patch-and-transform step; this pipeline has ${pipeline.length} steps`, path: ['spec', 'pipeline'] };
+  // One P&T step, optionally followed by function-auto-ready steps (autoReady on the Pledge side).
+  const autoReadySteps = pipeline.slice(1).filter((s: unknown) => isObject(s) && isAutoReadyStep(s, functions)).length;
+  if (pipeline.length - autoReadySteps > 1) {
+    return { error: `Pledge renders one function-patch-and-transform step, optionally followed by function-auto-ready; this pipeline has ${pipeline.length} steps`, path: ['spec', 'pipeline'] };
   }
   const step: unknown = pipeline[0];
   const at = ['spec', 'pipeline', 0];
   if (!isObject(step)) return { error: 'a pipeline step must be an object', path: at };
-  const fn = isObject(step.functionRef) && typeof step.functionRef.name === 'string' ? step.functionRef.name : '';
+  const { fn, pkg } = stepFunction(step, functions);
   const label = `step "${String(step.step ?? '')}" runs function "${fn}"`;
-  const pkg = functions?.get(fn);
   if (functions && pkg === undefined) return { error: `${label}, which no Function in the functions file defines`, path: [...at, 'functionRef', 'name'] };
   if (pkg !== undefined && pkg !== '' && !/function-patch-and-transform(:|@|$)/.test(pkg)) {
     return { error: `${label} (package ${pkg}): Pledge renders only function-patch-and-transform`, path: [...at, 'functionRef', 'name'] };
@@ -69,6 +85,7 @@ function pipelineSpec(spec: JsonObject, functions: Map<string, string> | undefin
   const out: JsonObject = { compositeTypeRef: spec.compositeTypeRef, resources: resources ?? [] };
   if (patchSets !== undefined) out.patchSets = patchSets;
   if (spec.writeConnectionSecretsToNamespace !== undefined) out.writeConnectionSecretsToNamespace = spec.writeConnectionSecretsToNamespace;
+  if (autoReadySteps > 0) out.autoReady = true;
   return { spec: out as CompositionSpec, format: 'crossplane' };
 }
 

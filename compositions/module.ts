@@ -1,6 +1,8 @@
+import type { ResourceType } from '../core/kube/index.ts';
 import type { ControllerModule, Manager } from '../core/manager/index.ts';
 import type { KubeObject, Provider } from '../core/managed/types.ts';
 import { createController, objectKey, type Controller } from '../core/runtime/controller/index.ts';
+import { typeKey, type Informer } from '../core/runtime/informer/index.ts';
 import { addCompositionCommands } from './cli/index.ts';
 import { useComposedKinds } from './composed-validation.ts';
 import { COMPOSITE_DEFAULTS, type CompositeTimings } from './composite-reconciler.ts';
@@ -37,10 +39,13 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 }
 
 /** A composed resource's change wakes its own composite (found by its controller owner reference), nothing else. */
-function wakeOwner(byCompositeKind: ReadonlyMap<string, Controller>) {
+function wakeOwner(byCompositeKind: ReadonlyMap<string, Controller>, kinds: KindRegistry) {
   return (obj: KubeObject) => {
     const owner = obj.metadata?.ownerReferences?.find((o) => o.controller === true);
-    if (owner && typeof owner.name === 'string') byCompositeKind.get(`${String(owner.apiVersion)}|${String(owner.kind)}`)?.enqueue(owner.name);
+    if (!owner || typeof owner.name !== 'string') return;
+    // A namespaced owner is in its dependent's namespace (Kubernetes allows no other).
+    const namespaced = kinds.resolve(String(owner.apiVersion), String(owner.kind)).namespaced && obj.metadata?.namespace;
+    byCompositeKind.get(`${String(owner.apiVersion)}|${String(owner.kind)}`)?.enqueue(namespaced ? `${obj.metadata?.namespace}/${owner.name}` : owner.name);
   };
 }
 
@@ -54,11 +59,21 @@ function setupCompositions(manager: Manager, providers: readonly Provider[], set
   const revisions = informers.informerFor<CompositionRevision>(REVISIONS);
   const xrds = informers.informerFor<CompositeResourceDefinition>(XRDS);
   const byCompositeKind = new Map<string, Controller>();
-  const wake = wakeOwner(byCompositeKind);
-  for (const kind of providers.flatMap((p) => p.kinds)) {
-    informers.informerFor({ group: kind.gvk.group, version: kind.gvk.version, plural: kind.plural }).on({ add: wake, update: wake, delete: wake });
-  }
-  const serving = createServing({ manager, kinds: KindRegistry.fromProviders(providers), xrds, compositions, revisions, timings, controller, byCompositeKind });
+  const kinds = KindRegistry.fromProviders(providers);
+  const wake = wakeOwner(byCompositeKind, kinds);
+  const woken = new Set<string>();
+  const composedInformer = (type: ResourceType): Informer<KubeObject> => {
+    const informer = informers.informerFor<KubeObject>(type);
+    if (!woken.has(typeKey(type))) {
+      woken.add(typeKey(type));
+      informer.on({ add: wake, update: wake, delete: wake });
+    }
+    return informer;
+  };
+  // Before any composite kind is served: the managed kinds of both scopes. A built-in kind (ConfigMap, …) is
+  // watched from the first time a composite composes one, so `pledge run` pays nothing for it otherwise.
+  for (const type of kinds.types()) composedInformer(type);
+  const serving = createServing({ manager, kinds, xrds, compositions, revisions, timings, controller, byCompositeKind, composedInformer });
 
   const definitions = createController({
     name: 'CompositeResourceDefinition',

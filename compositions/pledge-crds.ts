@@ -16,12 +16,16 @@ const compositionSpec = (extra: Record<string, JSONSchema> = {}, immutable = fal
     resources: { type: 'array', items: { ...anyObject, required: ['name', 'base'] } },
     patchSets: { type: 'array', items: anyObject },
     writeConnectionSecretsToNamespace: { type: 'string' },
+    autoReady: {
+      type: 'boolean',
+      description: "function-auto-ready's rules for composed resources the readiness checks do not find ready: a well-known kind's own health rule (Deployment, Service, ConfigMap, …), else its Ready condition",
+    },
     ...extra,
   },
   // has() first: reading an absent patchSets is an evaluation error, which refused every update of a revision
   // without patchSets, even one of metadata only (the garbage collector orphaning it).
   ...(immutable
-    ? { 'x-kubernetes-validations': [{ rule: 'self.resources == oldSelf.resources && has(self.patchSets) == has(oldSelf.patchSets) && (!has(self.patchSets) || self.patchSets == oldSelf.patchSets)', message: 'a CompositionRevision is immutable' }] }
+    ? { 'x-kubernetes-validations': [{ rule: 'self.resources == oldSelf.resources && has(self.patchSets) == has(oldSelf.patchSets) && (!has(self.patchSets) || self.patchSets == oldSelf.patchSets) && has(self.autoReady) == has(oldSelf.autoReady) && (!has(self.autoReady) || self.autoReady == oldSelf.autoReady)', message: 'a CompositionRevision is immutable' }] }
     : {}),
 });
 
@@ -64,6 +68,10 @@ export function compositionCrds(): CustomResourceDefinition[] {
           spec: {
             type: 'object',
             required: ['group', 'names', 'versions'],
+            'x-kubernetes-validations': [
+              { rule: "!has(self.claimNames) || !has(self.scope) || self.scope == 'LegacyCluster'", message: 'spec.claimNames needs spec.scope LegacyCluster: only a cluster-scoped composite is offered to namespaces through a claim' },
+              { rule: 'has(self.scope) == has(oldSelf.scope)', message: 'spec.scope is immutable' },
+            ],
             properties: {
               group: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'spec.group is immutable' }] },
               names: { ...anyObject, required: ['kind', 'plural'], 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'spec.names is immutable' }] },
@@ -72,6 +80,12 @@ export function compositionCrds(): CustomResourceDefinition[] {
               connectionSecretKeys: { type: 'array', items: { type: 'string' } },
               defaultCompositionRef: { type: 'object', properties: { name: { type: 'string' } } },
               defaultCompositionUpdatePolicy: { type: 'string', enum: ['Automatic', 'Manual'], default: 'Automatic' },
+              scope: {
+                type: 'string',
+                enum: ['Namespaced', 'Cluster', 'LegacyCluster'],
+                description: 'Namespaced: composites live in a namespace and compose into it; Cluster: cluster-scoped composites; LegacyCluster (when absent): cluster-scoped composites offered through claims. Namespaced and Cluster composites keep their composition fields under spec.crossplane.',
+                'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'spec.scope is immutable' }],
+              },
             },
           },
           status: { type: 'object', properties: { conditions, observedGeneration: { type: 'integer', format: 'int64' } } },

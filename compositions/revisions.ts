@@ -16,8 +16,9 @@ function canonical(value: unknown): unknown {
 
 /** A short hash of what a revision snapshots; equal specs give equal hashes whatever the key order. */
 export function specHash(spec: CompositionSpec): string {
-  const { compositeTypeRef, resources, patchSets, writeConnectionSecretsToNamespace } = spec;
-  const text = JSON.stringify(canonical({ compositeTypeRef, resources, patchSets, writeConnectionSecretsToNamespace }));
+  const { compositeTypeRef, resources, patchSets, writeConnectionSecretsToNamespace, autoReady } = spec;
+  // autoReady only when set: a spec without it keeps the hash it had before the field existed.
+  const text = JSON.stringify(canonical({ compositeTypeRef, resources, patchSets, writeConnectionSecretsToNamespace, ...(autoReady === undefined ? {} : { autoReady }) }));
   return createHash('sha256').update(text).digest('hex').slice(0, 10);
 }
 
@@ -44,7 +45,7 @@ export async function ensureRevision(client: ObjectStore, composition: Compositi
     if (existing === latest || existing.spec.revision === top) return existing;
     return client.patch<CompositionRevision>(REVISIONS, existing.metadata.name, { spec: { revision: top + 1 } });
   }
-  const { compositeTypeRef, resources, patchSets, writeConnectionSecretsToNamespace } = composition.spec;
+  const { compositeTypeRef, resources, patchSets, writeConnectionSecretsToNamespace, autoReady } = composition.spec;
   return client.create<CompositionRevision>(REVISIONS, {
     apiVersion: `${GROUP}/${VERSION}`,
     kind: 'CompositionRevision',
@@ -58,6 +59,7 @@ export async function ensureRevision(client: ObjectStore, composition: Compositi
       resources,
       ...(patchSets ? { patchSets } : {}),
       ...(writeConnectionSecretsToNamespace ? { writeConnectionSecretsToNamespace } : {}),
+      ...(autoReady === undefined ? {} : { autoReady }),
       revision: top + 1,
     },
   });

@@ -1,12 +1,13 @@
 import type { ResourceType } from '../core/kube/index.ts';
+import type { KubeObject } from '../core/managed/types.ts';
 import type { Manager } from '../core/manager/index.ts';
 import { createController, splitKey, type Controller, type ControllerOptions } from '../core/runtime/controller/index.ts';
 import type { Informer } from '../core/runtime/informer/index.ts';
 import { reconcileClaim } from './claim-binding.ts';
 import { reconcileComposite, type CompositeCaches, type CompositeTimings } from './composite-reconciler.ts';
 import type { KindRegistry } from './kind-registry.ts';
-import { LABELS, type Claim, type Composite, type CompositeResourceDefinition, type Composition, type CompositionRevision } from './types.ts';
-import { servedVersion, type XrdServing } from './xrd-controller.ts';
+import { compositionFields, isV2Style, LABELS, xrdScope, type Claim, type Composite, type CompositeResourceDefinition, type Composition, type CompositionRevision } from './types.ts';
+import { compositeTypeOf, type XrdServing } from './xrd-controller.ts';
 
 interface Served {
   stop: AbortController;
@@ -22,6 +23,8 @@ export interface ServingOptions {
   revisions: Informer<CompositionRevision>;
   timings: CompositeTimings;
   controller: Pick<ControllerOptions, 'workers' | 'baseBackoffMs' | 'maxBackoffMs' | 'metrics'>;
+  /** The informer of a composed kind, with the handler that wakes its owner (created on first use). */
+  composedInformer(type: ResourceType): Informer<KubeObject>;
   /** Composite controllers by `apiVersion|kind`, for waking a composite when what it composed changes. */
   byCompositeKind: Map<string, Controller>;
 }
@@ -34,7 +37,7 @@ export function createServing(o: ServingOptions): XrdServing {
   const { recorder } = manager;
 
   function compositeController(xrd: CompositeResourceDefinition, type: ResourceType, cache: Informer<Composite>): Controller {
-    const caches: CompositeCaches = { composites: cache, compositions: o.compositions, revisions: o.revisions, of: (t) => manager.informers.informerFor(t) };
+    const caches: CompositeCaches = { composites: cache, compositions: o.compositions, revisions: o.revisions, of: o.composedInformer };
     const logger = manager.logger.child({ xrd: xrd.metadata.name });
     const xrdNow = () => o.xrds.get(xrd.metadata.name) ?? xrd;
     const controller = createController({
@@ -45,7 +48,12 @@ export function createServing(o: ServingOptions): XrdServing {
     });
     controller.watch(cache);
     // A new revision moves the composites of its Composition (those on the Automatic policy re-render).
-    controller.watch(o.revisions, (r) => cache.list().filter((xr) => xr.spec.compositionRef?.name === r.metadata?.labels?.[LABELS.compositionName]).map((xr) => xr.metadata.name));
+    controller.watch(o.revisions, (r) =>
+      cache
+        .list()
+        .filter((xr) => compositionFields(xrdNow(), xr).compositionRef?.name === r.metadata?.labels?.[LABELS.compositionName])
+        .map((xr) => (xr.metadata.namespace ? `${xr.metadata.namespace}/${xr.metadata.name}` : xr.metadata.name)),
+    );
     return controller;
   }
 
@@ -73,20 +81,20 @@ export function createServing(o: ServingOptions): XrdServing {
   return {
     serve(xrd) {
       if (served.has(xrd.metadata.name)) return;
-      const version = servedVersion(xrd);
-      const compositeType: ResourceType = { group: xrd.spec.group, version, plural: xrd.spec.names.plural };
+      const compositeType = compositeTypeOf(xrd);
+      const { version } = compositeType;
       kinds.add(`${xrd.spec.group}/${version}`, xrd.spec.names.kind, compositeType);
       const composites = manager.informers.informerFor<Composite>(compositeType);
       const entry: Served = { stop: new AbortController(), compositeType };
       const controller = compositeController(xrd, compositeType, composites);
       o.byCompositeKind.set(`${xrd.spec.group}/${version}|${xrd.spec.names.kind}`, controller);
       manager.add(controller, entry.stop.signal);
-      if (xrd.spec.claimNames) {
+      if (xrd.spec.claimNames && !isV2Style(xrd)) {
         entry.claimType = { group: xrd.spec.group, version, plural: xrd.spec.claimNames.plural, namespaced: true };
         manager.add(claimController(xrd, entry.claimType, compositeType, composites), entry.stop.signal);
       }
       served.set(xrd.metadata.name, entry);
-      manager.logger.info({ xrd: xrd.metadata.name, kind: xrd.spec.names.kind, claim: xrd.spec.claimNames?.kind }, 'serving composite resource definition');
+      manager.logger.info({ xrd: xrd.metadata.name, kind: xrd.spec.names.kind, scope: xrdScope(xrd), claim: entry.claimType ? xrd.spec.claimNames?.kind : undefined }, 'serving composite resource definition');
     },
     retire(xrd) {
       const entry = served.get(xrd.metadata.name);

@@ -8,7 +8,7 @@ import type { ReconcileResult } from '../core/runtime/controller/index.ts';
 import { EVENT_REASONS, type EventRecorder } from '../core/runtime/events/index.ts';
 import type { ObjectCache } from '../core/runtime/informer/index.ts';
 import { accessFor, describeAccess, type AccessCheck } from './access-check.ts';
-import { GROUP, VERSION, type CompositeResourceDefinition } from './types.ts';
+import { GROUP, isV2Style, VERSION, xrdScope, type CompositeResourceDefinition } from './types.ts';
 import { claimCrd, compositeCrd } from './xrd-to-crd.ts';
 
 export const XRDS: ResourceType = { group: GROUP, version: VERSION, plural: 'compositeresourcedefinitions' };
@@ -36,6 +36,12 @@ export interface XrdContext {
 
 export function servedVersion(xrd: CompositeResourceDefinition): string {
   return (xrd.spec.versions.find((v) => v.referenceable) ?? xrd.spec.versions[0])?.name ?? 'v1';
+}
+
+/** The REST resource of the XRD's composites: namespaced for scope Namespaced. */
+export function compositeTypeOf(xrd: CompositeResourceDefinition): ResourceType {
+  const type: ResourceType = { group: xrd.spec.group, version: servedVersion(xrd), plural: xrd.spec.names.plural };
+  return xrdScope(xrd) === 'Namespaced' ? { ...type, namespaced: true } : type;
 }
 
 export function crdsOf(xrd: CompositeResourceDefinition): CustomResourceDefinition[] {
@@ -73,8 +79,8 @@ async function countInstances(store: ObjectStore, type: ResourceType): Promise<n
 /** An XRD being deleted: refused (kept, with a condition saying why) while composites or claims exist. */
 async function retire(ctx: XrdContext, xrd: CompositeResourceDefinition): Promise<ReconcileResult> {
   const version = servedVersion(xrd);
-  const composites = await countInstances(ctx.store, { group: xrd.spec.group, version, plural: xrd.spec.names.plural });
-  const claims = xrd.spec.claimNames ? await countInstances(ctx.store, { group: xrd.spec.group, version, plural: xrd.spec.claimNames.plural, namespaced: true }) : 0;
+  const composites = await countInstances(ctx.store, compositeTypeOf(xrd));
+  const claims = xrd.spec.claimNames && !isV2Style(xrd) ? await countInstances(ctx.store, { group: xrd.spec.group, version, plural: xrd.spec.claimNames.plural, namespaced: true }) : 0;
   if (composites + claims > 0) {
     const message = `cannot delete: ${composites} ${xrd.spec.names.kind} and ${claims} ${xrd.spec.claimNames?.kind ?? 'claim'} instances still exist; delete them first`;
     ctx.recorder.warning(xrd, EVENT_REASONS.deletionBlocked, message);
@@ -120,7 +126,7 @@ export async function reconcileXrd(ctx: XrdContext, name: string, signal: AbortS
     return { error: err };
   }
   const conditions: Condition[] = [{ type: 'Established', status: 'True', reason: 'WatchingCompositeResource' }, { type: 'Reconciling', status: 'False', reason: 'ReconcileSuccess' }];
-  if (xrd.spec.claimNames) conditions.push({ type: 'Offered', status: 'True', reason: 'WatchingCompositeResourceClaim' });
+  if (xrd.spec.claimNames && !isV2Style(xrd)) conditions.push({ type: 'Offered', status: 'True', reason: 'WatchingCompositeResourceClaim' });
   await writeXrdStatus(ctx, xrd, conditions);
   return {};
 }

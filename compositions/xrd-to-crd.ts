@@ -1,5 +1,5 @@
 import { conditionsSchema as conditions, type CustomResourceDefinition, type JSONSchema } from '../core/crd/index.ts';
-import type { CompositeResourceDefinition, XrdVersion } from './types.ts';
+import { isV2Style, xrdScope, type CompositeResourceDefinition, type XrdVersion } from './types.ts';
 
 const str: JSONSchema = { type: 'string' };
 const nameRef: JSONSchema = { type: 'object', required: ['name'], properties: { name: str } };
@@ -12,6 +12,7 @@ const compositionFields: Record<string, JSONSchema> = {
 };
 
 const resourceRef: JSONSchema = { type: 'object', required: ['apiVersion', 'kind', 'name'], properties: { apiVersion: str, kind: str, name: str } };
+const resourceRefs: JSONSchema = { type: 'array', items: { ...resourceRef, properties: { ...resourceRef.properties, namespace: str } }, 'x-kubernetes-list-type': 'atomic' };
 
 function userSchema(version: XrdVersion): { spec: JSONSchema; status: JSONSchema } {
   const root = version.schema?.openAPIV3Schema ?? {};
@@ -65,9 +66,27 @@ const owned = (xrd: CompositeResourceDefinition) => ({
   ownerReferences: [{ apiVersion: 'pledge.dev/v1', kind: 'CompositeResourceDefinition', name: xrd.metadata.name, uid: xrd.metadata.uid ?? '', controller: true }],
 });
 
-/** The cluster-scoped composite resource (XR) CRD an XRD defines. */
+/**
+ * The composite's own spec fields. LegacyCluster (Crossplane v1's shape): composition fields at the top of spec, a
+ * claimRef, a secret in any namespace. Namespaced and Cluster (v2's): composition fields under spec.crossplane, no
+ * claims; a namespaced composite's secret is in its own namespace.
+ */
+function compositeSpecFields(xrd: CompositeResourceDefinition): Record<string, JSONSchema> {
+  const scope = xrdScope(xrd);
+  const secretRef: JSONSchema = scope === 'Namespaced' ? { type: 'object', required: ['name'], properties: { name: str } } : { type: 'object', required: ['name', 'namespace'], properties: { name: str, namespace: str } };
+  if (isV2Style(xrd)) return { crossplane: { type: 'object', properties: { ...compositionFields, resourceRefs } }, writeConnectionSecretToRef: secretRef };
+  return {
+    ...compositionFields,
+    resourceRefs,
+    writeConnectionSecretToRef: secretRef,
+    claimRef: { type: 'object', required: ['apiVersion', 'kind', 'name', 'namespace'], properties: { apiVersion: str, kind: str, name: str, namespace: str } },
+  };
+}
+
+/** The composite resource (XR) CRD an XRD defines: namespaced for scope Namespaced, else cluster-scoped. */
 export function compositeCrd(xrd: CompositeResourceDefinition): CustomResourceDefinition {
   const { group, names } = xrd.spec;
+  const compositionPath = isV2Style(xrd) ? '.spec.crossplane.compositionRef.name' : '.spec.compositionRef.name';
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -75,25 +94,16 @@ export function compositeCrd(xrd: CompositeResourceDefinition): CustomResourceDe
     spec: {
       group,
       names: { ...names, listKind: names.listKind ?? `${names.kind}List`, singular: names.singular ?? names.kind.toLowerCase(), categories: [...(names.categories ?? []), 'composite'] },
-      scope: 'Cluster',
-      versions: versions(
-        xrd,
-        {
-          ...compositionFields,
-          resourceRefs: { type: 'array', items: resourceRef, 'x-kubernetes-list-type': 'atomic' },
-          writeConnectionSecretToRef: { type: 'object', required: ['name', 'namespace'], properties: { name: str, namespace: str } },
-          claimRef: { type: 'object', required: ['apiVersion', 'kind', 'name', 'namespace'], properties: { apiVersion: str, kind: str, name: str, namespace: str } },
-        },
-        printerColumns([{ name: 'COMPOSITION', type: 'string', jsonPath: '.spec.compositionRef.name' }]),
-      ),
+      scope: xrdScope(xrd) === 'Namespaced' ? 'Namespaced' : 'Cluster',
+      versions: versions(xrd, compositeSpecFields(xrd), printerColumns([{ name: 'COMPOSITION', type: 'string', jsonPath: compositionPath }])),
     },
   };
 }
 
-/** The namespaced claim CRD, when the XRD offers one (spec.claimNames). */
+/** The namespaced claim CRD, when the XRD offers one (spec.claimNames; LegacyCluster only). */
 export function claimCrd(xrd: CompositeResourceDefinition): CustomResourceDefinition | undefined {
   const { group, claimNames } = xrd.spec;
-  if (!claimNames) return undefined;
+  if (!claimNames || isV2Style(xrd)) return undefined;
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',

@@ -1,6 +1,7 @@
-// The compositions module's own verbs: `pledge render` and `pledge validate`.
+// The compositions module's own verbs: `pledge render`, `pledge validate` and `pledge convert`.
 import type { Command } from 'commander';
 import type { Provider } from '../../core/managed/types.ts';
+import { addConvertCommand } from './convert-command.ts';
 import { addRenderCommand, templateNameOf } from './render-command.ts';
 import { schemaValidator } from './schemas.ts';
 import { addValidateCommand, validateObjects } from './validate-command.ts';
@@ -17,4 +18,5 @@ export function addCompositionCommands(program: Command, context: { providers: r
     return problems;
   });
   addValidateCommand(program, context);
+  addConvertCommand(program);
 }

@@ -7,6 +7,7 @@ import { extractConnectionDetails } from './connection-details.ts';
 import { isNotFound } from './field-path.ts';
 import { cloneJson, isObject, type JsonObject, type JsonValue } from './json-value.ts';
 import { applyComposedPatch, describePatch, resolvePatchSets, toComposedResource } from './patches.ts';
+import { isAutoReady } from './auto-ready.ts';
 import { isReady } from './readiness.ts';
 import type { ComposedTemplate, KubeResource, Patch, RenderInput, RenderProblem, RenderResult, RenderedComposed } from './types.ts';
 import { patchSetProblem, templateProblem } from './validate.ts';
@@ -56,6 +57,8 @@ function renderTemplate(t: ComposedTemplate, patches: readonly Patch[], input: R
     } catch (err: unknown) {
       problem(`cannot check readiness of composed resource ${JSON.stringify(t.name)}: ${(err as Error).message}`, false);
     }
+    // An auto-ready step after P&T decides whatever P&T did not mark ready.
+    if (!ready && input.composition.autoReady === true) ready = isAutoReady(asJson(observed.resource));
   }
   const targets = {
     observedComposite: asJson(input.composite),

@@ -64,6 +64,11 @@ export interface CompositionSpec extends JsonObject {
   resources: ComposedTemplate[];
   patchSets?: Array<{ name: string; patches: Patch[] }>;
   writeConnectionSecretsToNamespace?: string;
+  /**
+   * Auto-readiness (a function-auto-ready step after P&T): a composed resource its readiness checks
+   * do not find ready is ready by its kind's health rule or its Ready condition (render/auto-ready.ts).
+   */
+  autoReady?: boolean;
 }
 
 /** What exists now for one template: the composed resource as read back, and its connection secret. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { stringify } from 'yaml';
 import { parseDuration } from '../managed/annotations.ts';
-import { managedCrd, providerConfigCrd, type CustomResourceDefinition } from '../crd/index.ts';
+import { providerCrds, type CustomResourceDefinition } from '../crd/index.ts';
 import { MANAGED_DEFAULTS, type ControllerModule } from '../manager/index.ts';
 import { addArgocdHealthCommand } from './argocd-health.ts';
 import { addImportCommand } from './import-command.ts';
@@ -17,14 +17,7 @@ import { PLEDGE_VERSION } from './version.ts';
 export function allCrds(providers: readonly Provider[], modules: readonly ControllerModule[] = []): Map<string, CustomResourceDefinition> {
   const out = new Map<string, CustomResourceDefinition>();
   for (const module of modules) for (const crd of module.crds()) out.set(`${crd.metadata.name}.yaml`, crd);
-  for (const provider of providers) {
-    const pc = providerConfigCrd(provider.providerConfig, provider.name);
-    out.set(`${pc.metadata.name}.yaml`, pc);
-    for (const kind of provider.kinds) {
-      const crd = managedCrd(kind, provider.name);
-      out.set(`${crd.metadata.name}.yaml`, crd);
-    }
-  }
+  for (const provider of providers) for (const crd of providerCrds(provider)) out.set(`${crd.metadata.name}.yaml`, crd);
   return out;
 }
 

@@ -42,14 +42,36 @@ const managementPolicies: JSONSchema = {
   'x-kubernetes-list-type': 'set',
 };
 
-function managedSpec(forProvider: JSONSchema): JSONSchema {
+const clusterProviderConfigRef = obj(
+  { name: { type: 'string', minLength: 1, description: 'Name of the ProviderConfig to use.' } },
+  { required: ['name'], default: { name: 'default' }, description: 'The ProviderConfig holding credentials and region.' },
+);
+
+/** A namespaced resource's: a ProviderConfig of its own namespace, or a ClusterProviderConfig (the default, as in Crossplane v2). */
+const namespacedProviderConfigRef = obj(
+  {
+    name: { type: 'string', minLength: 1, description: 'Name of the ProviderConfig (in this namespace) or ClusterProviderConfig to use.' },
+    kind: {
+      type: 'string',
+      enum: ['ProviderConfig', 'ClusterProviderConfig'],
+      default: 'ClusterProviderConfig',
+      description: "ProviderConfig: the one of that name in this resource's namespace. ClusterProviderConfig: the cluster-wide one.",
+    },
+  },
+  { required: ['name'], default: { kind: 'ClusterProviderConfig', name: 'default' }, description: 'The ProviderConfig holding credentials and region.' },
+);
+
+const clusterSecretRef = obj(
+  { name: { type: 'string', minLength: 1 }, namespace: { type: 'string', minLength: 1 } },
+  { required: ['name', 'namespace'], description: 'Secret to write connection details to.' },
+);
+const localSecretRef = obj({ name: { type: 'string', minLength: 1 } }, { required: ['name'], description: "Secret to write connection details to, in this resource's namespace." });
+
+function managedSpec(forProvider: JSONSchema, namespaced: boolean): JSONSchema {
   return obj(
     {
       forProvider,
-      providerConfigRef: obj(
-        { name: { type: 'string', minLength: 1, description: 'Name of the ProviderConfig to use.' } },
-        { required: ['name'], default: { name: 'default' }, description: 'The ProviderConfig holding credentials and region.' },
-      ),
+      providerConfigRef: namespaced ? namespacedProviderConfigRef : clusterProviderConfigRef,
       deletionPolicy: {
         type: 'string',
         enum: ['Delete', 'Orphan'],
@@ -57,10 +79,7 @@ function managedSpec(forProvider: JSONSchema): JSONSchema {
         description: 'Delete removes the cloud object with this resource; Orphan leaves it in the cloud.',
       },
       managementPolicies,
-      writeConnectionSecretToRef: obj(
-        { name: { type: 'string', minLength: 1 }, namespace: { type: 'string', minLength: 1 } },
-        { required: ['name', 'namespace'], description: 'Secret to write connection details to.' },
-      ),
+      writeConnectionSecretToRef: namespaced ? localSecretRef : clusterSecretRef,
     },
     { required: ['forProvider'] },
   );
@@ -80,6 +99,7 @@ function crdFor(options: {
   schema: JSONSchema;
   printerColumns?: unknown[];
   status: boolean;
+  namespaced?: boolean;
 }): CustomResourceDefinition {
   const { gvk, plural } = options;
   return {
@@ -95,7 +115,7 @@ function crdFor(options: {
         singular: gvk.kind.toLowerCase(),
         categories: options.categories,
       },
-      scope: 'Cluster',
+      scope: options.namespaced ? 'Namespaced' : 'Cluster',
       versions: [
         {
           name: gvk.version,
@@ -111,7 +131,7 @@ function crdFor(options: {
 }
 
 /** The CRD for a managed kind: core's spec/status envelope around the provider's forProvider/atProvider. */
-export function managedCrd(kind: { gvk: GroupVersionKind; plural: string; schema: KindSchema }, cloud: string): CustomResourceDefinition {
+export function managedCrd(kind: { gvk: GroupVersionKind; plural: string; schema: KindSchema; namespaced?: boolean }, cloud: string): CustomResourceDefinition {
   const validations = kind.schema.validations ?? [];
   return crdFor({
     gvk: kind.gvk,
@@ -119,12 +139,13 @@ export function managedCrd(kind: { gvk: GroupVersionKind; plural: string; schema
     categories: ['pledge', 'managed', cloud],
     printerColumns,
     status: true,
+    namespaced: kind.namespaced === true,
     schema: obj(
       {
         apiVersion: { type: 'string' },
         kind: { type: 'string' },
         metadata: { type: 'object' },
-        spec: managedSpec(kind.schema.forProvider),
+        spec: managedSpec(kind.schema.forProvider, kind.namespaced === true),
         status: obj({ atProvider: kind.schema.atProvider, conditions: conditionsSchema, observedGeneration: { type: 'integer', format: 'int64' } }),
       },
       {
@@ -135,8 +156,9 @@ export function managedCrd(kind: { gvk: GroupVersionKind; plural: string; schema
   });
 }
 
-export function providerConfigCrd(config: { gvk: GroupVersionKind; plural: string; spec: JSONSchema }, cloud: string): CustomResourceDefinition {
+export function providerConfigCrd(config: { gvk: GroupVersionKind; plural: string; spec: JSONSchema; namespaced?: boolean }, cloud: string): CustomResourceDefinition {
   return crdFor({
+    namespaced: config.namespaced === true,
     gvk: config.gvk,
     plural: config.plural,
     categories: ['pledge', 'providerconfig', cloud],

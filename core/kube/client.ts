@@ -4,6 +4,9 @@ import {
   CustomObjectsApi,
   KubeConfig,
   PatchStrategy,
+  Observable,
+  type ConfigurationOptions,
+  type ObservableMiddleware,
   setHeaderOptions,
   type CoreV1Event,
   type V1Secret,
@@ -38,8 +41,30 @@ export function isAlreadyExists(err: unknown): boolean {
  */
 export const UPDATE_FIELD_MANAGER = 'pledge';
 
-const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-const serverSideApply = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
+/** The collection's path: the core group (ConfigMap, …) is served under /api, every other group under /apis. */
+export function collectionPath(type: ResourceType): string {
+  return type.group === '' ? `/api/${type.version}/${type.plural}` : `/apis/${type.group}/${type.version}/${type.plural}`;
+}
+
+/**
+ * CustomObjectsApi addresses /apis/<group>/… only; for the core group (an empty group: `/apis//v1/…`) this moves the
+ * request to /api/v1/…, so one set of calls serves ConfigMaps as well as custom resources.
+ */
+const coreGroupPath: ObservableMiddleware = {
+  pre: (request) => {
+    const url = new URL(request.getUrl());
+    if (url.pathname.startsWith('/apis//')) {
+      url.pathname = `/api/${url.pathname.slice('/apis//'.length)}`;
+      request.setUrl(url.toString());
+    }
+    return new Observable(Promise.resolve(request));
+  },
+  post: (response) => new Observable(Promise.resolve(response)),
+};
+
+const plain: ConfigurationOptions = { middleware: [coreGroupPath], middlewareMergeStrategy: 'append' };
+const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch, plain);
+const serverSideApply = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply, plain);
 
 /** The few verbs Pledge needs, over @kubernetes/client-node, typed for unstructured objects. */
 export class KubeClient {
@@ -65,8 +90,8 @@ export class KubeClient {
     try {
       const base = { group: type.group, version: type.version, plural: type.plural, name };
       const res = type.namespaced
-        ? await this.#custom.getNamespacedCustomObject({ ...base, namespace: requireNs(type, namespace) })
-        : await this.#custom.getClusterCustomObject(base);
+        ? await this.#custom.getNamespacedCustomObject({ ...base, namespace: requireNs(type, namespace) }, plain)
+        : await this.#custom.getClusterCustomObject(base, plain);
       return res as T;
     } catch (err: unknown) {
       if (isNotFound(err)) return undefined;
@@ -78,8 +103,8 @@ export class KubeClient {
   async list<T extends KubeObject>(type: ResourceType, labelSelector?: string): Promise<{ items: T[]; metadata?: { resourceVersion?: string } }> {
     const selector = labelSelector ? { labelSelector } : {};
     const res = type.namespaced
-      ? await this.#custom.listCustomObjectForAllNamespaces({ group: type.group, version: type.version, resourcePlural: type.plural, ...selector })
-      : await this.#custom.listClusterCustomObject({ group: type.group, version: type.version, plural: type.plural, ...selector });
+      ? await this.#custom.listCustomObjectForAllNamespaces({ group: type.group, version: type.version, resourcePlural: type.plural, ...selector }, plain)
+      : await this.#custom.listClusterCustomObject({ group: type.group, version: type.version, plural: type.plural, ...selector }, plain);
     return res as { items: T[]; metadata?: { resourceVersion?: string } };
   }
 
@@ -98,8 +123,8 @@ export class KubeClient {
   async create<T extends KubeObject>(type: ResourceType, body: T): Promise<T> {
     const base = { group: type.group, version: type.version, plural: type.plural, body, fieldManager: UPDATE_FIELD_MANAGER };
     const res = type.namespaced
-      ? await this.#custom.createNamespacedCustomObject({ ...base, namespace: requireNs(type, body.metadata?.namespace) })
-      : await this.#custom.createClusterCustomObject(base);
+      ? await this.#custom.createNamespacedCustomObject({ ...base, namespace: requireNs(type, body.metadata?.namespace) }, plain)
+      : await this.#custom.createClusterCustomObject(base, plain);
     return res as T;
   }
 
@@ -107,8 +132,8 @@ export class KubeClient {
   async replace<T extends KubeObject>(type: ResourceType, body: T): Promise<T> {
     const base = { group: type.group, version: type.version, plural: type.plural, name: nameOf(body), body, fieldManager: UPDATE_FIELD_MANAGER };
     const res = type.namespaced
-      ? await this.#custom.replaceNamespacedCustomObject({ ...base, namespace: requireNs(type, body.metadata?.namespace) })
-      : await this.#custom.replaceClusterCustomObject(base);
+      ? await this.#custom.replaceNamespacedCustomObject({ ...base, namespace: requireNs(type, body.metadata?.namespace) }, plain)
+      : await this.#custom.replaceClusterCustomObject(base, plain);
     return res as T;
   }
 
@@ -116,8 +141,8 @@ export class KubeClient {
   async replaceStatus<T extends KubeObject>(type: ResourceType, body: T): Promise<T> {
     const base = { group: type.group, version: type.version, plural: type.plural, name: nameOf(body), body, fieldManager: UPDATE_FIELD_MANAGER };
     const res = type.namespaced
-      ? await this.#custom.replaceNamespacedCustomObjectStatus({ ...base, namespace: requireNs(type, body.metadata?.namespace) })
-      : await this.#custom.replaceClusterCustomObjectStatus(base);
+      ? await this.#custom.replaceNamespacedCustomObjectStatus({ ...base, namespace: requireNs(type, body.metadata?.namespace) }, plain)
+      : await this.#custom.replaceClusterCustomObjectStatus(base, plain);
     return res as T;
   }
 
@@ -132,8 +157,8 @@ export class KubeClient {
   async delete(type: ResourceType, name: string, namespace?: string): Promise<void> {
     try {
       const base = { group: type.group, version: type.version, plural: type.plural, name };
-      if (type.namespaced) await this.#custom.deleteNamespacedCustomObject({ ...base, namespace: requireNs(type, namespace) });
-      else await this.#custom.deleteClusterCustomObject(base);
+      if (type.namespaced) await this.#custom.deleteNamespacedCustomObject({ ...base, namespace: requireNs(type, namespace) }, plain);
+      else await this.#custom.deleteClusterCustomObject(base, plain);
     } catch (err: unknown) {
       if (!isNotFound(err)) throw err;
     }

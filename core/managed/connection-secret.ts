@@ -2,6 +2,15 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ObjectStore } from '../kube/index.ts';
 import type { KubeObject, SecretReference } from './types.ts';
 
+/** A Secret reference as written: a namespaced owner's names no namespace (its Secret is in the owner's own). */
+export type ConnectionSecretRef = { name: string; namespace?: string };
+
+/** Where the Secret is: the ref's namespace, else the owner's (a namespaced owner's ref names none); undefined for neither. */
+export function connectionSecretAt(owner: KubeObject, ref: ConnectionSecretRef | undefined): SecretReference | undefined {
+  const namespace = ref?.namespace || owner.metadata?.namespace;
+  return ref && namespace ? { name: ref.name, namespace } : undefined;
+}
+
 export const CONNECTION_SECRET_TYPE = 'connection.pledge.dev/v1';
 
 type SecretStore = Pick<ObjectStore, 'getSecret' | 'createSecret' | 'replaceSecret' | 'deleteSecret'>;
@@ -16,7 +25,8 @@ function ownedByOther(secret: { metadata?: { ownerReferences?: Array<{ uid: stri
 }
 
 /** What owner's connection secret holds now; empty when it has none, the secret is missing, or another object owns it. */
-export async function readConnectionDetails(store: SecretStore, owner: KubeObject, ref: SecretReference | undefined): Promise<Record<string, string>> {
+export async function readConnectionDetails(store: SecretStore, owner: KubeObject, written: ConnectionSecretRef | undefined): Promise<Record<string, string>> {
+  const ref = connectionSecretAt(owner, written);
   if (!ref) return {};
   const secret = await store.getSecret(ref.namespace, ref.name);
   // Another object's secret is not ours to read from: its password is not this resource's.
@@ -29,7 +39,8 @@ export async function readConnectionDetails(store: SecretStore, owner: KubeObjec
  * composite, a claim). Keys already in the secret and not reported again are kept (a generated password
  * must never be lost). Returns the key names written, for logs; values never leave this function.
  */
-export async function writeConnectionSecret(store: SecretStore, owner: KubeObject, ref: SecretReference | undefined, details: Record<string, string>): Promise<string[]> {
+export async function writeConnectionSecret(store: SecretStore, owner: KubeObject, written: ConnectionSecretRef | undefined, details: Record<string, string>): Promise<string[]> {
+  const ref = connectionSecretAt(owner, written);
   if (!ref || Object.keys(details).length === 0) return [];
   const existing = await store.getSecret(ref.namespace, ref.name);
   const data = { ...(existing?.data ?? {}), ...toData(details) };
@@ -56,7 +67,8 @@ export async function writeConnectionSecret(store: SecretStore, owner: KubeObjec
 }
 
 /** Deletes owner's connection secret with it; an owner reference alone needs a garbage collector. */
-export async function deleteConnectionSecret(store: SecretStore, owner: KubeObject, ref: SecretReference | undefined): Promise<void> {
+export async function deleteConnectionSecret(store: SecretStore, owner: KubeObject, written: ConnectionSecretRef | undefined): Promise<void> {
+  const ref = connectionSecretAt(owner, written);
   if (!ref) return;
   const existing = await store.getSecret(ref.namespace, ref.name);
   if (!existing) return;

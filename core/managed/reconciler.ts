@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { ConfigError } from '../errors/index.ts';
 import type { ObjectStore, ResourceType } from '../kube/index.ts';
-import type { Reconciler } from '../runtime/controller/index.ts';
+import { splitKey, type Reconciler } from '../runtime/controller/index.ts';
 import type { EventRecorder } from '../runtime/events/index.ts';
 import type { ObjectCache } from '../runtime/informer/index.ts';
 import { createMetrics, type PledgeMetrics } from '../runtime/metrics/index.ts';
@@ -49,8 +49,8 @@ export interface ManagedReconcilerOptions extends Partial<ReconcilerSettings> {
   cache: ObjectCache<ManagedResource>;
   /** Caches of other managed kinds, for references. */
   cacheOf(type: ResourceType): ObjectCache<ManagedResource>;
-  /** A ProviderConfig of the kind's provider, by name. */
-  getProviderConfig(name: string): KubeObject | undefined;
+  /** A ProviderConfig of the kind's provider, by name; for a namespaced kind, the ProviderConfig in namespace or (no namespace) the ClusterProviderConfig. */
+  getProviderConfig(name: string, namespace?: string, kind?: string): KubeObject | undefined;
   /** The call gate (token bucket + metrics) of a ProviderConfig, for one reconcile of the named resource. */
   cloudCalls(providerConfigName: string, resourceName: string): CloudCallGate;
   recorder: EventRecorder;
@@ -89,8 +89,9 @@ export function createManagedReconciler(options: ManagedReconcilerOptions): Reco
     now: options.now ?? (() => new Date()),
   };
   return {
-    async reconcile(name, signal) {
-      const cached = options.cache.get(name);
+    async reconcile(key, signal) {
+      const { name, namespace } = splitKey(key);
+      const cached = options.cache.get(name, namespace);
       if (!cached) return {};
       const mr = structuredClone(cached);
       let pass: Pass = {
@@ -98,7 +99,7 @@ export function createManagedReconciler(options: ManagedReconcilerOptions): Reco
         signal,
         policy: managementPolicies(mr),
         details: {},
-        log: options.logger.child({ kind: deps.kind.gvk.kind, name, uid: mr.metadata.uid, resourceVersion: mr.metadata.resourceVersion, externalName: externalNameOf(mr) }),
+        log: options.logger.child({ kind: deps.kind.gvk.kind, name, ...(namespace ? { namespace } : {}), uid: mr.metadata.uid, resourceVersion: mr.metadata.resourceVersion, externalName: externalNameOf(mr) }),
       };
       for (const step of mr.metadata.deletionTimestamp ? DELETE_STEPS : APPLY_STEPS) {
         const decision = await step(deps, pass);

@@ -21,16 +21,17 @@ function referencedValue(target: ManagedResource, ref: ReferenceField): string |
   return v === undefined || v === null ? undefined : String(v);
 }
 
-function target(cache: ObjectCache<ManagedResource>, ref: ReferenceField, forProvider: Record<string, unknown>): ManagedResource | TransientError | undefined {
+/** A namespaced resource (namespace set) references resources of its own namespace only. */
+function target(cache: ObjectCache<ManagedResource>, ref: ReferenceField, forProvider: Record<string, unknown>, namespace: string | undefined): ManagedResource | TransientError | undefined {
   const kind = ref.to.gvk.kind;
   const byName = forProvider[`${ref.field}Ref`] as { name?: string } | undefined;
-  if (byName?.name) return cache.get(byName.name) ?? new TransientError(`spec.forProvider.${ref.field}Ref: ${kind} "${byName.name}" not found`);
+  if (byName?.name) return cache.get(byName.name, namespace) ?? new TransientError(`spec.forProvider.${ref.field}Ref: ${kind} "${byName.name}" not found${namespace ? ` in namespace ${namespace}` : ''}`);
   const bySelector = forProvider[`${ref.field}Selector`] as Selector | undefined;
   if (!bySelector) return undefined;
   const labels = bySelector.matchLabels ?? {};
   const matches = cache
     .list()
-    .filter((o) => Object.entries(labels).every(([k, v]) => o.metadata.labels?.[k] === v))
+    .filter((o) => o.metadata.namespace === namespace && Object.entries(labels).every(([k, v]) => o.metadata.labels?.[k] === v))
     .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
   return matches.find(isReady) ?? matches[0] ?? new TransientError(`spec.forProvider.${ref.field}Selector: no ${kind} matches ${JSON.stringify(labels)}`);
 }
@@ -45,7 +46,8 @@ export function resolveReferences(cacheOf: (type: ResourceType) => ObjectCache<M
   let changed = false;
   for (const ref of refs) {
     if (forProvider[ref.field] !== undefined && forProvider[ref.field] !== '') continue;
-    const found = target(cacheOf({ group: ref.to.gvk.group, version: ref.to.gvk.version, plural: ref.to.plural }), ref, forProvider);
+    const namespace = mr.metadata.namespace || undefined;
+    const found = target(cacheOf({ group: ref.to.gvk.group, version: ref.to.gvk.version, plural: ref.to.plural, ...(namespace ? { namespaced: true } : {}) }), ref, forProvider, namespace);
     if (found === undefined) continue;
     if (found instanceof TransientError) return { waiting: found };
     const value = referencedValue(found, ref);

@@ -53,10 +53,12 @@ export interface SecretKeySelector extends SecretReference {
 
 export interface ManagedSpec<P> {
   forProvider: P;
-  providerConfigRef?: { name: string };
+  /** kind: ProviderConfig (in the resource's namespace) or ClusterProviderConfig, for namespaced resources only. */
+  providerConfigRef?: { name: string; kind?: string };
   deletionPolicy?: DeletionPolicy;
   managementPolicies?: ManagementPolicy[];
-  writeConnectionSecretToRef?: SecretReference;
+  /** A namespaced resource names no namespace: its Secret is in its own. */
+  writeConnectionSecretToRef?: { name: string; namespace?: string };
 }
 
 export interface ManagedStatus<A> {
@@ -219,6 +221,10 @@ export interface ManagedKind<P = Record<string, unknown>, A = Record<string, unk
    * and a create's outcome is unknown, the reconciler stops and asks a person instead of guessing.
    */
   deterministicExternalName: boolean;
+  /** The namespaced variant (core/managed/namespaced.ts): served in a `.m.` group, scope Namespaced. */
+  namespaced?: boolean;
+  /** How a namespaced resource's cloud name may look (namespacedExternalName): 63 characters with hyphens unless set. */
+  namespacedName?: { maxLength: number; alphanumeric?: boolean };
   /** The kind talks to no cloud (nop): a missing ProviderConfig is no error, connect gets an empty one. */
   providerConfigOptional?: boolean;
   references?: readonly ReferenceField[];

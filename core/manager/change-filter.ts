@@ -1,5 +1,6 @@
 import { ANNOTATIONS } from '../managed/annotations.ts';
 import type { KubeObject } from '../managed/types.ts';
+import { objectKey } from '../runtime/controller/index.ts';
 
 /**
  * Decides which watch events wake a managed resource. Only changes a person or another controller made
@@ -18,7 +19,8 @@ export interface ChangeFilter {
   wakes(obj: KubeObject): boolean;
   /** Notes an object this controller wrote (the API server's answer). */
   wrote(obj: KubeObject): void;
-  forget(name: string): void;
+  /** Drops what is known of a deleted object, by its key (`namespace/name` or `name`). */
+  forget(key: string): void;
 }
 
 const BOOKKEEPING: ReadonlySet<string> = new Set([ANNOTATIONS.createPending, ANNOTATIONS.createSucceeded, ANNOTATIONS.createFailed]);
@@ -45,7 +47,7 @@ export function createChangeFilter(): ChangeFilter {
   const ownVersions = new Map<string, string>();
   return {
     wakes(obj) {
-      const name = obj.metadata?.name;
+      const name = objectKey(obj);
       if (!name) return false;
       const now = seenOf(obj);
       const before = seen.get(name);
@@ -57,7 +59,7 @@ export function createChangeFilter(): ChangeFilter {
       return before.print !== now.print;
     },
     wrote(obj) {
-      const name = obj.metadata?.name;
+      const name = objectKey(obj);
       const version = obj.metadata?.resourceVersion;
       if (name && version) ownVersions.set(name, version);
     },

@@ -1,7 +1,8 @@
 import type { ObjectStore, ResourceType } from '../kube/index.ts';
 import { createManagedReconciler } from '../managed/reconciler.ts';
 import type { KubeObject, ManagedKind, ManagedResource, Provider } from '../managed/types.ts';
-import { createController } from '../runtime/controller/index.ts';
+import { createController, objectKey } from '../runtime/controller/index.ts';
+import { namespacedProvider } from '../managed/namespaced.ts';
 import { TOKEN_BUCKET_DEFAULTS } from '../runtime/queue/index.ts';
 import { createChangeFilter } from './change-filter.ts';
 import { createCloudGates } from './cloud-gates.ts';
@@ -18,8 +19,8 @@ export const MANAGED_DEFAULTS = {
 
 export type ManagedSettings = { -readonly [K in keyof typeof MANAGED_DEFAULTS]: number };
 
-export function resourceTypeOf(kind: { gvk: { group: string; version: string }; plural: string }): ResourceType {
-  return { group: kind.gvk.group, version: kind.gvk.version, plural: kind.plural };
+export function resourceTypeOf(kind: { gvk: { group: string; version: string }; plural: string; namespaced?: boolean }): ResourceType {
+  return { group: kind.gvk.group, version: kind.gvk.version, plural: kind.plural, ...(kind.namespaced ? { namespaced: true } : {}) };
 }
 
 /** The client, with every object it writes noted so the kind's own writes never wake it again. */
@@ -56,49 +57,65 @@ export function managedSettings(options: Partial<ManagedSettings> = {}): Managed
 }
 
 export function addManagedControllers(manager: Manager, providers: readonly Provider[], settings: ManagedSettings): void {
-  const { informers, metrics, recorder } = manager;
-  const cacheOf = (type: ResourceType) => informers.informerFor<ManagedResource>(type);
+  const { informers } = manager;
   for (const provider of providers) {
     const configs = informers.informerFor<KubeObject>(resourceTypeOf(provider.providerConfig));
-    const cloudCalls = createCloudGates({ provider: provider.name, ratePerSecond: settings.cloudRatePerSecond, burst: settings.cloudBurst, metrics });
-    for (const kind of provider.kinds as ReadonlyArray<ManagedKind>) {
-      const type = resourceTypeOf(kind);
-      const logger = manager.logger.child({ controller: `${kind.plural}.${kind.gvk.group}` });
-      const cache = cacheOf(type);
-      const changes = createChangeFilter();
-      const reconciler = createManagedReconciler({
-        kind,
-        type,
-        store: noting(manager.client, changes.wrote),
-        cache,
-        cacheOf,
-        getProviderConfig: (name) => configs.get(name),
-        // The resource's key lets the gate keep its turn when the budget sends it away.
-        cloudCalls: (providerConfigName, name) => cloudCalls(providerConfigName, `${kind.plural}.${kind.gvk.group}/${name}`),
-        recorder,
-        logger,
-        metrics,
-        pollIntervalMs: settings.pollIntervalMs,
-      });
-      const controller = createController({
-        name: kind.gvk.kind,
-        reconciler,
-        logger,
-        metrics,
-        workers: settings.workers,
-        baseBackoffMs: settings.baseBackoffMs,
-        maxBackoffMs: settings.maxBackoffMs,
-      });
-      controller.watch(cache, (obj, verb) => {
-        const name = obj.metadata?.name;
-        if (!name) return [];
-        if (verb === 'delete') {
-          changes.forget(name);
-          return [];
-        }
-        return changes.wakes(obj) ? [name] : [];
-      });
-      manager.add(controller);
-    }
+    addKinds(manager, provider.name, provider.kinds, (name) => configs.get(name), settings);
+    // The namespaced variants (`.m.` groups): a namespaced ProviderConfig in the resource's namespace, or a ClusterProviderConfig.
+    const namespaced = namespacedProvider(provider);
+    const local = informers.informerFor<KubeObject>(resourceTypeOf(namespaced.providerConfig));
+    const cluster = informers.informerFor<KubeObject>(resourceTypeOf(namespaced.clusterProviderConfig));
+    addKinds(manager, provider.name, namespaced.kinds, (name, namespace) => (namespace ? local.get(name, namespace) : cluster.get(name)), settings);
+  }
+}
+
+function addKinds(
+  manager: Manager,
+  providerName: string,
+  kinds: readonly ManagedKind[],
+  getProviderConfig: (name: string, namespace?: string) => KubeObject | undefined,
+  settings: ManagedSettings,
+): void {
+  const { informers, metrics, recorder } = manager;
+  const cacheOf = (type: ResourceType) => informers.informerFor<ManagedResource>(type);
+  const cloudCalls = createCloudGates({ provider: providerName, ratePerSecond: settings.cloudRatePerSecond, burst: settings.cloudBurst, metrics });
+  for (const kind of kinds) {
+    const type = resourceTypeOf(kind);
+    const logger = manager.logger.child({ controller: `${kind.plural}.${kind.gvk.group}` });
+    const cache = cacheOf(type);
+    const changes = createChangeFilter();
+    const reconciler = createManagedReconciler({
+      kind,
+      type,
+      store: noting(manager.client, changes.wrote),
+      cache,
+      cacheOf,
+      getProviderConfig,
+      // The resource's key lets the gate keep its turn when the budget sends it away.
+      cloudCalls: (providerConfigName, name) => cloudCalls(providerConfigName, `${kind.plural}.${kind.gvk.group}/${name}`),
+      recorder,
+      logger,
+      metrics,
+      pollIntervalMs: settings.pollIntervalMs,
+    });
+    const controller = createController({
+      name: kind.gvk.kind,
+      reconciler,
+      logger,
+      metrics,
+      workers: settings.workers,
+      baseBackoffMs: settings.baseBackoffMs,
+      maxBackoffMs: settings.maxBackoffMs,
+    });
+    controller.watch(cache, (obj, verb) => {
+      const key = objectKey(obj);
+      if (!key) return [];
+      if (verb === 'delete') {
+        changes.forget(key);
+        return [];
+      }
+      return changes.wakes(obj) ? [key] : [];
+    });
+    manager.add(controller);
   }
 }

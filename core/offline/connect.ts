@@ -9,6 +9,7 @@
  */
 import type { KubeClient, ResourceType } from '../kube/index.ts';
 import { ConfigError } from '../errors/index.ts';
+import { connectionSecretAt, type ConnectionSecretRef } from '../managed/connection-secret.ts';
 import type {
   CloudCallGate,
   ConnectContext,
@@ -20,7 +21,6 @@ import type {
   Observation,
   Provider,
   SecretKeySelector,
-  SecretReference,
 } from '../managed/types.ts';
 
 /** The only cluster reads a session makes: GET and LIST, never a write. */
@@ -113,7 +113,8 @@ export function readOnlySession(kube: ReadOnlyKube, providers: readonly Provider
     return Buffer.from(value, 'base64').toString('utf8');
   }
 
-  async function connectionDetails(mr: ManagedResource | undefined, ref: SecretReference | undefined): Promise<Record<string, string>> {
+  async function connectionDetails(mr: ManagedResource | undefined, written: ConnectionSecretRef | undefined): Promise<Record<string, string>> {
+    const ref = mr && connectionSecretAt(mr, written);
     if (!mr || !ref) return {};
     const secret = await kube.getSecret(ref.namespace, ref.name);
     const owners = secret?.metadata?.ownerReferences ?? [];

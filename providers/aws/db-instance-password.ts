@@ -40,7 +40,7 @@ export async function readPassword(p: DBInstanceParameters, sources: Sources, si
   if (ref === undefined) return undefined;
   const value = await sources.readSecret(ref, signal);
   if (value === '') {
-    throw new ConfigError(`Secret ${ref.namespace}/${ref.name} key "${ref.key}" (spec.forProvider.masterUserPasswordSecretRef) is empty`);
+    throw new ConfigError(`Secret ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name} key "${ref.key}" (spec.forProvider.masterUserPasswordSecretRef) is empty`);
   }
   return value;
 }

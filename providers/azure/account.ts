@@ -26,6 +26,8 @@ export const account: ManagedKind<AccountParameters, AccountObservation> = {
   gvk: { group: 'storage.azure.pledge.dev', version: 'v1', kind: 'Account' },
   plural: 'accounts',
   deterministicExternalName: true,
+  // Storage account names are 3–24 lower-case letters and digits: a namespaced one's drops the hyphens.
+  namespacedName: { maxLength: 24, alphanumeric: true },
   references: [{ field: 'resourceGroupName', to: { gvk: RESOURCE_GROUP_GVK, plural: 'resourcegroups' } }],
   schema: {
     forProvider: {

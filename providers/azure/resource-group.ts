@@ -21,6 +21,7 @@ export const resourceGroup: ManagedKind<ResourceGroupParameters, ResourceGroupOb
   gvk: RESOURCE_GROUP_GVK,
   plural: 'resourcegroups',
   deterministicExternalName: true,
+  namespacedName: { maxLength: 90 },
   schema: {
     forProvider: {
       type: 'object',

@@ -9,7 +9,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { crossplaneMetadata } from '../../compositions/composite-reconciler.ts';
 import { render } from '../../compositions/render/index.ts';
+import type { Composite } from '../../compositions/types.ts';
 import type { CompositionSpec, KubeResource, RenderResult } from '../../compositions/render/index.ts';
 import { type CaseFiles, type JsonObject, observedByTemplate, readCase } from '../../compositions/testdata/tools/case-files.ts';
 import { serialiseFatal, serialiseNormalForm, toNormalForm } from '../../compositions/testdata/tools/normal-form.ts';
@@ -38,11 +40,20 @@ function expectedResults(dir: string): Result[] {
   return existsSync(path) ? (parse(readFileSync(path, 'utf8')) as Result[]) : [];
 }
 
+/**
+ * What the controller adds to every composed resource that Crossplane adds too (desiredObject): the namespaced XR's
+ * namespace, the crossplane.io/ labels. Pledge's own labels, annotations and owner reference are not compared.
+ */
+function withCrossplaneMetadata(xr: JsonObject, resource: KubeResource): JsonObject {
+  const { namespace, labels } = crossplaneMetadata(xr as unknown as Composite);
+  return { ...resource, metadata: { ...resource.metadata, ...(namespace ? { namespace } : {}), labels: { ...resource.metadata?.labels, ...labels } } } as unknown as JsonObject;
+}
+
 /** Pledge's result in the cases' normal form. */
 function normalForm(files: CaseFiles, result: RenderResult, withReady: boolean): string {
   const skipped = result.skipped ?? [];
   const compositeReady = skipped.length === 0 && result.resources.every((r) => r.ready);
-  const output = { ...result, composite: result.composite as JsonObject, resources: result.resources.map((r) => ({ ...r, resource: r.resource as JsonObject })) };
+  const output = { ...result, composite: result.composite as JsonObject, resources: result.resources.map((r) => ({ ...r, resource: withCrossplaneMetadata(files.composite, r.resource) })) };
   return serialiseNormalForm(toNormalForm(files, output, compositeReady, withReady));
 }
 

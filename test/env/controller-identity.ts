@@ -16,6 +16,8 @@ const REPO = new URL('../../', import.meta.url).pathname;
 export const CHART_RELEASE = { name: 'pledge', namespace: 'pledge-system' } as const;
 /** The API groups of the XRDs the end-to-end suites define (compositions/examples, test/integration/compositions*.test.ts, nop-resource.test.ts). */
 export const SUITE_COMPOSITION_GROUPS: readonly string[] = ['platform.example.org', 'nop.example.org'];
+/** The built-in kinds the suite's Compositions compose (test/integration/compose-configmap.test.ts). */
+export const SUITE_COMPOSED_KINDS: readonly string[] = ['configmaps', 'deployments.apps'];
 /** Long enough for any run; the API server signs it with the environment's service-account key. */
 const TOKEN_DURATION = '24h';
 
@@ -37,6 +39,7 @@ export async function renderChartIdentity(): Promise<KubeManifest[]> {
       'template', CHART_RELEASE.name, join(REPO, 'helm/pledge'), '-n', CHART_RELEASE.namespace,
       '--show-only', 'templates/serviceaccount.yaml', '--show-only', 'templates/rbac.yaml',
       '--set-json', `rbac.compositionGroups=${JSON.stringify(SUITE_COMPOSITION_GROUPS)}`,
+      '--set-json', `rbac.composedKinds=${JSON.stringify(SUITE_COMPOSED_KINDS)}`,
     ],
     { maxBuffer: 16 << 20 },
   );

@@ -35,7 +35,7 @@ export interface ReconcileDeps {
   recorder: EventRecorder;
   metrics: PledgeMetrics;
   settings: ReconcilerSettings;
-  getProviderConfig(name: string): KubeObject | undefined;
+  getProviderConfig(name: string, namespace?: string, kind?: string): KubeObject | undefined;
   /** The call gate (token bucket + metrics) of a ProviderConfig, for one reconcile of the named resource. */
   cloudCalls(providerConfigName: string, resourceName: string): CloudCallGate;
   /** The cache of another managed kind, for references. */

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { makeInformer, type KubernetesObject, type ListPromise } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { isNotFound, type KubeClient, type ResourceType } from '../../kube/index.ts';
+import { collectionPath, isNotFound, type KubeClient, type ResourceType } from '../../kube/index.ts';
 import type { KubeObject } from '../../managed/types.ts';
 
 export interface InformerHandlers<T> {
@@ -45,7 +45,7 @@ export interface StartableInformer<T> extends Informer<T> {
 
 export function createInformer<T extends KubeObject>(options: { client: KubeClient; type: ResourceType; logger: Logger }): StartableInformer<T> {
   const { client, type, logger } = options;
-  const path = `/apis/${type.group}/${type.version}/${type.plural}`;
+  const path = collectionPath(type);
   let listed = false;
   let failures = 0;
   const listFn: ListPromise<KubernetesObject> = async () => {
