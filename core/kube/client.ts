@@ -62,9 +62,13 @@ const coreGroupPath: ObservableMiddleware = {
   post: (response) => new Observable(Promise.resolve(response)),
 };
 
-const plain: ConfigurationOptions = { middleware: [coreGroupPath], middlewareMergeStrategy: 'append' };
-const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch, plain);
-const serverSideApply = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply, plain);
+const coreGroup: ConfigurationOptions = { middleware: [coreGroupPath], middlewareMergeStrategy: 'append' };
+/** Per-call options: the core group's path where needed, else none (a custom resource's call is as before). */
+const plainFor = (type: ResourceType) => (type.group === '' ? coreGroup : undefined);
+const MERGE_PATCH = { custom: setHeaderOptions('Content-Type', PatchStrategy.MergePatch), core: setHeaderOptions('Content-Type', PatchStrategy.MergePatch, coreGroup) };
+const SERVER_SIDE_APPLY = { custom: setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply), core: setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply, coreGroup) };
+const mergePatchFor = (type: ResourceType) => (type.group === '' ? MERGE_PATCH.core : MERGE_PATCH.custom);
+const serverSideApplyFor = (type: ResourceType) => (type.group === '' ? SERVER_SIDE_APPLY.core : SERVER_SIDE_APPLY.custom);
 
 /** The few verbs Pledge needs, over @kubernetes/client-node, typed for unstructured objects. */
 export class KubeClient {
@@ -90,8 +94,8 @@ export class KubeClient {
     try {
       const base = { group: type.group, version: type.version, plural: type.plural, name };
       const res = type.namespaced
-        ? await this.#custom.getNamespacedCustomObject({ ...base, namespace: requireNs(type, namespace) }, plain)
-        : await this.#custom.getClusterCustomObject(base, plain);
+        ? await this.#custom.getNamespacedCustomObject({ ...base, namespace: requireNs(type, namespace) }, plainFor(type))
+        : await this.#custom.getClusterCustomObject(base, plainFor(type));
       return res as T;
     } catch (err: unknown) {
       if (isNotFound(err)) return undefined;
@@ -103,8 +107,8 @@ export class KubeClient {
   async list<T extends KubeObject>(type: ResourceType, labelSelector?: string): Promise<{ items: T[]; metadata?: { resourceVersion?: string } }> {
     const selector = labelSelector ? { labelSelector } : {};
     const res = type.namespaced
-      ? await this.#custom.listCustomObjectForAllNamespaces({ group: type.group, version: type.version, resourcePlural: type.plural, ...selector }, plain)
-      : await this.#custom.listClusterCustomObject({ group: type.group, version: type.version, plural: type.plural, ...selector }, plain);
+      ? await this.#custom.listCustomObjectForAllNamespaces({ group: type.group, version: type.version, resourcePlural: type.plural, ...selector }, plainFor(type))
+      : await this.#custom.listClusterCustomObject({ group: type.group, version: type.version, plural: type.plural, ...selector }, plainFor(type));
     return res as { items: T[]; metadata?: { resourceVersion?: string } };
   }
 
@@ -115,16 +119,16 @@ export class KubeClient {
   async apply<T extends KubeObject>(type: ResourceType, body: T, fieldManager: string): Promise<T> {
     const base = { group: type.group, version: type.version, plural: type.plural, name: nameOf(body), body, fieldManager, force: true };
     const res = type.namespaced
-      ? await this.#custom.patchNamespacedCustomObject({ ...base, namespace: requireNs(type, body.metadata?.namespace) }, serverSideApply)
-      : await this.#custom.patchClusterCustomObject(base, serverSideApply);
+      ? await this.#custom.patchNamespacedCustomObject({ ...base, namespace: requireNs(type, body.metadata?.namespace) }, serverSideApplyFor(type))
+      : await this.#custom.patchClusterCustomObject(base, serverSideApplyFor(type));
     return res as T;
   }
 
   async create<T extends KubeObject>(type: ResourceType, body: T): Promise<T> {
     const base = { group: type.group, version: type.version, plural: type.plural, body, fieldManager: UPDATE_FIELD_MANAGER };
     const res = type.namespaced
-      ? await this.#custom.createNamespacedCustomObject({ ...base, namespace: requireNs(type, body.metadata?.namespace) }, plain)
-      : await this.#custom.createClusterCustomObject(base, plain);
+      ? await this.#custom.createNamespacedCustomObject({ ...base, namespace: requireNs(type, body.metadata?.namespace) }, plainFor(type))
+      : await this.#custom.createClusterCustomObject(base, plainFor(type));
     return res as T;
   }
 
@@ -132,8 +136,8 @@ export class KubeClient {
   async replace<T extends KubeObject>(type: ResourceType, body: T): Promise<T> {
     const base = { group: type.group, version: type.version, plural: type.plural, name: nameOf(body), body, fieldManager: UPDATE_FIELD_MANAGER };
     const res = type.namespaced
-      ? await this.#custom.replaceNamespacedCustomObject({ ...base, namespace: requireNs(type, body.metadata?.namespace) }, plain)
-      : await this.#custom.replaceClusterCustomObject(base, plain);
+      ? await this.#custom.replaceNamespacedCustomObject({ ...base, namespace: requireNs(type, body.metadata?.namespace) }, plainFor(type))
+      : await this.#custom.replaceClusterCustomObject(base, plainFor(type));
     return res as T;
   }
 
@@ -141,24 +145,24 @@ export class KubeClient {
   async replaceStatus<T extends KubeObject>(type: ResourceType, body: T): Promise<T> {
     const base = { group: type.group, version: type.version, plural: type.plural, name: nameOf(body), body, fieldManager: UPDATE_FIELD_MANAGER };
     const res = type.namespaced
-      ? await this.#custom.replaceNamespacedCustomObjectStatus({ ...base, namespace: requireNs(type, body.metadata?.namespace) }, plain)
-      : await this.#custom.replaceClusterCustomObjectStatus(base, plain);
+      ? await this.#custom.replaceNamespacedCustomObjectStatus({ ...base, namespace: requireNs(type, body.metadata?.namespace) }, plainFor(type))
+      : await this.#custom.replaceClusterCustomObjectStatus(base, plainFor(type));
     return res as T;
   }
 
   async patch<T extends KubeObject>(type: ResourceType, name: string, patch: object, namespace?: string): Promise<T> {
     const base = { group: type.group, version: type.version, plural: type.plural, name, body: patch, fieldManager: UPDATE_FIELD_MANAGER };
     const res = type.namespaced
-      ? await this.#custom.patchNamespacedCustomObject({ ...base, namespace: requireNs(type, namespace) }, mergePatch)
-      : await this.#custom.patchClusterCustomObject(base, mergePatch);
+      ? await this.#custom.patchNamespacedCustomObject({ ...base, namespace: requireNs(type, namespace) }, mergePatchFor(type))
+      : await this.#custom.patchClusterCustomObject(base, mergePatchFor(type));
     return res as T;
   }
 
   async delete(type: ResourceType, name: string, namespace?: string): Promise<void> {
     try {
       const base = { group: type.group, version: type.version, plural: type.plural, name };
-      if (type.namespaced) await this.#custom.deleteNamespacedCustomObject({ ...base, namespace: requireNs(type, namespace) }, plain);
-      else await this.#custom.deleteClusterCustomObject(base, plain);
+      if (type.namespaced) await this.#custom.deleteNamespacedCustomObject({ ...base, namespace: requireNs(type, namespace) }, plainFor(type));
+      else await this.#custom.deleteClusterCustomObject(base, plainFor(type));
     } catch (err: unknown) {
       if (!isNotFound(err)) throw err;
     }
