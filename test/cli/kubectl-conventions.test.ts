@@ -145,8 +145,8 @@ spec:
   test('the tables a person sees: each short name and category prints the kind columns with the object in them', async () => {
     const xr = await composite();
     const cases: Array<[string[], RegExp]> = [
-      [['get', 'claim', '-A'], new RegExp(`^default\\s+${claim}\\s+True\\s+True`, 'm')],
-      [['get', 'composite'], new RegExp(`^${xr}\\s+True\\s+True\\s+${composition}`, 'm')],
+      [['get', 'claim', '-A'], new RegExp(`^default\\s+(\\S+/)?${claim}\\s+True\\s+True`, 'm')],
+      [['get', 'composite'], new RegExp(`^(\\S+/)?${xr}\\s+True\\s+True\\s+${composition}`, 'm')],
       [['get', 'managed'], new RegExp(`^bucket.s3.aws.pledge.dev/${await composedBucket()}\\s+True\\s+True\\s+${bucket}`, 'm')],
       [['get', 'xrd'], new RegExp(`^${xrdName}\\s+True\\s+True`, 'm')],
       [['get', 'comp'], new RegExp(`^${composition}\\s+${kind}\\s+${group}/v1alpha1`, 'm')],

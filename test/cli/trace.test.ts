@@ -228,9 +228,9 @@ spec:
     await eventually(async () => (await condition('bucket.s3.aws.pledge.dev', taken, 'Synced'))?.status === 'False', 'Synced=False');
     const synced = await condition('bucket.s3.aws.pledge.dev', taken, 'Synced');
     assert.match(synced?.message ?? '', /BucketAlreadyExists/);
-    const run = await pledge(['trace', 'bucket.s3', taken]);
+    const run = await pledge(['trace', 'bucket.s3.aws.pledge.dev', taken]);
     assert.equal(run.code, 0, run.stderr);
-    process.stdout.write(`# pledge trace bucket.s3 ${taken}\n${run.stdout}`);
+    process.stdout.write(`# pledge trace bucket.s3.aws.pledge.dev ${taken}\n${run.stdout}`);
     const row = run.stdout.split('\n')[1] ?? '';
     assert.match(row, new RegExp(`^Bucket/${taken}\\s+False\\s+\\S*\\s+TerminalError: create failed: BucketAlreadyExists`));
     assert.ok(row.includes('...'), 'the default table cuts a long message');
@@ -274,7 +274,7 @@ spec:
     assert.equal(missing.stderr, `error: ObjectStorage "nope-${suffix}" not found in namespace "default" (objectstorages.platform.example.org)\n`);
     const ambiguous = await pledge(['trace', 'bucket', 'x']);
     assert.equal(ambiguous.code, 1);
-    assert.match(ambiguous.stderr, /kind "bucket" is ambiguous: buckets\.s3\.aws\.pledge\.dev, buckets\.storage\.gcp\.pledge\.dev/);
+    assert.match(ambiguous.stderr, /kind "bucket" is ambiguous: buckets\.s3\.aws\.m\.pledge\.dev, buckets\.s3\.aws\.pledge\.dev, buckets\.storage\.gcp\.m\.pledge\.dev, buckets\.storage\.gcp\.pledge\.dev/);
     const badOutput = await pledge(['trace', 'objectstorage', claim, '-o', 'xml']);
     assert.equal(badOutput.code, 1);
     assert.match(badOutput.stderr, /expected one of table, wide, json, yaml, dot/);
