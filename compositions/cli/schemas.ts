@@ -20,7 +20,7 @@ export function servedCrds(providers: readonly Provider[]): CustomResourceDefini
 
 export const isCrd = (o: JsonObject): boolean => o.kind === 'CustomResourceDefinition' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('apiextensions.k8s.io/');
 export const isXrd = (o: JsonObject): boolean =>
-  o.kind === 'CompositeResourceDefinition' && (o.apiVersion === 'pledge.dev/v1' || (typeof o.apiVersion === 'string' && o.apiVersion.startsWith(`${CROSSPLANE_GROUP}/`)));
+  o.kind === 'CompositeResourceDefinition' && (o.apiVersion === 'pledge.dev/v1' || o.apiVersion === 'pledge.dev/v2' || (typeof o.apiVersion === 'string' && o.apiVersion.startsWith(`${CROSSPLANE_GROUP}/`)));
 
 /** The CRDs among these objects, those XRDs define included. */
 export function definedCrds(objects: readonly JsonObject[]): CustomResourceDefinition[] {
