@@ -57,10 +57,30 @@ function crd(kind: string, plural: string, schema: JSONSchema, columns: unknown[
 
 const age = { name: 'AGE', type: 'date', jsonPath: '.metadata.creationTimestamp' };
 
-/** The three kinds of pledge.dev/v1 the compositions module serves. */
+/**
+ * pledge.dev/v2 of the CompositeResourceDefinition, as Crossplane's apiextensions.crossplane.io/v2: v1's schema
+ * with spec.scope defaulting to Namespaced (so claimNames without a scope is refused, claims being LegacyCluster's).
+ * Served beside v1, stored as v1 with no conversion: both versions default spec.scope, so every stored XRD carries
+ * its scope, and an object read back through either version (defaulted with the storage version's default first)
+ * keeps the scope it was created with.
+ */
+function withV2(xrd: CustomResourceDefinition): CustomResourceDefinition {
+  type Version = { name: string; storage: boolean; schema: { openAPIV3Schema: { properties: { spec: { properties: { scope: JSONSchema } } } } } };
+  const [v1] = xrd.spec.versions as Version[];
+  if (v1 === undefined) throw new Error('the XRD CRD has no version');
+  const v2 = structuredClone(v1);
+  v2.name = 'v2';
+  v2.storage = false;
+  const scope = v2.schema.openAPIV3Schema.properties.spec.properties.scope;
+  scope.default = 'Namespaced';
+  scope.description = String(scope.description).replace('LegacyCluster (the default of v1, as Crossplane v1 XRDs)', 'LegacyCluster').replace('Namespaced:', 'Namespaced (the default of v2, as Crossplane v2 XRDs):');
+  return { ...xrd, spec: { ...xrd.spec, versions: [v1, v2] } };
+}
+
+/** The three kinds of pledge.dev/v1 the compositions module serves (the XRD also as pledge.dev/v2). */
 export function compositionCrds(): CustomResourceDefinition[] {
   return [
-    crd(
+    withV2(crd(
       'CompositeResourceDefinition',
       'compositeresourcedefinitions',
       {
@@ -83,7 +103,8 @@ export function compositionCrds(): CustomResourceDefinition[] {
               scope: {
                 type: 'string',
                 enum: ['Namespaced', 'Cluster', 'LegacyCluster'],
-                description: 'Namespaced: composites live in a namespace and compose into it; Cluster: cluster-scoped composites; LegacyCluster (when absent): cluster-scoped composites offered through claims. Namespaced and Cluster composites keep their composition fields under spec.crossplane.',
+                description: 'Namespaced: composites live in a namespace and compose into it; Cluster: cluster-scoped composites; LegacyCluster (the default of v1, as Crossplane v1 XRDs): cluster-scoped composites offered through claims. Namespaced and Cluster composites keep their composition fields under spec.crossplane.',
+                default: 'LegacyCluster',
                 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'spec.scope is immutable' }],
               },
             },
@@ -97,7 +118,7 @@ export function compositionCrds(): CustomResourceDefinition[] {
         age,
       ],
       true,
-    ),
+    )),
     crd('Composition', 'compositions', { properties: { spec: compositionSpec() } }, [
       { name: 'XR-KIND', type: 'string', jsonPath: '.spec.compositeTypeRef.kind' },
       { name: 'XR-APIVERSION', type: 'string', jsonPath: '.spec.compositeTypeRef.apiVersion' },

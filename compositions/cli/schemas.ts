@@ -20,7 +20,13 @@ export function servedCrds(providers: readonly Provider[]): CustomResourceDefini
 
 export const isCrd = (o: JsonObject): boolean => o.kind === 'CustomResourceDefinition' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('apiextensions.k8s.io/');
 export const isXrd = (o: JsonObject): boolean =>
-  o.kind === 'CompositeResourceDefinition' && (o.apiVersion === 'pledge.dev/v1' || (typeof o.apiVersion === 'string' && o.apiVersion.startsWith(`${CROSSPLANE_GROUP}/`)));
+  o.kind === 'CompositeResourceDefinition' && (o.apiVersion === 'pledge.dev/v1' || o.apiVersion === 'pledge.dev/v2' || (typeof o.apiVersion === 'string' && o.apiVersion.startsWith(`${CROSSPLANE_GROUP}/`)));
+
+/** An XRD file as the API server would store it: a v2 XRD (Pledge's or Crossplane's) without scope is Namespaced. */
+function withDefaultScope(xrd: CompositeResourceDefinition): CompositeResourceDefinition {
+  if (xrd.spec?.scope !== undefined || typeof xrd.apiVersion !== 'string' || !xrd.apiVersion.endsWith('/v2')) return xrd;
+  return { ...xrd, spec: { ...xrd.spec, scope: 'Namespaced' } };
+}
 
 /** The CRDs among these objects, those XRDs define included. */
 export function definedCrds(objects: readonly JsonObject[]): CustomResourceDefinition[] {
@@ -29,7 +35,7 @@ export function definedCrds(objects: readonly JsonObject[]): CustomResourceDefin
     if (isCrd(o)) out.push(o as unknown as CustomResourceDefinition);
     if (isXrd(o)) {
       try {
-        const xrd = o as unknown as CompositeResourceDefinition;
+        const xrd = withDefaultScope(o as unknown as CompositeResourceDefinition);
         out.push(compositeCrd(xrd));
         const claim = claimCrd(xrd);
         if (claim) out.push(claim);

@@ -46,9 +46,11 @@ function convertXrd(doc: JsonObject): Converted {
     if (known.includes(key)) out[key] = value;
     else unconverted.push({ path: `spec.${key}`, reason: "Pledge's CompositeResourceDefinition has no such field" });
   }
-  // Crossplane's v2 API defaults to Namespaced; Pledge's default (no scope) is LegacyCluster, v1's.
-  if (doc.apiVersion === `${CROSSPLANE_GROUP}/v2` && out.scope === undefined) out.scope = 'Namespaced';
-  return { object: { apiVersion: `${GROUP}/${VERSION}`, kind: 'CompositeResourceDefinition', metadata: userMetadata(doc.metadata), spec: out }, unconverted };
+  // Crossplane's v2 XRDs become pledge.dev/v2 ones (scope defaulting to Namespaced, as theirs); the default is
+  // written out all the same, for the tools that read an XRD file without an API server.
+  const v2 = doc.apiVersion === `${CROSSPLANE_GROUP}/v2`;
+  if (v2 && out.scope === undefined) out.scope = 'Namespaced';
+  return { object: { apiVersion: `${GROUP}/${v2 ? 'v2' : VERSION}`, kind: 'CompositeResourceDefinition', metadata: userMetadata(doc.metadata), spec: out }, unconverted };
 }
 
 const FROM_COMPOSITE = new Set(['FromCompositeFieldPath', 'CombineFromComposite', 'FromEnvironmentFieldPath', 'CombineFromEnvironment']);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the golden outputs of the composition differential cases with Crossplane's own
 # renderer: `crossplane render` (module github.com/crossplane/crossplane/v2, package cmd/crank)
-# driving function-patch-and-transform, plus tools/connection-details-probe for cases with observed
-# connection details (render cannot pass them). All are built from Go modules into the user's
+# driving function-patch-and-transform (and function-auto-ready for spec.autoReady), plus
+# tools/connection-details-probe for cases with observed connection details (render cannot pass them). All are built from Go modules into the user's
 # cache, once per version, never into the repo. See README.md beside this script.
 #
 #   compositions/testdata/regenerate.sh            # build if needed, render every case, write expected.yaml
@@ -18,10 +18,12 @@ set -euo pipefail
 
 CROSSPLANE_VERSION="${PLEDGE_CROSSPLANE_VERSION:-2.2.1}"
 PT_VERSION="${PLEDGE_PT_VERSION:-0.10.7}"
+AUTO_READY_VERSION="${PLEDGE_AUTO_READY_VERSION:-0.7.0}"
 CACHE="${PLEDGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pledge}"
 BIN_DIR="$CACHE/crossplane-$CROSSPLANE_VERSION"
 CROSSPLANE="$BIN_DIR/crossplane"
 FUNCTION="$BIN_DIR/function-patch-and-transform-$PT_VERSION"
+AUTO_READY="$BIN_DIR/function-auto-ready-$AUTO_READY_VERSION"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 CASES_DIR="$HERE/cases"
@@ -66,15 +68,19 @@ copy_replaces() { # $1: path of the tool module's go.mod; edits ./go.mod
   fi
 }
 
-build_tool() { # $1 name, $2 module, $3 version (with v), $4 package, $5 output file, $6 extra ldflags, $7 main.go of our own
-  local name="$1" module="$2" version="$3" pkg="$4" out="$5" ldflags="${6:-}" own_main="${7:-}"
+# $8, when given: the path the module is served under when it differs from the one its go.mod
+# declares ($2; function-auto-ready moved from crossplane-contrib to crossplane but is served under
+# its old path) — required as $2, replaced by $8 at the same version.
+build_tool() { # $1 name, $2 module, $3 version (with v), $4 package, $5 output file, $6 extra ldflags, $7 main.go of our own, $8 served path
+  local name="$1" module="$2" version="$3" pkg="$4" out="$5" ldflags="${6:-}" own_main="${7:-}" served="${8:-$2}"
   local dir="$CACHE/build/$name-$version"
   rm -rf "$dir" && mkdir -p "$dir"
   (
     cd "$dir"
     printf 'module pledge.local/%s-build\n\ngo 1.25\n\nrequire %s %s\n' "$name" "$module" "$version" > go.mod
+    [[ "$served" == "$module" ]] || go mod edit "-replace=$module=$served@$version"
     local gomod
-    gomod=$(go mod download -json "$module@$version" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
+    gomod=$(go mod download -json "$served@$version" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
     copy_replaces "$gomod"
     # The package is a main package: a tools file lets `go mod tidy` resolve its imports.
     printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$pkg" > tools.go
@@ -93,7 +99,7 @@ crossplane_module() {
   esac
 }
 
-built() { [[ -x "$CROSSPLANE" && -x "$FUNCTION" && -f "$BIN_DIR/.installed-$PT_VERSION" && -x "$PROBE" ]]; }
+built() { [[ -x "$CROSSPLANE" && -x "$FUNCTION" && -f "$BIN_DIR/.installed-$PT_VERSION" && -x "$PROBE" && -x "$AUTO_READY" ]]; }
 
 ensure_built() {
   if built; then return; fi
@@ -118,6 +124,12 @@ ensure_built() {
       "v$PT_VERSION" github.com/crossplane-contrib/function-patch-and-transform "$FUNCTION"
   fi
   touch "$BIN_DIR/.installed-$PT_VERSION"
+  if [[ ! -x "$AUTO_READY" ]]; then
+    log "building function-auto-ready v$AUTO_READY_VERSION into $BIN_DIR (once)"
+    build_tool function-auto-ready github.com/crossplane/function-auto-ready \
+      "v$AUTO_READY_VERSION" github.com/crossplane/function-auto-ready "$AUTO_READY" "" "" \
+      github.com/crossplane-contrib/function-auto-ready
+  fi
   if [[ ! -x "$PROBE" ]]; then
     # Our own client, built against the function's module so it speaks its function-sdk-go version.
     log "building connection-details-probe against function-patch-and-transform v$PT_VERSION"
@@ -146,7 +158,7 @@ wait_for_port() { # $1 port, $2 pid; up to 30 s
 render_cases() { # $1 mode (write|check), rest: case names
   local mode="$1"; shift
   ip link set lo up
-  local work port fn_pid
+  local work port fn_pid ar_port ar_pid
   work=$(mktemp -d "${TMPDIR:-/tmp}/pledge-testdata.XXXXXX")
   port=$(free_port)
   "$FUNCTION" --insecure --address "127.0.0.1:$port" >"$work/function.log" 2>&1 &
@@ -156,13 +168,19 @@ render_cases() { # $1 mode (write|check), rest: case names
   [[ -n "${PLEDGE_TESTDATA_KEEP:-}" ]] && cleanup="echo 'regenerate: render inputs and outputs kept in $work' >&2"
   trap "kill $fn_pid 2>/dev/null || true; wait $fn_pid 2>/dev/null || true; $cleanup" EXIT
   wait_for_port "$port" "$fn_pid" || { log "function did not listen on 127.0.0.1:$port"; cat "$work/function.log" >&2; exit 1; }
+  # function-auto-ready, for cases whose Composition has spec.autoReady (the step after P&T).
+  ar_port=$(free_port)
+  "$AUTO_READY" --insecure --address "127.0.0.1:$ar_port" >"$work/auto-ready.log" 2>&1 &
+  ar_pid=$!
+  trap "kill $fn_pid $ar_pid 2>/dev/null || true; wait $fn_pid $ar_pid 2>/dev/null || true; $cleanup" EXIT
+  wait_for_port "$ar_port" "$ar_pid" || { log "function-auto-ready did not listen on 127.0.0.1:$ar_port"; cat "$work/auto-ready.log" >&2; exit 1; }
 
   local failed=0 name case_dir out args
   for name in "$@"; do
     case_dir="$CASES_DIR/$name"
     out="$work/$name"
     mkdir -p "$out"
-    node "$TOOLS/crossplane-inputs.ts" "$case_dir" "$out" "127.0.0.1:$port"
+    node "$TOOLS/crossplane-inputs.ts" "$case_dir" "$out" "127.0.0.1:$port" "127.0.0.1:$ar_port"
     args=(--include-function-results --timeout 30s)
     [[ -f "$case_dir/observed.yaml" ]] && args+=(--observed-resources "$out/observed.yaml")
     local normalise=("$case_dir" "$out/render.yaml")

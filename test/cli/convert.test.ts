@@ -74,7 +74,7 @@ describe("pledge convert: Crossplane's getting-started compositions", () => {
     assert.deepEqual(((out[0]?.spec ?? {}) as JsonObject).credentials, { source: 'Secret', secretRef: { name: 'aws-secret', namespace: 'crossplane-system' } });
   });
 
-  it('an S3 Bucket managed resource converts field by field with exit 0; a v2 XRD gets the Namespaced scope written out', () => {
+  it('an S3 Bucket managed resource converts field by field with exit 0; a v2 XRD becomes pledge.dev/v2 with the Namespaced scope written out', () => {
     const xrd = join(work, 'xrd-v2.yaml');
     writeFileSync(xrd, stringify({ apiVersion: 'apiextensions.crossplane.io/v2', kind: 'CompositeResourceDefinition', metadata: { name: 'apps.example.org' }, spec: { group: 'example.org', names: { kind: 'App', plural: 'apps' }, versions: [{ name: 'v1', served: true, referenceable: true }] } }));
     const r = pledge(['convert', join(DOCS, 'aws/bucket.yaml'), xrd]);
@@ -82,6 +82,7 @@ describe("pledge convert: Crossplane's getting-started compositions", () => {
     assert.equal(r.stderr, '');
     const [bucket, converted] = docs(r.stdout);
     assert.deepEqual(bucket, { apiVersion: 's3.aws.pledge.dev/v1', kind: 'Bucket', metadata: { generateName: 'crossplane-bucket-' }, spec: { forProvider: { region: 'us-east-2' }, providerConfigRef: { name: 'default' } } });
+    assert.equal(converted?.apiVersion, 'pledge.dev/v2');
     assert.equal(((converted?.spec ?? {}) as JsonObject).scope, 'Namespaced');
   });
 

@@ -29,7 +29,7 @@ function pledge(args: string[]): { status: number; stdout: string; stderr: strin
 /** The files crossplane render was given for this case (regenerate.sh's own step); the function target is never dialled. */
 function crossplaneInputs(caseDir: string, name: string): string {
   const out = join(work, name);
-  const r = spawnSync(process.execPath, [join(TOOLS, 'crossplane-inputs.ts'), caseDir, out, '127.0.0.1:1'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(TOOLS, 'crossplane-inputs.ts'), caseDir, out, '127.0.0.1:1', '127.0.0.1:2'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return out;
 }

@@ -3,7 +3,8 @@
 // a Cluster composite may compose a namespaced resource in any namespace; v2-style composites keep their composition
 // fields under spec.crossplane; a claim's composed resources carry Crossplane's claim labels.
 //
-// The namespaced composite (App) composes another namespaced composite (Part), which composes a namespaced
+// The namespaced composite (App) composes another namespaced composite (Part: a pledge.dev/v2 XRD without scope, so
+// Namespaced by v2's default), which composes a namespaced
 // NopResource (nop.m.pledge.dev): Ready at once, with a connection secret in its own namespace, whose value comes back
 // as the Part's connection secret, in the same namespace.
 import { after, before, describe, test } from 'node:test';
@@ -23,7 +24,7 @@ interface Obj {
   status?: Record<string, unknown>;
 }
 
-const xrd = (kind: string, plural: string, scope: string | undefined, extra = '') => `apiVersion: pledge.dev/v1
+const xrd = (kind: string, plural: string, scope: string | undefined, extra = '', version = 'v1') => `apiVersion: pledge.dev/${version}
 kind: CompositeResourceDefinition
 metadata: {name: ${plural}.${GROUP}}
 spec:
@@ -83,7 +84,8 @@ describe('XRD scope: Namespaced, Cluster, LegacyCluster', () => {
     await mustKubectl(['create', 'namespace', teamA]);
     await mustKubectl(['create', 'namespace', teamB]);
     await mustKubectl(['apply', '-f', '-'], [
-      xrd(PART, plural(PART), 'Namespaced'),
+      // pledge.dev/v2, as Crossplane v2's XRDs: no scope means Namespaced.
+      xrd(PART, plural(PART), undefined, '', 'v2'),
       xrd(APP, plural(APP), 'Namespaced'),
       xrd(HOST, plural(HOST), 'Cluster'),
       xrd(LEGACY, plural(LEGACY), undefined, `  claimNames: {kind: ScopeLegacyClaim${suffix}, plural: scopelegacyclaim${suffix}s}\n`),
@@ -120,6 +122,14 @@ describe('XRD scope: Namespaced, Cluster, LegacyCluster', () => {
     const legacy = await crd(LEGACY);
     assert.equal(legacy.spec.scope, 'Cluster');
     assert.ok(legacy.spec.versions[0]?.schema.openAPIV3Schema.properties.spec.properties.compositionRef, 'an XRD without scope keeps the v1 layout');
+    // The v2 XRD without scope is stored Namespaced, the v1 one LegacyCluster: read back through v1 (the controller's) and v2.
+    const storedScope = async (kind: string, version: string) =>
+      (await getJson<{ spec: { scope?: string } }>(`compositeresourcedefinitions.${version}.pledge.dev`, `${plural(kind)}.${GROUP}`))?.spec.scope;
+    assert.equal(await storedScope(PART, 'v1'), 'Namespaced');
+    assert.equal(await storedScope(PART, 'v2'), 'Namespaced');
+    assert.equal(await storedScope(LEGACY, 'v1'), 'LegacyCluster');
+    assert.equal(await storedScope(LEGACY, 'v2'), 'LegacyCluster', 'read through v2, a v1 XRD keeps its scope (not v2\'s default)');
+    assert.equal((await crd(PART)).spec.scope, 'Namespaced', 'the v2 XRD without scope defines a namespaced composite');
     await mustKubectl(['wait', '--for=condition=Offered', '--timeout=60s', `compositeresourcedefinitions.pledge.dev/${plural(LEGACY)}.${GROUP}`]);
   });
 
@@ -127,6 +137,9 @@ describe('XRD scope: Namespaced, Cluster, LegacyCluster', () => {
     const refused = await kubectlApply(xrd(`XScopeBad${suffix}`, `xscopebad${suffix}s`, 'Namespaced', `  claimNames: {kind: ScopeBad${suffix}, plural: scopebad${suffix}s}\n`));
     assert.notEqual(refused.code, 0);
     assert.match(refused.stderr, /spec\.claimNames needs spec\.scope LegacyCluster/);
+    const refusedV2 = await kubectlApply(xrd(`XScopeBadV2${suffix}`, `xscopebadv2${suffix}s`, undefined, `  claimNames: {kind: ScopeBadV2${suffix}, plural: scopebadv2${suffix}s}\n`, 'v2'));
+    assert.notEqual(refusedV2.code, 0, 'a pledge.dev/v2 XRD without scope is Namespaced: no claims');
+    assert.match(refusedV2.stderr, /spec\.claimNames needs spec\.scope LegacyCluster/);
   });
 
   const app = (namespace: string, size: string, compositionName = `app-${suffix}`) =>

@@ -1,8 +1,9 @@
 // Turns a case's Pledge Composition into what `crossplane render` takes: an
 // apiextensions.crossplane.io/v1 Composition in Pipeline mode with one function-patch-and-transform
-// step, and a Function that render reaches over gRPC (Development runtime) instead of Docker.
+// step (followed by a function-auto-ready step when the Composition has spec.autoReady), and the
+// Functions, which render reaches over gRPC (Development runtime) instead of Docker.
 //
-//   node crossplane-inputs.ts <case dir> <out dir> <function target host:port>
+//   node crossplane-inputs.ts <case dir> <out dir> <P&T target host:port> <auto-ready target host:port>
 //
 // writes <out dir>/{xr,composition,functions,observed}.yaml, and probe-request.json for a case
 // with observed-connection-details.yaml (see connection-details-probe/). Every file is written as JSON (which
@@ -14,7 +15,7 @@ import { basename, join } from 'node:path';
 import { type JsonObject, objectAt, observedByTemplate, readCase } from './case-files.ts';
 
 // The P&T input shape is the runtime's (`pledge render` reads it back from the Composition this writes).
-import { PATCH_AND_TRANSFORM, patchAndTransformInput } from '../../crossplane-input.ts';
+import { AUTO_READY, PATCH_AND_TRANSFORM, patchAndTransformInput } from '../../crossplane-input.ts';
 
 export { patchAndTransformInput };
 export const FUNCTION_NAME = PATCH_AND_TRANSFORM.functionName;
@@ -23,6 +24,8 @@ export const crossplaneInputDefaults = {
   /** Package named in the Function object; render never pulls it with the Development runtime. */
   functionPackage: 'xpkg.crossplane.io/crossplane-contrib/function-patch-and-transform:v0.10.7',
   stepName: 'patch-and-transform',
+  autoReadyPackage: 'xpkg.crossplane.io/crossplane-contrib/function-auto-ready:v0.7.0',
+  autoReadyStepName: 'automatically-detect-ready-composed-resources',
 };
 
 export function crossplaneComposition(name: string, composition: JsonObject, options = crossplaneInputDefaults): JsonObject {
@@ -41,37 +44,39 @@ export function crossplaneComposition(name: string, composition: JsonObject, opt
           functionRef: { name: FUNCTION_NAME },
           input: patchAndTransformInput(spec),
         },
+        ...(spec.autoReady === true ? [{ step: options.autoReadyStepName, functionRef: { name: AUTO_READY.functionName } }] : []),
       ],
     },
   };
 }
 
-export function developmentFunction(target: string, options = crossplaneInputDefaults): JsonObject {
+export function developmentFunction(target: string, options = crossplaneInputDefaults, name: string = FUNCTION_NAME, pkg = options.functionPackage): JsonObject {
   return {
     apiVersion: 'pkg.crossplane.io/v1',
     kind: 'Function',
     metadata: {
-      name: FUNCTION_NAME,
+      name,
       annotations: {
         'render.crossplane.io/runtime': 'Development',
         'render.crossplane.io/runtime-development-target': target,
       },
     },
-    spec: { package: options.functionPackage },
+    spec: { package: pkg },
   };
 }
 
 function main(argv: string[]): void {
-  const [caseDir, outDir, target] = argv;
-  if (caseDir === undefined || outDir === undefined || target === undefined) {
-    throw new Error('usage: crossplane-inputs.ts <case dir> <out dir> <host:port>');
+  const [caseDir, outDir, target, autoReadyTarget] = argv;
+  if (caseDir === undefined || outDir === undefined || target === undefined || autoReadyTarget === undefined) {
+    throw new Error('usage: crossplane-inputs.ts <case dir> <out dir> <P&T host:port> <auto-ready host:port>');
   }
   const files = readCase(caseDir, basename(caseDir));
   mkdirSync(outDir, { recursive: true });
   const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
   writeFileSync(join(outDir, 'xr.yaml'), json(files.composite));
   writeFileSync(join(outDir, 'composition.yaml'), json(crossplaneComposition(files.name, files.composition)));
-  writeFileSync(join(outDir, 'functions.yaml'), json(developmentFunction(target)));
+  const functions = [developmentFunction(target), developmentFunction(autoReadyTarget, crossplaneInputDefaults, AUTO_READY.functionName, crossplaneInputDefaults.autoReadyPackage)];
+  writeFileSync(join(outDir, 'functions.yaml'), functions.map(json).join('---\n'));
   writeFileSync(join(outDir, 'observed.yaml'), files.observed.map(json).join('---\n'));
   if (Object.keys(files.observedConnectionDetails).length > 0) {
     const spec = objectAt(files.composition, 'spec') ?? {};
