@@ -98,9 +98,7 @@ describe('two ProviderConfigs, one throttled: the other\'s resources reach Ready
       console.error(`throttle-fairness: cannot start the clean-up controller: ${String(err)}`);
       return undefined;
     });
-    // Past this, cleanUpFleet strips finalizers and the cloud keeps what was not deleted yet: on a loaded machine
-    // (a full suite, four environments) a minute was once not enough for A's throttled deletes.
-    await Promise.all(Object.values(fleets).map((fleet) => cleanUpFleet(fleet, 150_000)));
+    await Promise.all(Object.values(fleets).map((fleet) => cleanUpFleet(fleet, 60_000)));
     await controller?.stop();
     stopWatch.abort();
     const ours = (await admin.held()).arm.filter((n) => n.startsWith(prefix));
