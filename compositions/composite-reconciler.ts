@@ -12,6 +12,7 @@ import { splitKey, type ReconcileResult } from '../core/runtime/controller/index
 import { EVENT_REASONS, type EventReason, type EventRecorder } from '../core/runtime/events/index.ts';
 import type { ObjectCache } from '../core/runtime/informer/index.ts';
 import { composedName } from './composed-names.ts';
+import { selectComposition } from './composition-selection.ts';
 import { composedProblems } from './composed-validation.ts';
 import type { KindRegistry } from './kind-registry.ts';
 import { render } from './render/index.ts';
@@ -65,22 +66,6 @@ async function failed(ctx: CompositeContext, xr: Composite, reason: EventReason,
       : [cond('Synced', 'False', REASONS.terminalError, message), cond('Stalled', 'True', REASONS.terminalError, message), CLEARED.reconciling];
   await writeStatus(ctx, xr, health);
   return { requeueAfterMs: ctx.timings.errorRequeueMs };
-}
-
-/** spec.compositionRef, else the first Composition matching spec.compositionSelector, else the XRD's default. */
-function selectComposition(ctx: CompositeContext, xr: Composite): string | undefined {
-  const fields = compositionFields(ctx.xrd(), xr);
-  if (fields.compositionRef?.name) return fields.compositionRef.name;
-  const labels = fields.compositionSelector?.matchLabels;
-  if (labels) {
-    return ctx.caches.compositions
-      .list()
-      .filter((c) => Object.entries(labels).every(([k, v]) => c.metadata.labels?.[k] === v))
-      .filter((c) => c.spec.compositeTypeRef.kind === xr.kind && c.spec.compositeTypeRef.apiVersion === xr.apiVersion)
-      .map((c) => c.metadata.name)
-      .sort()[0];
-  }
-  return ctx.xrd().spec.defaultCompositionRef?.name;
 }
 
 function composedCache(ctx: CompositeContext, ref: ResourceRef): ObjectCache<KubeObject> {
@@ -147,7 +132,7 @@ export function compositeSecretRef(xr: Composite): { name: string; namespace: st
 
 /** The composition revision to render: the newest, or the pinned one under the Manual policy; written to spec. */
 async function selectRevision(ctx: CompositeContext, xr: Composite): Promise<{ xr: Composite; revision: CompositionRevision } | { error: string }> {
-  const compositionName = selectComposition(ctx, xr);
+  const compositionName = selectComposition(ctx.xrd(), xr, ctx.caches.compositions.list());
   if (!compositionName) return { error: `no Composition selected: set spec.compositionRef, a matching spec.compositionSelector, or the XRD's defaultCompositionRef` };
   const revisions = ctx.caches.revisions.list().filter((r) => r.metadata.labels?.[LABELS.compositionName] === compositionName);
   const latest = latestRevision(revisions);

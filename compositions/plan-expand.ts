@@ -8,6 +8,7 @@ import { unknownFields } from '../core/plan/schema-check.ts';
 import { compositeSpec } from './claim-binding.ts';
 import { compositeNameForClaim } from './composed-names.ts';
 import { desiredObject } from './composite-reconciler.ts';
+import { selectComposition } from './composition-selection.ts';
 import { KindRegistry } from './kind-registry.ts';
 import { render } from './render/index.ts';
 import type { KubeResource, ObservedComposed } from './render/types.ts';
@@ -38,20 +39,6 @@ async function compositions(source: ExpansionSource): Promise<Composition[]> {
   if (source.localCompositionsOnly || !source.kube) return local;
   const remote = (await source.kube.list<Composition>(COMPOSITIONS)).items;
   return [...local, ...remote.filter((r) => !local.some((l) => l.metadata.name === r.metadata.name))];
-}
-
-/** The composite reconciler's rule: spec.compositionRef, else the first matching compositionSelector by name, else the XRD's default. */
-function selectComposition(xr: Composite, candidates: readonly Composition[], xrd: CompositeResourceDefinition): string | undefined {
-  if (xr.spec.compositionRef?.name) return xr.spec.compositionRef.name;
-  const labels = xr.spec.compositionSelector?.matchLabels;
-  if (labels) {
-    return candidates
-      .filter((c) => Object.entries(labels).every(([k, v]) => c.metadata.labels?.[k] === v))
-      .filter((c) => c.spec.compositeTypeRef.kind === xr.kind && c.spec.compositeTypeRef.apiVersion === xr.apiVersion)
-      .map((c) => c.metadata.name)
-      .sort()[0];
-  }
-  return xrd.spec.defaultCompositionRef?.name;
 }
 
 /** The spec to render: a Manual XR's pinned revision from the cluster, else the Composition (its newest revision's content). */
@@ -127,7 +114,7 @@ export async function expandForPlan(obj: KubeObject, source: ExpansionSource): P
   }
 
   const candidates = await compositions(source);
-  const compositionName = selectComposition(xr, candidates, xrd);
+  const compositionName = selectComposition(xrd, xr, candidates);
   if (!compositionName) throw new Error(`${describe}: no Composition selected: set spec.compositionRef, a matching spec.compositionSelector, or the XRD's defaultCompositionRef`);
   const composition = candidates.find((c) => c.metadata.name === compositionName);
   if (!composition) throw new Error(`${describe}: Composition "${compositionName}" not found${source.localCompositionsOnly ? ' in --compositions' : ''}`);
