@@ -107,6 +107,8 @@ async function main(): Promise<number> {
   const suiteDir = await mkdtemp(join(tmpdir(), 'pledge-suite-'));
   const forgetSuiteDir = onProcessExit(() => rmSync(suiteDir, { recursive: true, force: true }));
   const runs: FinishedRun[] = [];
+  // CI shows only the end of the log: what failed is printed again after the summary.
+  const failureExcerpts: string[] = [];
   const suite: Suite = {
     cwd: REPO,
     logDir: join(suiteDir, 'output'),
@@ -115,7 +117,9 @@ async function main(): Promise<number> {
     say,
     async finish(run) {
       runs.push(run);
-      process.stdout.write(header(run) + (await run.output()));
+      const output = await run.output();
+      process.stdout.write(header(run) + output);
+      if (!run.passed) failureExcerpts.push(`──── ${run.name} ────\n${failureExcerpt(output)}`);
     },
   };
   await mkdir(suite.logDir);
@@ -154,10 +158,17 @@ async function main(): Promise<number> {
     `\n──── suite: ${runs.length} runs in ${minutes(Date.now() - began)} on ${lanes.length} lanes; load average ${loadAtStart} at the start, ${loadAverage()} at the end ────\n` +
       `${summaryTable(runs)}\n`,
   );
-  if (failed.length > 0) process.stdout.write(`failed: ${failed.map((r) => r.name).join(', ')}\n`);
+  if (failed.length > 0) process.stdout.write(`${failureExcerpts.join('\n')}\nfailed: ${failed.map((r) => r.name).join(', ')}\n`);
   if (missing > 0) process.stdout.write(`not run: ${missing}\n`);
   if (received) return 128 + (signalNumbers[received] ?? 15);
   return failed.length > 0 || missing > 0 || failure !== undefined ? 1 : 0;
+}
+
+/** The spec reporter's "failing tests" section (assertion, diff, stack), or else the output's last lines. */
+function failureExcerpt(output: string, maxLines = 150): string {
+  const at = output.lastIndexOf('failing tests:');
+  const lines = (at >= 0 ? output.slice(at) : output).trimEnd().split('\n');
+  return `${lines.slice(at >= 0 ? 0 : -maxLines).slice(0, maxLines).join('\n')}\n`;
 }
 
 process.exitCode = await main();
