@@ -37,6 +37,11 @@ function positiveInt(value: string): number {
   return n;
 }
 
+function uiAuth(value: string): 'auto' | 'token' | 'none' {
+  if (value !== 'auto' && value !== 'token' && value !== 'none') throw new InvalidArgumentError('expected auto, token or none');
+  return value;
+}
+
 function positiveNumber(value: string): number {
   const n = Number(value);
   if (!(n > 0)) throw new InvalidArgumentError('expected a positive number');
@@ -61,6 +66,8 @@ export function buildCli(providers: readonly Provider[], modules: readonly Contr
     .option('--leader-election-namespace <ns>', 'namespace of the Lease', 'pledge-system')
     .option('--leader-election-id <name>', 'name of the Lease', 'pledge-controllers')
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
+    .option('--ui-bind-address <host:port>', 'where the read-only web view is served (empty: no web view)', '')
+    .option('--ui-auth <mode>', 'web view auth: auto (none on loopback, bearer token otherwise), token or none', uiAuth, 'auto')
     .action((opts: RunOptions) => runControllers(providers, modules, opts));
 
   program

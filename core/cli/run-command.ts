@@ -20,6 +20,9 @@ export interface RunOptions {
   leaderElectionId: string;
   cloudRate: number;
   cloudBurst: number;
+  /** host:port of the web view (core/ui); empty: none. */
+  uiBindAddress?: string;
+  uiAuth?: 'auto' | 'token' | 'none';
 }
 
 function splitHostPort(address: string): { host: string; port: number } {
