@@ -9,9 +9,9 @@ export PATH := $(NODE24_DIR)/node_modules/.bin:$(PATH)
 UNIT_TESTS := 'core/**/*.test.ts' 'providers/**/*.test.ts' 'compositions/**/*.test.ts'
 ENV_TESTS := 'test/**/*.test.ts'
 
-.PHONY: install node deps kube moto fake-gcs helm build typecheck lint crds test test-unit test-integration dev run clean bench chaos bench-scale image image-test
+.PHONY: install node deps kube moto fake-gcs helm chromium build typecheck lint crds test test-unit test-integration dev run clean bench chaos bench-scale image image-test
 
-install: node deps kube moto fake-gcs helm
+install: node deps kube moto fake-gcs helm chromium
 
 node:
 	@if ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 24 ? 0 : 1)' 2>/dev/null; then \
@@ -37,6 +37,10 @@ fake-gcs:
 
 helm:
 	@bash test/env/install-helm.sh >/dev/null
+
+# Debian's Chromium for the web view's browser tests (test/ui/; playwright-core downloads no browser).
+chromium:
+	@bash test/env/install-chromium.sh >/dev/null
 
 typecheck: deps
 	npx tsc --noEmit
