@@ -11,18 +11,18 @@ import type { Condition, KubeObject } from '../core/managed/types.ts';
 import { splitKey, type ReconcileResult } from '../core/runtime/controller/index.ts';
 import { EVENT_REASONS, type EventReason, type EventRecorder } from '../core/runtime/events/index.ts';
 import type { ObjectCache } from '../core/runtime/informer/index.ts';
-import { composedName } from './composed-names.ts';
+import { DEFAULT_CONNECTION_SECRET_NAMESPACE, desiredObject } from './composed-object.ts';
 import { selectComposition } from './composition-selection.ts';
 import { composedProblems } from './composed-validation.ts';
 import type { KindRegistry } from './kind-registry.ts';
 import { render } from './render/index.ts';
 import type { KubeResource, ObservedComposed } from './render/types.ts';
 import { latestRevision } from './revisions.ts';
-import { ANNOTATION_RESOURCE_NAME, compositionFields, compositionFieldsPatch, CROSSPLANE_LABELS, LABELS, type Composite, type CompositeResourceDefinition, type Composition, type CompositionRevision, type ResourceRef } from './types.ts';
+import { ANNOTATION_RESOURCE_NAME, compositionFields, compositionFieldsPatch, LABELS, type Composite, type CompositeResourceDefinition, type Composition, type CompositionRevision, type ResourceRef } from './types.ts';
 
 export const COMPOSITE_FINALIZER = 'composite.pledge.dev';
 export const FIELD_MANAGER = 'pledge-composition';
-export const COMPOSITE_DEFAULTS = { pollIntervalMs: 60_000, notReadyPollMs: 5_000, errorRequeueMs: 10_000, deletePollMs: 1_000, connectionSecretNamespace: 'pledge-system' } as const;
+export const COMPOSITE_DEFAULTS = { pollIntervalMs: 60_000, notReadyPollMs: 5_000, errorRequeueMs: 10_000, deletePollMs: 1_000, connectionSecretNamespace: DEFAULT_CONNECTION_SECRET_NAMESPACE } as const;
 export type CompositeTimings = { -readonly [K in Exclude<keyof typeof COMPOSITE_DEFAULTS, 'connectionSecretNamespace'>]: number };
 
 /** What a composite reconcile reads: every object comes from a shared informer cache, never a GET. */
@@ -144,55 +144,6 @@ async function selectRevision(ctx: CompositeContext, xr: Composite): Promise<{ x
   if (fields.compositionRef?.name === compositionName && fields.compositionRevisionRef?.name === revision.metadata.name && fields.compositionUpdatePolicy === policy) return { xr, revision };
   const selection = { compositionRef: { name: compositionName }, compositionRevisionRef: { name: revision.metadata.name }, compositionUpdatePolicy: policy };
   return { xr: await ctx.store.patch<Composite>(ctx.type, xr.metadata.name, compositionFieldsPatch(ctx.xrd(), selection), xr.metadata.namespace), revision };
-}
-
-/**
- * The metadata Crossplane derives from the composite for every composed resource (`crossplane render` alike): a
- * namespaced composite's resources are in its namespace; crossplane.io/composite names the root composite (the XR's
- * own such label, for a nested one); the claim labels are the XR's, which the claim binding sets (as Crossplane's).
- */
-export function crossplaneMetadata(xr: Pick<Composite, 'metadata'>): { namespace?: string; labels: Record<string, string> } {
-  const labels = xr.metadata.labels ?? {};
-  const claimName = labels[CROSSPLANE_LABELS.claimName];
-  const claimNamespace = labels[CROSSPLANE_LABELS.claimNamespace];
-  const claim = claimName && claimNamespace ? { name: claimName, namespace: claimNamespace } : undefined;
-  return {
-    ...(xr.metadata.namespace ? { namespace: xr.metadata.namespace } : {}),
-    labels: {
-      [CROSSPLANE_LABELS.composite]: labels[CROSSPLANE_LABELS.composite] || xr.metadata.name,
-      ...(claim ? { [CROSSPLANE_LABELS.claimName]: claim.name, [CROSSPLANE_LABELS.claimNamespace]: claim.namespace } : {}),
-    },
-  };
-}
-
-/** The rendered resource as it is applied: named, labelled, owned by the composite, with a secret ref when one is needed. */
-export function desiredObject(xr: Composite, revision: Pick<CompositionRevision, 'spec'>, composed: { name: string; resource: KubeResource }): KubeResource & { spec?: Record<string, unknown> } {
-  const desired = structuredClone(composed.resource) as KubeResource & { spec?: Record<string, unknown> };
-  const objectName = desired.metadata?.name || composedName(xr.metadata.name, composed.name);
-  const claim = xr.spec.claimRef;
-  const crossplane = crossplaneMetadata(xr);
-  desired.metadata = {
-    ...desired.metadata,
-    name: objectName,
-    ...(crossplane.namespace ? { namespace: crossplane.namespace } : {}),
-    labels: {
-      ...desired.metadata?.labels,
-      ...crossplane.labels,
-      [LABELS.composite]: xr.metadata.name,
-      ...(claim ? { [LABELS.claimName]: claim.name, [LABELS.claimNamespace]: claim.namespace } : {}),
-    },
-    annotations: { ...desired.metadata?.annotations, [ANNOTATION_RESOURCE_NAME]: composed.name },
-    ownerReferences: [{ apiVersion: xr.apiVersion, kind: xr.kind, name: xr.metadata.name, uid: xr.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }],
-  };
-  const template = revision.spec.resources.find((r) => r.name === composed.name);
-  const wantsSecret = template?.connectionDetails?.some((d) => d.type === 'FromConnectionSecretKey' || d.fromConnectionSecretKey);
-  if (wantsSecret && desired.spec && !desired.spec.writeConnectionSecretToRef) {
-    // A namespaced composite's resources are namespaced: their secret goes in their own namespace.
-    desired.spec.writeConnectionSecretToRef = crossplane.namespace
-      ? { name: objectName }
-      : { name: objectName, namespace: revision.spec.writeConnectionSecretsToNamespace ?? COMPOSITE_DEFAULTS.connectionSecretNamespace };
-  }
-  return desired;
 }
 
 /** Applies every composed resource and prunes what the composition no longer has; records the refs. */

@@ -7,7 +7,7 @@ import type { ComposedRef, Expansion, ExpansionSource } from '../core/plan/expan
 import { unknownFields } from '../core/plan/schema-check.ts';
 import { compositeSpec } from './claim-binding.ts';
 import { compositeNameForClaim } from './composed-names.ts';
-import { desiredObject } from './composite-reconciler.ts';
+import { desiredObject } from './composed-object.ts';
 import { selectComposition } from './composition-selection.ts';
 import { KindRegistry } from './kind-registry.ts';
 import { render } from './render/index.ts';

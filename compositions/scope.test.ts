@@ -1,7 +1,7 @@
 // XRD scopes in the CRDs an XRD becomes, and in what a composite applies (no API server: pure functions).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { desiredObject } from './composite-reconciler.ts';
+import { desiredObject } from './composed-object.ts';
 import { compositionFields, compositionFieldsPatch, type Composite, type CompositeResourceDefinition, type XrdScope } from './types.ts';
 import { claimCrd, compositeCrd } from './xrd-to-crd.ts';
 

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { crossplaneMetadata } from '../../compositions/composite-reconciler.ts';
+import { crossplaneMetadata } from '../../compositions/composed-object.ts';
 import { render } from '../../compositions/render/index.ts';
 import type { Composite } from '../../compositions/types.ts';
 import type { CompositionSpec, KubeResource, RenderResult } from '../../compositions/render/index.ts';
