@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { findBinaries, type Binaries } from './binaries.ts';
 import { createCertificates, type Certificates } from './certificates.ts';
 import { startCloudsimChild, type CloudsimEndpoints } from './cloudsim.ts';
+import { startEtcd as startEtcdProcess } from '../../core/up/etcd.ts';
+import { ADMIN_USER, startKubeApiserver } from '../../core/up/kube-apiserver.ts';
 import { CONTROLLER_MANAGER_USER, healthzUrl, startControllerManager } from './controller-manager.ts';
 import { startFakeGcs } from './fake-gcs.ts';
 import { freePort } from './free-port.ts';
@@ -63,7 +65,7 @@ export type Environment = {
   stop(): Promise<void>;
 };
 
-const adminUser = 'pledge-admin';
+const adminUser = ADMIN_USER;
 /** The API server's start-up checks are loopback GETs: cheap enough to repeat every 0.1 s, so a lane is used as soon as it is up. */
 const LOOPBACK_POLL_MS = 100;
 
@@ -209,67 +211,15 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
 type ProcessOptions = { binaries: Binaries; dir: string };
 
 function startEtcd(options: ProcessOptions & { clientPort: number; peerPort: number }): Promise<SupervisedChild> {
-  const client = `http://127.0.0.1:${options.clientPort}`;
-  const peer = `http://127.0.0.1:${options.peerPort}`;
-  return startChild({
-    name: 'etcd',
-    command: options.binaries.etcd,
-    args: [
-      '--name=pledge-test',
-      `--data-dir=${join(options.dir, 'etcd')}`,
-      `--listen-client-urls=${client}`,
-      `--advertise-client-urls=${client}`,
-      `--listen-peer-urls=${peer}`,
-      `--initial-advertise-peer-urls=${peer}`,
-      `--initial-cluster=pledge-test=${peer}`,
-      // A throwaway store: durability buys nothing and fsync is the slowest part on CI disks.
-      '--unsafe-no-fsync',
-      '--log-level=warn',
-    ],
-    logPath: join(options.dir, 'etcd.log'),
-  });
+  // A throwaway store: durability buys nothing and fsync is the slowest part on CI disks.
+  return startEtcdProcess({ binary: options.binaries.etcd, dataDir: join(options.dir, 'etcd'), logPath: join(options.dir, 'etcd.log'), clientPort: options.clientPort, peerPort: options.peerPort, unsafeNoFsync: true });
 }
 
-async function startApiserver(
+function startApiserver(
   options: ProcessOptions & { certs: Certificates; port: number; etcdUrl: string; tokens: { admin: string; controllerManager: string }; auditLogPath?: string },
 ): Promise<SupervisedChild> {
-  const { dir, certs, port, auditLogPath } = options;
-  const tokenFile = join(dir, 'tokens.csv');
-  // token,user,uid,"group,..."
-  const { admin, controllerManager } = options.tokens;
-  await writeFile(tokenFile, `${admin},${adminUser},${adminUser},"system:masters"\n${controllerManager},${CONTROLLER_MANAGER_USER},${CONTROLLER_MANAGER_USER},"system:masters"\n`, { mode: 0o600 });
-  const auditArgs: string[] = [];
-  if (auditLogPath) {
-    // Every request once (its last stage), metadata only: who, user agent, verb, resource, code.
-    const policyPath = join(dir, 'audit-policy.yaml');
-    await writeFile(policyPath, 'apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n- level: Metadata\n');
-    auditArgs.push(`--audit-policy-file=${policyPath}`, `--audit-log-path=${auditLogPath}`, '--audit-log-format=json');
-  }
-  return startChild({
-    name: 'kube-apiserver',
-    command: options.binaries.kubeApiserver,
-    args: [
-      `--etcd-servers=${options.etcdUrl}`,
-      `--secure-port=${port}`,
-      '--bind-address=127.0.0.1',
-      '--advertise-address=127.0.0.1',
-      `--cert-dir=${join(dir, 'apiserver-certs')}`,
-      `--tls-cert-file=${certs.servingCertPath}`,
-      `--tls-private-key-file=${certs.servingKeyPath}`,
-      `--client-ca-file=${certs.caCertPath}`,
-      `--token-auth-file=${tokenFile}`,
-      '--authorization-mode=RBAC',
-      '--service-cluster-ip-range=10.0.0.0/24',
-      `--service-account-issuer=https://127.0.0.1:${port}/`,
-      `--service-account-key-file=${certs.serviceAccountKeyPath}`,
-      `--service-account-signing-key-file=${certs.serviceAccountKeyPath}`,
-      '--allow-privileged=true',
-      // No controller-manager creates the default ServiceAccount, so Pods would be refused.
-      '--disable-admission-plugins=ServiceAccount',
-      ...auditArgs,
-    ],
-    logPath: join(dir, 'kube-apiserver.log'),
-  });
+  const { binaries, ...rest } = options;
+  return startKubeApiserver({ binary: binaries.kubeApiserver, ...rest });
 }
 
 // The API server goes first so it does not spend its grace period retrying a vanished etcd.
