@@ -3,9 +3,8 @@
 // composition). Pledge's Bucket holds it as forProvider.versioning: the two objects become one.
 import { groupOf } from './kind-map.ts';
 import type { Unconverted } from './managed.ts';
+import { isObject, type JsonObject } from './objects.ts';
 
-type JsonObject = { [key: string]: unknown };
-const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export const isBucketVersioning = (o: JsonObject | undefined): boolean =>
   o !== undefined && typeof o.apiVersion === 'string' && groupOf(o.apiVersion) === 's3.aws.upbound.io' && o.kind === 'BucketVersioning';

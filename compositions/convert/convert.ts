@@ -10,25 +10,8 @@ import { GROUP, VERSION } from '../types.ts';
 import { bucketNameOf, isBucketVersioning, isUpboundBucket, selectsControllerBucket, statusPath, versioningOf } from './bucket-versioning.ts';
 import { groupOf, isProviderKind, mappingFor, type KindMapping } from './kind-map.ts';
 import { convertFieldPath, convertManaged, type Unconverted } from './managed.ts';
-
-type JsonObject = { [key: string]: unknown };
-const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-export interface Converted {
-  /** The Pledge object, or undefined when the source is left out as a whole. */
-  object?: JsonObject;
-  /** Left out, each with its field path in the source object. */
-  unconverted: Unconverted[];
-  /** Dropped on purpose and why (a Function: Pledge runs none). Not a failure. */
-  note?: string;
-}
-
-/** metadata as written by a person: what the API server sets is left out. */
-function userMetadata(metadata: unknown): JsonObject {
-  if (!isObject(metadata)) return {};
-  const { uid: _u, resourceVersion: _r, generation: _g, creationTimestamp: _c, managedFields: _m, selfLink: _s, ...rest } = metadata;
-  return rest;
-}
+import { isObject, userMetadata, type Converted, type JsonObject } from './objects.ts';
+import { CLOUD_OF, convertProviderConfig } from './provider-config.ts';
 
 function xrdSpecKeys(): string[] {
   const xrd = compositionCrds().find((c) => c.metadata.name === `compositeresourcedefinitions.${GROUP}`) as unknown as
@@ -245,50 +228,7 @@ function mergeVersioning(template: JsonObject, merge: VersioningMerge): void {
   if (merge.patches.length > 0) template.patches = [...(Array.isArray(template.patches) ? template.patches : []), ...merge.patches];
 }
 
-const CLOUD_OF: Record<string, string> = { 'aws.upbound.io': 'aws', 'azure.upbound.io': 'azure', 'gcp.upbound.io': 'gcp' };
-
-function convertProviderConfig(doc: JsonObject, cloud: string): Converted {
-  const spec = isObject(doc.spec) ? doc.spec : {};
-  const creds = isObject(spec.credentials) ? spec.credentials : {};
-  const secretRef = isObject(creds.secretRef) ? creds.secretRef : undefined;
-  const unconverted: Unconverted[] = [];
-  const out: JsonObject = {};
-  const handled = new Set(['credentials']);
-  for (const key of Object.keys(creds)) {
-    if (key !== 'source' && key !== 'secretRef') unconverted.push({ path: `spec.credentials.${key}`, reason: 'no counterpart in Pledge' });
-  }
-  if (cloud === 'aws') {
-    if (creds.source === 'Secret' && secretRef) {
-      out.credentials = { source: 'Secret', secretRef: { name: secretRef.name, namespace: secretRef.namespace } };
-      unconverted.push({
-        path: 'spec.credentials.secretRef.key',
-        reason: `the Secret holds an AWS credentials file under "${String(secretRef.key)}"; Pledge reads the keys accessKeyId and secretAccessKey (store them there, or set accessKeyIdKey/secretAccessKeyKey)`,
-      });
-    } else if (creds.source === 'IRSA') out.credentials = { source: 'Environment' };
-    else unconverted.push({ path: 'spec.credentials.source', reason: `credentials source ${String(creds.source)} has no Pledge counterpart (Secret, IRSA)` });
-  } else if (cloud === 'gcp') {
-    handled.add('projectID');
-    if (spec.projectID !== undefined) out.projectId = spec.projectID;
-    if (creds.source === 'Secret' && secretRef) {
-      out.credentials = { source: 'Secret' };
-      out.credentialsSecretRef = { name: secretRef.name, namespace: secretRef.namespace, ...(secretRef.key === undefined ? {} : { key: secretRef.key }) };
-    } else unconverted.push({ path: 'spec.credentials.source', reason: `credentials source ${String(creds.source)} has no Pledge counterpart (Secret)` });
-  } else {
-    for (const [from, to] of [['tenantID', 'tenantId'], ['clientID', 'clientId'], ['subscriptionID', 'subscriptionId']] as const) {
-      handled.add(from);
-      if (spec[from] !== undefined) out[to] = spec[from];
-    }
-    if (creds.source === 'Secret' && secretRef) {
-      out.clientSecretSecretRef = { name: secretRef.name, namespace: secretRef.namespace };
-      unconverted.push({
-        path: 'spec.credentials.secretRef.key',
-        reason: `the Secret holds a JSON credentials file under "${String(secretRef.key)}"; Pledge takes tenantId, clientId and subscriptionId in the spec and the client secret alone in the Secret`,
-      });
-    } else unconverted.push({ path: 'spec.credentials.source', reason: `credentials source ${String(creds.source)} has no Pledge counterpart (Secret)` });
-  }
-  for (const key of Object.keys(spec)) if (!handled.has(key)) unconverted.push({ path: `spec.${key}`, reason: "Pledge's ProviderConfig has no such field" });
-  return { object: { apiVersion: `${cloud}.${GROUP}/${VERSION}`, kind: 'ProviderConfig', metadata: userMetadata(doc.metadata), spec: out }, unconverted };
-}
+export type { Converted } from './objects.ts';
 
 /** One Crossplane object as Pledge's. `functions` (Function name -> package) tells steps apart by package. */
 export function convertObject(doc: JsonObject, functions?: Map<string, string>): Converted {

@@ -1,9 +1,8 @@
 // A Crossplane managed resource (or a composed template's base) of a provider kind Pledge has, as
 // Pledge's kind, field by field. Everything without a counterpart is left out and reported.
 import { COMMON_SPEC_FIELDS, type KindMapping } from './kind-map.ts';
+import { isObject, type JsonObject } from './objects.ts';
 
-type JsonObject = { [key: string]: unknown };
-const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Something left out, with its field path in the source object and why. */
 export interface Unconverted {
