@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { TIMELINE, timelineSvg } from './timeline.ts';
+
+const now = Date.parse('2026-01-01T00:10:00Z');
+
+test('a mark per condition placed by its lastTransitionTime on one axis from creation to now, and its status in words', () => {
+  const svg = timelineSvg({
+    created: '2026-01-01T00:00:00Z',
+    conditions: [
+      { type: 'Synced', status: 'True', lastTransitionTime: '2026-01-01T00:00:00Z' },
+      { type: 'Ready', status: 'False', reason: 'Creating', lastTransitionTime: '2026-01-01T00:05:00Z' },
+    ],
+    events: [{ type: 'Warning', reason: 'CannotCreate<x>', time: '2026-01-01T00:05:00Z' }],
+    now,
+  }).text;
+  const xs = [...svg.matchAll(/<circle class="\w+" cx="([\d.]+)"/g)].map((m) => Number(m[1]));
+  const left = TIMELINE.labelWidth + TIMELINE.pad;
+  const right = TIMELINE.width - TIMELINE.pad - 90;
+  assert.deepEqual(xs, [left, (left + right) / 2]);
+  assert.ok(svg.includes('>not Ready<') && svg.includes('>Synced<'));
+  assert.ok(svg.includes('CannotCreate&lt;x&gt;') && svg.includes('class="bad" d="M'));
+});
+
+test('conditions without a time still get their row and word; no events still draws the events row', () => {
+  const svg = timelineSvg({ conditions: [{ type: 'Ready', status: 'Unknown' }], events: [], now }).text;
+  assert.ok(svg.startsWith('<svg data-testid="timeline"') && svg.includes('>not Ready<') && svg.includes('>0 events<'));
+});
