@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { pino } from 'pino';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { pino, type Logger } from 'pino';
 import { KubeClient } from '../kube/index.ts';
 import type { Provider } from '../managed/types.ts';
 import { runManager, type ControllerModule } from '../manager/index.ts';
@@ -33,17 +34,29 @@ function splitHostPort(address: string): { host: string; port: number } {
   return { host, port };
 }
 
-/** `pledge run`: health and metrics, leader election when asked, then the controllers until SIGTERM. */
-export async function runControllers(providers: readonly Provider[], modules: readonly ControllerModule[], opts: RunOptions): Promise<void> {
-  const logger = pino({ level: opts.logLevel, base: { component: 'pledge' } });
-  const { kubeConfig, source } = loadKubeConfig(opts.kubeconfig);
+/** What a host that runs the controllers in its own process (`pledge up`) hands in instead of the defaults. */
+export interface RunHost {
+  logger: Logger;
+  kubeConfig: KubeConfig;
+  /** Stops the controllers; no SIGINT/SIGTERM handlers are installed (the host owns shutdown). */
+  signal: AbortSignal;
+  onSynced?: () => void;
+}
+
+/** `pledge run`: health and metrics, leader election when asked, then the controllers until SIGTERM (or runHost.signal). */
+export async function runControllers(providers: readonly Provider[], modules: readonly ControllerModule[], opts: RunOptions, runHost?: RunHost): Promise<void> {
+  const logger = runHost?.logger ?? pino({ level: opts.logLevel, base: { component: 'pledge' } });
+  const { kubeConfig, source } = runHost ? { kubeConfig: runHost.kubeConfig, source: 'pledge up' } : loadKubeConfig(opts.kubeconfig);
   const client = new KubeClient(kubeConfig);
   const stop = new AbortController();
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => {
-      logger.info({ signal: sig }, 'shutting down');
-      stop.abort();
-    });
+  if (runHost) runHost.signal.addEventListener('abort', () => stop.abort(), { once: true });
+  else {
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(sig, () => {
+        logger.info({ signal: sig }, 'shutting down');
+        stop.abort();
+      });
+    }
   }
   const metrics = createMetrics();
   let synced = false;
@@ -88,6 +101,7 @@ export async function runControllers(providers: readonly Provider[], modules: re
         cloudBurst: opts.cloudBurst,
         onSynced: () => {
           synced = true;
+          runHost?.onSynced?.();
         },
       },
       signal,
