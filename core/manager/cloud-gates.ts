@@ -38,8 +38,26 @@ export interface CloudGatesOptions {
   sleep?: TokenBucketOptions['sleep'];
 }
 
+/** One ProviderConfig's budget as it stands, for the web view's overview. */
+export interface BudgetSnapshot {
+  providerConfig: string;
+  ratePerSecond: number;
+  burst: number;
+  /** How long a call asking now would wait for a token. */
+  waitMs: number;
+  /** What is left of a pause the cloud ordered (it answered "slow down"). */
+  pausedMs: number;
+  /** Reconciles sent away, waiting for their turn. */
+  turnsWaiting: number;
+  /** Calls let through since the process started (a counter: its rate is calls per second). */
+  callsTotal: number;
+}
+
 /** The gate for one reconcile: call it once per reconcile, with the resource's key (`<plural>.<group>/<name>`). */
-export type CloudGates = (providerConfigName: string, resource: string) => CloudCallGate;
+export type CloudGates = ((providerConfigName: string, resource: string) => CloudCallGate) & {
+  /** Every ProviderConfig's budget used so far. */
+  budgets(): BudgetSnapshot[];
+};
 
 /** One ProviderConfig's budget: its call bucket, and the turns of the reconciles it sent away. */
 interface Budget {
@@ -54,6 +72,7 @@ interface Budget {
   /** Until when the cloud told us to stop (a ThrottledError it answered). */
   pausedUntil: number;
   sweptAt: number;
+  callsTotal: number;
 }
 
 /**
@@ -85,14 +104,14 @@ export function createCloudGates(options: CloudGatesOptions): CloudGates {
   const now = options.now ?? performance.now.bind(performance);
   const interval = 1000 / options.ratePerSecond;
   const tolerance = (options.burst - 1) * interval;
-  const budgets = new Map<string, Budget>();
+  const byProviderConfig = new Map<string, Budget>();
 
   function budgetOf(providerConfigName: string): Budget {
-    let budget = budgets.get(providerConfigName);
+    let budget = byProviderConfig.get(providerConfigName);
     if (!budget) {
       const bucket = createTokenBucket({ ratePerSecond: options.ratePerSecond, burst: options.burst, now, sleep: options.sleep });
-      budget = { bucket, nextTurn: now(), turns: new Map(), calls: 0, admitted: 0, pausedUntil: 0, sweptAt: now() };
-      budgets.set(providerConfigName, budget);
+      budget = { bucket, nextTurn: now(), turns: new Map(), calls: 0, admitted: 0, pausedUntil: 0, sweptAt: now(), callsTotal: 0 };
+      byProviderConfig.set(providerConfigName, budget);
     }
     return budget;
   }
@@ -127,7 +146,7 @@ export function createCloudGates(options: CloudGatesOptions): CloudGates {
     return start - t;
   }
 
-  return (providerConfigName, resource) => {
+  const gate = (providerConfigName: string, resource: string): CloudCallGate => {
     const b = budgetOf(providerConfigName);
     let admitted = false;
     return {
@@ -152,6 +171,7 @@ export function createCloudGates(options: CloudGatesOptions): CloudGates {
           }
         }
         b.calls++;
+        b.callsTotal++;
         await b.bucket.take(signal);
       },
       record(operation, err) {
@@ -163,4 +183,15 @@ export function createCloudGates(options: CloudGatesOptions): CloudGates {
       },
     };
   };
+  const budgets = (): BudgetSnapshot[] =>
+    [...byProviderConfig.entries()].map(([providerConfig, b]) => ({
+      providerConfig,
+      ratePerSecond: options.ratePerSecond,
+      burst: options.burst,
+      waitMs: b.bucket.waitMs(),
+      pausedMs: Math.max(0, b.pausedUntil - now()),
+      turnsWaiting: b.turns.size,
+      callsTotal: b.callsTotal,
+    }));
+  return Object.assign(gate, { budgets });
 }

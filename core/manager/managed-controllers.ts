@@ -79,6 +79,7 @@ function addKinds(
   const { informers, metrics, recorder } = manager;
   const cacheOf = (type: ResourceType) => informers.informerFor<ManagedResource>(type);
   const cloudCalls = createCloudGates({ provider: providerName, ratePerSecond: settings.cloudRatePerSecond, burst: settings.cloudBurst, metrics });
+  manager.cloudGates.push({ provider: providerName, gates: cloudCalls });
   for (const kind of kinds) {
     const type = resourceTypeOf(kind);
     const logger = manager.logger.child({ controller: `${kind.plural}.${kind.gvk.group}` });

@@ -4,6 +4,7 @@ import { createControllerGroup, type Controller } from '../runtime/controller/in
 import { createEventRecorder, type EventRecorder } from '../runtime/events/index.ts';
 import { createInformerFactory, type InformerFactory } from '../runtime/informer/index.ts';
 import type { PledgeMetrics } from '../runtime/metrics/index.ts';
+import type { CloudGates } from './cloud-gates.ts';
 
 /**
  * What every controller of the process shares: the client, one informer per resource type, the event
@@ -15,6 +16,8 @@ export interface Manager {
   readonly metrics: PledgeMetrics;
   readonly recorder: EventRecorder;
   readonly informers: InformerFactory;
+  /** The cloud call budgets of each provider's controllers (read by the web view's overview). */
+  readonly cloudGates: Array<{ provider: string; gates: CloudGates }>;
   /** Runs the controller with the others (now, if the manager runs); stop ends just this one. */
   add(controller: Controller, stop?: AbortSignal): void;
   /** Starts the informers, waits for their first lists, then runs every controller until the signal aborts. */
@@ -31,6 +34,7 @@ export function createManager(options: { client: KubeClient; logger: Logger; met
     metrics,
     recorder: options.recorder ?? createEventRecorder({ client, logger }),
     informers,
+    cloudGates: [],
     add: (controller, stop) => group.add(controller, stop),
     async run(signal, onSynced) {
       informers.start(signal);
