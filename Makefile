@@ -9,7 +9,7 @@ export PATH := $(NODE24_DIR)/node_modules/.bin:$(PATH)
 UNIT_TESTS := 'core/**/*.test.ts' 'providers/**/*.test.ts' 'compositions/**/*.test.ts'
 ENV_TESTS := 'test/**/*.test.ts'
 
-.PHONY: install node deps kube moto fake-gcs helm chromium build typecheck lint crds test test-unit test-integration dev run clean bench chaos bench-scale image image-test
+.PHONY: install node deps kube moto fake-gcs helm kine chromium build typecheck lint crds test test-unit test-integration dev run clean bench chaos bench-scale image image-test
 
 install: node deps kube moto fake-gcs helm chromium
 
@@ -37,6 +37,10 @@ fake-gcs:
 
 helm:
 	@bash test/env/install-helm.sh >/dev/null
+
+# kine (etcd's API over SQLite) for `pledge up --storage kine`; needs Go and gcc (cgo), cached in PLEDGE_CACHE.
+kine:
+	@bash test/env/install-kine.sh >/dev/null
 
 # Debian's Chromium for the web view's browser tests (test/ui/; playwright-core downloads no browser).
 chromium:

@@ -29,7 +29,7 @@ fi
 rm -rf "$dir"
 mkdir -p "$dir"
 echo "install $name: building $name v$version into $dir (once)" >&2
-GOBIN="$dir" CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -mod=mod" go install -trimpath -ldflags "-s -w" "$module@v$version" >&2
+GOBIN="$dir" CGO_ENABLED="${GO_INSTALL_CGO:-0}" GOFLAGS="${GOFLAGS:-} -mod=mod" go install -trimpath -ldflags "-s -w" "$module@v$version" >&2
 [[ -x "$exe" ]] || { echo "install $name: $exe missing after install" >&2; exit 1; }
 touch "$dir/.installed"
 echo "$exe"
