@@ -11,7 +11,7 @@ ENV_TESTS := 'test/**/*.test.ts'
 
 .PHONY: install node deps kube moto fake-gcs helm kine chromium build typecheck lint crds test test-unit test-integration dev run clean bench chaos bench-scale image image-test
 
-install: node deps kube moto fake-gcs helm chromium
+install: node deps kube moto fake-gcs helm chromium kine
 
 node:
 	@if ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 24 ? 0 : 1)' 2>/dev/null; then \
