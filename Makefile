@@ -81,6 +81,7 @@ run: deps
 # Benchmarks print figures; they are never part of `make test`. Results go in bench/RESULTS.md.
 bench: install
 	node test/env/run.ts -- node bench/steady-state-calls.ts
+	node test/env/run.ts -- node bench/ui-footprint.ts
 	$(MAKE) bench-scale
 
 # Pledge and Crossplane's provider-nop v0.5.0 (built from its Go module, cached) side by side on NopResources,
