@@ -10,8 +10,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { kubectl, kubectlApply } from '../env/index.ts';
-import { condition, eventually, getJson, installCrds, mustKubectl, startController, type ControllerProcess } from './harness.ts';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { kubectl, kubectlApply, testEnv } from '../env/index.ts';
+import { condition, eventually, getJson, installCrds, mustKubectl, REPO, startController, type ControllerProcess } from './harness.ts';
 
 const suffix = randomBytes(3).toString('hex');
 const GROUP = 'platform.example.org';
@@ -201,6 +203,29 @@ describe('XRD scope: Namespaced, Cluster, LegacyCluster', () => {
     assert.equal(ref?.namespace, teamA, "a cluster composite's namespaced resource is recorded with its namespace");
     assert.equal((await getJson<Obj>(plural(PART), ref?.name ?? '', teamA))?.spec.size, 'medium');
     await eventually(async () => Buffer.from((await getJson<{ data?: Record<string, string> }>('secret', `host-${suffix}-conn`, teamA))?.data?.size ?? '', 'base64').toString() === 'medium', 'the Part\'s secret in its namespace');
+  });
+
+  test('pledge trace follows v2 composites: refs under spec.crossplane, a Cluster composite\'s namespaced resource in its namespace, .m. kinds', async () => {
+    interface Node { kind: string; name: string; namespace?: string; exists: boolean; ready: string; children: Node[] }
+    const trace = (args: string[]): Node => {
+      const run = spawnSync(process.execPath, [join(REPO, 'bin/pledge.ts'), 'trace', ...args, '-o', 'json'], { env: { ...process.env, KUBECONFIG: testEnv().kubeconfigPath }, encoding: 'utf8', timeout: 60_000 });
+      assert.equal(run.status, 0, run.stderr);
+      return JSON.parse(run.stdout) as Node;
+    };
+    const flat = (n: Node): Node[] => [n, ...n.children.flatMap(flat)];
+    const host = flat(trace([`${plural(HOST)}.${GROUP}`, `host-${suffix}`]));
+    const part = host.find((n) => n.kind === PART);
+    assert.equal(part?.namespace, teamA, "the Cluster composite's Part, read in the namespace its ref names");
+    assert.equal(part?.exists, true);
+    const nop = host.find((n) => n.kind === 'NopResource');
+    assert.equal(nop?.namespace, teamA, 'the Part\'s namespaced NopResource (nop.m.pledge.dev), under spec.crossplane.resourceRefs');
+    assert.equal(nop?.ready, 'True');
+    const shop = flat(trace([`${plural(APP)}.${GROUP}`, 'shop', '-n', teamB]));
+    assert.deepEqual(shop.filter((n) => n.kind !== 'Secret').map((n) => [n.kind, n.namespace, n.exists, n.ready]), [
+      [APP, teamB, true, 'True'],
+      [PART, teamB, true, 'True'],
+      ['NopResource', teamB, true, 'True'],
+    ]);
   });
 
   test('a Cluster composite composing a namespaced kind without a namespace is refused with a condition', async () => {

@@ -39,8 +39,8 @@ export function summarise(node: TraceNode, now: number = Date.now()): Summary {
     ready: statusOf(conds, 'Ready'),
     status: base.deleting ? `Deleting${status ? `: ${status}` : ''}` : status,
     externalName: object.metadata.annotations?.[EXTERNAL_NAME] ?? '',
-    providerConfig: spec.providerConfigRef?.name ?? '',
-    composition: [spec.compositionRef?.name, spec.compositionRevisionRef?.name].filter(Boolean).join(' @ '),
+    providerConfig: spec.providerConfigRef ? `${spec.providerConfigRef.kind ? `${spec.providerConfigRef.kind}/` : ''}${spec.providerConfigRef.name}` : '',
+    composition: [spec.compositionRef?.name ?? spec.crossplane?.compositionRef?.name, spec.compositionRevisionRef?.name ?? spec.crossplane?.compositionRevisionRef?.name].filter(Boolean).join(' @ '),
   };
 }
 

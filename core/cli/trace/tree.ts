@@ -8,6 +8,20 @@ export interface Condition {
   message?: string;
 }
 
+/** A reference to a composed object; namespace only where a Cluster composite composes a namespaced one. */
+export interface Ref {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+interface CompositionFields {
+  resourceRefs?: Ref[];
+  compositionRef?: { name: string };
+  compositionRevisionRef?: { name: string };
+}
+
 /** An object as trace reads it: only the fields it looks at are typed. */
 export interface TracedObject {
   apiVersion?: string;
@@ -21,13 +35,12 @@ export interface TracedObject {
     deletionTimestamp?: string;
     ownerReferences?: Array<{ uid: string }>;
   };
-  spec?: {
-    resourceRef?: { apiVersion: string; kind: string; name: string };
-    resourceRefs?: Array<{ apiVersion: string; kind: string; name: string }>;
+  spec?: CompositionFields & {
+    resourceRef?: Ref;
     writeConnectionSecretToRef?: { name: string; namespace?: string };
-    providerConfigRef?: { name: string };
-    compositionRef?: { name: string };
-    compositionRevisionRef?: { name: string };
+    providerConfigRef?: { name: string; kind?: string };
+    /** Where a Namespaced or Cluster composite (Crossplane v2's layout) keeps what a LegacyCluster one has in spec. */
+    crossplane?: CompositionFields;
   };
   status?: { conditions?: Condition[] };
 }
@@ -66,14 +79,14 @@ async function expand(api: ReadOnlyApi, resources: readonly ApiResource[], node:
   const spec = node.object?.spec;
   if (!spec || seen.has(key)) return node;
   seen.add(key);
-  const refs = [...(spec.resourceRef ? [spec.resourceRef] : []), ...(spec.resourceRefs ?? [])];
+  const refs = [...(spec.resourceRef ? [spec.resourceRef] : []), ...(spec.resourceRefs ?? spec.crossplane?.resourceRefs ?? [])];
   const children = await Promise.all(
     refs.map(async (ref): Promise<TraceNode> => {
       const child: TraceNode = { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name, children: [] };
       const r = resourceFor(ref.apiVersion, ref.kind, resources);
       if (!r) return { ...child, problem: `${ref.kind} of ${ref.apiVersion} is not served by the API server` };
-      // A claim's composite and a composite's composed resources are cluster-scoped; a namespaced one is in its parent's namespace.
-      const ns = r.namespaced ? node.namespace : undefined;
+      // A namespaced object is in the namespace its ref names (a Cluster composite's), else in its parent's.
+      const ns = r.namespaced ? (ref.namespace ?? node.namespace) : undefined;
       const object = await api.get<TracedObject>(objectPath(r, ns, ref.name));
       if (!object) return { ...child, namespace: ns, problem: 'not found' };
       return expand(api, resources, { ...child, namespace: ns, object }, seen);
@@ -97,19 +110,23 @@ const COMPOSITE_LABEL = 'pledge.dev/composite';
  * What a composite owns that its spec.resourceRefs does not list (yet, or any more): every managed or composite kind
  * listed by the composite's label, kept when its controller owner reference is this composite.
  */
-async function composedNotListed(api: ReadOnlyApi, resources: readonly ApiResource[], node: TraceNode, refs: ReadonlyArray<{ apiVersion: string; kind: string; name: string }>): Promise<TraceNode[]> {
+async function composedNotListed(api: ReadOnlyApi, resources: readonly ApiResource[], node: TraceNode, refs: readonly Ref[]): Promise<TraceNode[]> {
   const uid = node.object?.metadata.uid;
   const own = resourceFor(node.apiVersion, node.kind, resources);
   if (!uid || !own?.categories.includes('composite')) return [];
-  const kinds = resources.filter((r) => !r.namespaced && (r.categories.includes('managed') || r.categories.includes('composite')));
+  const kinds = resources.filter((r) => r.categories.includes('managed') || r.categories.includes('composite'));
   const selector = `?labelSelector=${encodeURIComponent(`${COMPOSITE_LABEL}=${node.name}`)}`;
   // Best effort: a kind the user may not list hides only what resourceRefs would not have shown either.
-  const lists = await Promise.all(kinds.map(async (r) => ({ r, list: await api.get<{ items?: TracedObject[] }>(objectPath(r, undefined) + selector).catch(() => undefined) })));
-  const listed = (r: ApiResource, name: string) => refs.some((ref) => ref.apiVersion.startsWith(`${r.group}/`) && ref.kind === r.kind && ref.name === name);
+  const lists = await Promise.all(
+    // A namespaced composite composes into its own namespace only; a cluster one's namespaced resources may be in any.
+    kinds.map(async (r) => ({ r, list: await api.get<{ items?: TracedObject[] }>(objectPath(r, own.namespaced ? node.namespace : undefined) + selector).catch(() => undefined) })),
+  );
+  const listed = (r: ApiResource, o: TracedObject) =>
+    refs.some((ref) => ref.apiVersion.startsWith(`${r.group}/`) && ref.kind === r.kind && ref.name === o.metadata.name && (!r.namespaced || (ref.namespace ?? node.namespace) === o.metadata.namespace));
   return lists.flatMap(({ r, list }) =>
     (list?.items ?? [])
-      .filter((o) => o.metadata.ownerReferences?.some((ref) => ref.uid === uid) && !listed(r, o.metadata.name))
-      .map((o) => ({ apiVersion: apiVersionOf(r), kind: r.kind, name: o.metadata.name, object: o, children: [] })),
+      .filter((o) => o.metadata.ownerReferences?.some((ref) => ref.uid === uid) && !listed(r, o))
+      .map((o) => ({ apiVersion: apiVersionOf(r), kind: r.kind, name: o.metadata.name, ...(r.namespaced ? { namespace: o.metadata.namespace } : {}), object: o, children: [] })),
   );
 }
 
