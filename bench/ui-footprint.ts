@@ -96,6 +96,11 @@ async function measureOnce(dir: string, ui: boolean, api: KubeApi, prefix: strin
     let sse: ReturnType<typeof sseClient> | undefined;
     if (port !== undefined) {
       const baseUrl = `http://127.0.0.1:${port}`;
+      const until = Date.now() + 30_000;
+      while ((await fetch(`${baseUrl}/healthz`).catch(() => undefined))?.status !== 200) {
+        if (Date.now() > until) throw new Error(`the web view never answered ${baseUrl}/healthz`);
+        await sleep(200);
+      }
       const overview = await fetch(`${baseUrl}/`);
       if (overview.status !== 200) throw new Error(`the overview answered ${overview.status}`);
       await overview.text();
