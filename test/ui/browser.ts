@@ -2,7 +2,7 @@
 // playwright-core, `pledge run` with its web view on a free loopback port, axe-core, screenshots, the SSE stream.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -62,9 +62,15 @@ export function resourcePath(group: string, version: string, plural: string, nam
 
 type AxeViolation = { id: string; impact?: string | null; help: string; nodes: Array<{ target: unknown }> };
 
-/** axe-core from node_modules, injected into the page: no violation of impact serious or critical. */
+let axeSource: Promise<string> | undefined;
+
+/**
+ * axe-core from node_modules, evaluated in the page (a script tag would be refused by the web view's CSP,
+ * default-src 'self', as it should be): no violation of impact serious or critical.
+ */
 export async function assertAccessible(page: Page, what: string): Promise<void> {
-  await page.addScriptTag({ path: join(REPO, 'node_modules/axe-core/axe.min.js') });
+  axeSource ??= readFile(join(REPO, 'node_modules/axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(await axeSource);
   const violations = await page.evaluate(async () => {
     const axe = (globalThis as unknown as { axe: { run: () => Promise<{ violations: AxeViolation[] }> } }).axe;
     return (await axe.run()).violations;
