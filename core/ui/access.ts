@@ -24,6 +24,8 @@ export interface Reviewer {
 /** One caller's rights. An open viewer (no auth) may see everything. */
 export interface Viewer {
   readonly open: boolean;
+  /** Who the token belongs to, when auth is on. */
+  readonly username?: string;
   mayGet(attributes: GetAttributes): Promise<boolean>;
 }
 
@@ -66,6 +68,7 @@ export function createAccess(options: { reviewer: Reviewer; ttlMs?: number; maxE
       if (!user) return undefined;
       return {
         open: false,
+        username: user.username,
         mayGet: (a) => decisions(`${tokenKey}\u0000${a.group}\u0000${a.resource}\u0000${a.namespace ?? ''}`, () => options.reviewer.mayGet(user, a)),
       };
     },
