@@ -107,6 +107,8 @@ test('every flag of `pledge run` has a value in values.yaml and reaches the cont
     leaderElectionNamespace: { value: 'elsewhere', arg: '--leader-election-namespace=elsewhere' },
     leaderElectionId: { value: 'my-lease', arg: '--leader-election-id=my-lease' },
     logLevel: { value: 'debug', arg: '--log-level=debug' },
+    uiBindAddress: { value: '0.0.0.0:8081', arg: '--ui-bind-address=0.0.0.0:8081' },
+    uiAuth: { value: 'token', arg: '--ui-auth=token' },
   };
   // In a pod the ServiceAccount is the cluster's identity; a kubeconfig file would have to be mounted (run.extraArgs).
   const notValues: Record<string, string> = { kubeconfig: 'in a pod Pledge uses its ServiceAccount' };
