@@ -40,6 +40,8 @@ export async function renderChartIdentity(): Promise<KubeManifest[]> {
       '--show-only', 'templates/serviceaccount.yaml', '--show-only', 'templates/rbac.yaml',
       '--set-json', `rbac.compositionGroups=${JSON.stringify(SUITE_COMPOSITION_GROUPS)}`,
       '--set-json', `rbac.composedKinds=${JSON.stringify(SUITE_COMPOSED_KINDS)}`,
+      // The web view's tests (test/ui-server, test/ui) run `pledge run --ui-bind-address … --ui-auth token` as this identity.
+      '--set', 'run.uiBindAddress=127.0.0.1:0', '--set', 'run.uiAuth=token',
     ],
     { maxBuffer: 16 << 20 },
   );
