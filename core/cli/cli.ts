@@ -10,6 +10,9 @@ import { addImportCommand } from './import-command.ts';
 import { addPlanCommand } from './plan-command.ts';
 import { runControllers, type RunOptions } from './run-command.ts';
 import { addTraceCommand } from './trace-command.ts';
+import { addUpCommands } from './up-commands.ts';
+import type { SimStarter } from '../up/sim.ts';
+import type { ApplyObject } from '../up/server-side-apply.ts';
 import type { Provider } from '../managed/types.ts';
 import { PLEDGE_VERSION } from './version.ts';
 
@@ -48,7 +51,7 @@ function positiveNumber(value: string): number {
   return n;
 }
 
-export function buildCli(providers: readonly Provider[], modules: readonly ControllerModule[] = []): Command {
+export function buildCli(providers: readonly Provider[], modules: readonly ControllerModule[] = [], joined: { startSim?: SimStarter } = {}): Command {
   const program = new Command('pledge')
     .description('Keeps cloud infrastructure in the state declared in Kubernetes.')
     .version(PLEDGE_VERSION, '-v, --version', 'print the version of pledge');
@@ -82,6 +85,21 @@ export function buildCli(providers: readonly Provider[], modules: readonly Contr
   addArgocdHealthCommand(program, () => allCrds(providers, modules).values());
   addImportCommand(program, providers);
   addTraceCommand(program);
+  addUpCommands(program, {
+    crds: () => [...allCrds(providers, modules).values()] as unknown as ApplyObject[],
+    startSim: joined.startSim,
+    runControllers: (host, up) =>
+      runControllers(
+        providers,
+        modules,
+        {
+          pollInterval: MANAGED_DEFAULTS.pollIntervalMs, workers: MANAGED_DEFAULTS.workers, logLevel: up.logLevel, metricsBindAddress: '127.0.0.1:0',
+          leaderElect: false, leaderElectionNamespace: 'pledge-system', leaderElectionId: 'pledge-controllers',
+          cloudRate: MANAGED_DEFAULTS.cloudRatePerSecond, cloudBurst: MANAGED_DEFAULTS.cloudBurst, uiBindAddress: up.uiBindAddress, uiAuth: 'auto',
+        },
+        host,
+      ),
+  });
   addPlanCommand(program, providers, modules);
   for (const module of modules) module.addCommands?.(program, { providers });
 

@@ -20,6 +20,8 @@ export type CertificatesOptions = {
   /** Subject alternative names of the serving certificate. */
   hosts?: { ips: string[]; dns: string[] };
   signal?: AbortSignal;
+  /** Validity of the CA and serving certificate. Default 7 days (a test environment's). */
+  days?: number;
 };
 
 /** Writes a throwaway CA, an API server serving certificate signed by it and a service-account key, using the openssl CLI. */
@@ -34,6 +36,7 @@ export async function createCertificates(options: CertificatesOptions): Promise<
     serviceAccountKeyPath: join(dir, 'service-account.key'),
   };
   const openssl = (args: string[]) => run('openssl', args, { signal, cwd: dir });
+  const days = String(options.days ?? 7);
 
   const caConfig = join(dir, 'ca.cnf');
   const servingExt = join(dir, 'apiserver.ext');
@@ -48,11 +51,11 @@ export async function createCertificates(options: CertificatesOptions): Promise<
   // EC keys are quick to make; the service-account key must be RSA (RS256 tokens).
   const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   await Promise.all([
-    openssl(['req', '-x509', ...ecKey, '-keyout', certs.caKeyPath, '-out', certs.caCertPath, '-days', '7', '-subj', '/CN=pledge-test-ca', '-extensions', 'v3_ca', '-config', caConfig]),
+    openssl(['req', '-x509', ...ecKey, '-keyout', certs.caKeyPath, '-out', certs.caCertPath, '-days', days, '-subj', '/CN=pledge-test-ca', '-extensions', 'v3_ca', '-config', caConfig]),
     openssl(['req', '-new', ...ecKey, '-keyout', certs.servingKeyPath, '-out', csr, '-subj', '/CN=kube-apiserver', '-config', caConfig]),
     openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', certs.serviceAccountKeyPath]),
   ]);
-  await openssl(['x509', '-req', '-in', csr, '-CA', certs.caCertPath, '-CAkey', certs.caKeyPath, '-set_serial', `0x${randomBytes(8).toString('hex')}`, '-days', '7', '-out', certs.servingCertPath, '-extfile', servingExt]);
+  await openssl(['x509', '-req', '-in', csr, '-CA', certs.caCertPath, '-CAkey', certs.caKeyPath, '-set_serial', `0x${randomBytes(8).toString('hex')}`, '-days', days, '-out', certs.servingCertPath, '-extfile', servingExt]);
   return certs;
 }
 
