@@ -7,6 +7,7 @@ import type { CloudStatsSource } from './cloud-stats.ts';
 import type { Live } from './live.ts';
 import { attributesOf, type ViewContext } from './pages/context.ts';
 import { page } from './pages/layout.ts';
+import { kindListPage } from './pages/kind-list.ts';
 import { loginPage } from './pages/login.ts';
 import { overviewPage } from './pages/overview.ts';
 import { resourcePage } from './pages/resource.ts';
@@ -118,6 +119,11 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
     const ctx: ViewContext = { catalog: options.catalog, viewer, cloudStats: options.cloudStats, now: Date.now(), user: viewer.username };
     if (path === '/') return sendHtml(res, 200, await overviewPage(ctx));
     const [, section, ...rest] = path.split('/');
+    if (section === 'kind' && rest.length === 3) {
+      const [group, version, plural] = rest.map(decodeURIComponent) as [string, string, string];
+      const info = options.catalog.kinds().find((k) => k.type.group === (group === 'core' ? '' : group) && k.type.version === version && k.type.plural === plural);
+      if (info) return sendHtml(res, 200, await kindListPage(ctx, info));
+    }
     const address = section === 'tree' || section === 'resource' ? parseAddress(rest.join('/')) : undefined;
     const found = address ? options.catalog.get(address, address.name, address.namespace) : undefined;
     // Not found and not allowed look the same: a page never tells what exists out of the caller's sight.

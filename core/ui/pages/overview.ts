@@ -18,7 +18,7 @@ export async function overviewPage(ctx: ViewContext): Promise<string> {
     const ready = objects.filter((o) => conditionStatus(o, 'Ready') === 'True').length;
     const synced = objects.filter((o) => conditionStatus(o, 'Synced') === 'True').length;
     return html`<tr data-testid="kind-count" data-kind="${info.kind}" data-group="${info.type.group}">
-<th scope="row">${info.kind} <span class="group">${info.type.group || 'core'}</span></th><td>${ROLE_TITLE[info.role]}</td>
+<th scope="row"><a href="/kind/${info.type.group || 'core'}/${info.type.version}/${info.type.plural}">${info.kind}</a> <span class="group">${info.type.group || 'core'}</span></th><td>${ROLE_TITLE[info.role]}</td>
 <td data-testid="ready-count">${ready}</td><td data-testid="synced-count">${synced}</td><td data-testid="total-count">${objects.length}</td></tr>`;
   });
   const roots = shown.filter((v) => v.info.role === 'claim' || v.info.role === 'composite').flatMap((v) => v.objects.map((object) => ({ info: v.info, object })));
