@@ -29,7 +29,6 @@ describe('web view in a browser: a managed resource the cloud refuses', () => {
     await installCrds();
     await installAwsProviderConfig();
     await mustKubectl(['apply', '-f', join(examples, 'definition.yaml')]);
-    await mustKubectl(['wait', '--for=condition=Offered', '--timeout=60s', 'compositeresourcedefinitions.pledge.dev/xobjectstorages.platform.example.org']);
     // The example Composition, with the composed Bucket's cloud name taken from the claim's name.
     const composition = (await readFile(join(examples, 'composition-aws.yaml'), 'utf8'))
       .replace(/name: objectstorage-aws/, `name: objectstorage-${LABEL}`)
@@ -38,6 +37,8 @@ describe('web view in a browser: a managed resource the cloud refuses', () => {
     await mustKubectl(['apply', '-f', '-'], composition);
     await motoS3({ account: OTHER_ACCOUNT }).send(new CreateBucketCommand({ Bucket: CLAIM }));
     ui = await startUiController();
+    // The controller offers the XRD's claim kind.
+    await mustKubectl(['wait', '--for=condition=Offered', '--timeout=60s', 'compositeresourcedefinitions.pledge.dev/xobjectstorages.platform.example.org']);
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   });

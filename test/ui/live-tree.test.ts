@@ -50,8 +50,9 @@ describe('web view in a browser: overview, a claim turning Ready live, the resou
     await installCrds();
     await installAwsProviderConfig();
     await mustKubectl(['apply', '-f', join(examples, 'definition.yaml')]);
-    await mustKubectl(['wait', '--for=condition=Offered', '--timeout=60s', 'compositeresourcedefinitions.pledge.dev/xobjectstorages.platform.example.org']);
     ui = await startUiController();
+    // The controller offers the XRD's claim kind.
+    await mustKubectl(['wait', '--for=condition=Offered', '--timeout=60s', 'compositeresourcedefinitions.pledge.dev/xobjectstorages.platform.example.org']);
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   });
