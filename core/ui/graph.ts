@@ -67,6 +67,6 @@ export function graphSvg(root: UiNode): SafeHtml {
     return p.node.type && p.node.object ? `<a href="/resource/${escapeHtml(key)}">${group}</a>` : group;
   });
   return trusted(
-    `<svg data-testid="graph" role="img" aria-label="Graph of ${escapeHtml(root.kind)} ${escapeHtml(root.name)} and what it composes" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">${edges.join('')}${nodes.join('')}</svg>`,
+    `<svg data-testid="graph" role="group" aria-label="Graph of ${escapeHtml(root.kind)} ${escapeHtml(root.name)} and what it composes" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">${edges.join('')}${nodes.join('')}</svg>`,
   );
 }

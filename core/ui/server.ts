@@ -100,6 +100,7 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
     const url = new URL(req.url ?? '/', 'http://web-view');
     const path = url.pathname;
     if (path === '/healthz') return send(res, 200, 'text/plain; charset=utf-8', 'ok');
+    if (path === '/favicon.ico') return send(res, 204, 'text/plain', '');
     const file = options.staticFiles.get(path);
     if (file) return send(res, 200, file.type, file.body, { 'Cache-Control': 'no-cache' });
     if (path === '/login' && req.method === 'POST') return login(req, res);
