@@ -21,6 +21,8 @@ import { startChild, type SupervisedChild } from '../test/env/supervised-child.t
 import { waitUntil } from '../test/env/wait-until.ts';
 import { mustKubectl, REPO } from '../test/integration/harness.ts';
 import { installCloudsimProviderConfigs, removeCloudsimProviderConfigs } from '../test/integration/support/cloudsim-provider-configs.ts';
+import { apiRequests, controllerCounts, liveHeap } from './footprint-probes.ts';
+import { readProcess } from './scale/sampler.ts';
 
 const { values: cli } = parseArgs({
   options: {
@@ -50,7 +52,7 @@ const CLAIMS = 'objectstorages.platform.example.org';
 const EXAMPLES = join(REPO, 'compositions/examples/object-storage');
 const RUN = randomBytes(3).toString('hex');
 const LABEL = `bench.pledge.dev/run=${RUN}`;
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+const MiB = 1024 * 1024;
 
 const say = (message: string) => process.stderr.write(`runtime-footprint: ${message}\n`);
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
@@ -60,19 +62,14 @@ const diff = (after: Map<string, number>, before: Map<string, number>) =>
   new Map([...after].map(([k, v]) => [k, v - (before.get(k) ?? 0)] as const).filter(([, v]) => v > 0));
 const show = (m: Map<string, number>) => [...m].sort().map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
 
-/** utime + stime of the process, in seconds (fields 14 and 15 of /proc/<pid>/stat, after the command name). */
-async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+/** CPU seconds and memory (MiB, now and peak) of the controller, which must still be running. */
+async function processNow(pid: number): Promise<{ cpuSeconds: number; rss: number; peak: number }> {
+  const p = await readProcess(pid);
+  if (!p) throw new Error(`the controller (pid ${pid}) has exited`);
+  return { cpuSeconds: p.cpuSeconds, rss: p.rssBytes / MiB, peak: p.peakBytes / MiB };
 }
-
-/** VmRSS (now) and VmHWM (peak) of the process, in MiB. */
-async function memory(pid: number): Promise<{ rss: number; peak: number }> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
-  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
-}
+const cpuSeconds = async (pid: number) => (await processNow(pid)).cpuSeconds;
+const memory = processNow;
 
 async function sampleRss(pid: number, samples: number, everyMs: number): Promise<number[]> {
   const out: number[] = [];
@@ -81,66 +78,6 @@ async function sampleRss(pid: number, samples: number, everyMs: number): Promise
     out.push((await memory(pid)).rss);
   }
   return out;
-}
-
-/** apiserver_request_total by verb, for Pledge's groups (*.pledge.dev and the example XRD's group) and for the rest. */
-async function apiRequests(): Promise<Record<'pledge' | 'byResource' | 'other', Map<string, number>>> {
-  const text = await mustKubectl(['get', '--raw', '/metrics']);
-  const out = { pledge: new Map<string, number>(), byResource: new Map<string, number>(), other: new Map<string, number>() };
-  const add = (m: Map<string, number>, key: string, n: number) => m.set(key, (m.get(key) ?? 0) + n);
-  for (const match of text.matchAll(/^apiserver_request_total\{([^}]*)\} (\S+)$/gm)) {
-    const labels = Object.fromEntries([...(match[1] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
-    const n = Number(match[2]);
-    const verb = labels.verb ?? '?';
-    const resource = `${labels.resource}${labels.subresource ? `/${labels.subresource}` : ''}`;
-    if (/(^|\.)pledge\.dev$/.test(labels.group ?? '') || labels.group === 'platform.example.org') {
-      add(out.pledge, verb, n);
-      add(out.byResource, `${verb} ${resource}`, n);
-    } else add(out.other, `${verb} ${resource}`, n);
-  }
-  return out;
-}
-
-/** pledge_cloud_api_calls_total by operation and pledge_reconcile_total by kind, from the controller's /metrics. */
-async function controllerCounts(metricsUrl: string): Promise<Record<'calls' | 'reconciles', Map<string, number>>> {
-  const text = await (await fetch(`${metricsUrl}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
-  const by = (metric: string, label: string) => {
-    const out = new Map<string, number>();
-    for (const m of text.matchAll(new RegExp(`^${metric}\\{([^}]*)\\} (\\S+)$`, 'gm'))) {
-      const key = new RegExp(`${label}="([^"]+)"`).exec(m[1] ?? '')?.[1] ?? '?';
-      out.set(key, (out.get(key) ?? 0) + Number(m[2]));
-    }
-    return out;
-  };
-  return { calls: by('pledge_cloud_api_calls_total', 'operation'), reconciles: by('pledge_reconcile_total', 'kind') };
-}
-
-/** heapUsed and external (MiB) after a full GC, asked of the controller over its inspector WebSocket. */
-async function liveHeap(inspectorUrl: string): Promise<{ heapUsed: number; external: number }> {
-  const ws = new WebSocket(inspectorUrl);
-  const replies = new Map<number, (result: unknown) => void>();
-  ws.addEventListener('message', (event) => {
-    const reply = JSON.parse(String(event.data)) as { id?: number; result?: unknown };
-    if (reply.id !== undefined) replies.get(reply.id)?.(reply.result);
-  });
-  await new Promise((resolve, reject) => {
-    ws.addEventListener('open', resolve, { once: true });
-    ws.addEventListener('error', () => reject(new Error(`cannot connect to ${inspectorUrl}`)), { once: true });
-  });
-  let id = 0;
-  const send = (method: string, params: object = {}) =>
-    new Promise<unknown>((resolve) => {
-      replies.set(++id, resolve);
-      ws.send(JSON.stringify({ id, method, params }));
-    });
-  try {
-    await send('HeapProfiler.collectGarbage');
-    const result = (await send('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true })) as { result?: { value?: string } };
-    const usage = JSON.parse(result.result?.value ?? '{}') as { heapUsed?: number; external?: number };
-    return { heapUsed: (usage.heapUsed ?? Number.NaN) / 2 ** 20, external: (usage.external ?? Number.NaN) / 2 ** 20 };
-  } finally {
-    ws.close();
-  }
 }
 
 const showHeap = (h: { heapUsed: number; external: number } | undefined) => (h ? `${h.heapUsed.toFixed(0)} MiB heap + ${h.external.toFixed(0)} MiB external` : '');

@@ -28,16 +28,18 @@ const CLOCK_TICKS = (() => {
   }
 })();
 
-export async function readProcess(pid: number): Promise<{ rssBytes: number; cpuSeconds: number } | undefined> {
+/** RSS now and at its peak (VmHWM), and CPU time (utime + stime); undefined once the process has exited. */
+export async function readProcess(pid: number): Promise<{ rssBytes: number; peakBytes: number; cpuSeconds: number } | undefined> {
   try {
     const [status, stat] = await Promise.all([readFile(`/proc/${pid}/status`, 'utf8'), readFile(`/proc/${pid}/stat`, 'utf8')]);
     const rssKb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN);
+    const peakKb = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN);
     // The command name (field 2) may hold spaces and parentheses: count fields after its closing one.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const utime = Number(fields[11]);
     const stime = Number(fields[12]);
     if (!Number.isFinite(rssKb) || !Number.isFinite(utime) || !Number.isFinite(stime)) return undefined;
-    return { rssBytes: rssKb * 1024, cpuSeconds: (utime + stime) / CLOCK_TICKS };
+    return { rssBytes: rssKb * 1024, peakBytes: peakKb * 1024, cpuSeconds: (utime + stime) / CLOCK_TICKS };
   } catch {
     return undefined; // the process has exited
   }
