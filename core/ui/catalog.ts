@@ -53,12 +53,11 @@ interface Xrd {
 
 /**
  * The catalog over the manager's informer factory: the types the controllers watch (managed kinds, ProviderConfigs,
- * composites, claims, Compositions, revisions, composed ConfigMaps/Deployments) and one Events informer added here.
+ * composites, claims, Compositions, revisions, composed ConfigMaps/Deployments) and the Events informer startUi adds.
  * Secrets are excluded by type, so no page can ever list one.
  */
 export function createCatalog(options: { informers: InformerFactory; providers: readonly Provider[] }): Catalog {
   const { informers } = options;
-  const events = informers.informerFor<KubeEvent>(EVENTS);
   const known = new Map<string, { kind: string; role: Role }>(Object.entries(FIXED));
   for (const provider of options.providers) {
     const ns = namespacedProvider(provider);
@@ -104,6 +103,6 @@ export function createCatalog(options: { informers: InformerFactory; providers: 
       const group = groupOf(apiVersion);
       return kinds().find((k) => k.type.group === group && k.kind === kind);
     },
-    events: () => events.list(),
+    events: () => informers.informerFor<KubeEvent>(EVENTS).list(),
   };
 }
