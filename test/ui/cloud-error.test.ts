@@ -10,7 +10,7 @@ import { CreateBucketCommand, DeleteBucketCommand } from '@aws-sdk/client-s3';
 import type { Browser, Page } from 'playwright-core';
 import { kubectl, kubectlApply } from '../env/index.ts';
 import { condition, eventually, getJson, installAwsProviderConfig, installCrds, motoS3, mustKubectl, REPO } from '../integration/harness.ts';
-import { assertAccessible, launchBrowser, resourcePath, startUiController, treePath, type UiController } from './browser.ts';
+import { assertAccessible, launchBrowser, resourcePath, screenshot, startUiController, treePath, type UiController } from './browser.ts';
 
 const suffix = randomBytes(3).toString('hex');
 const examples = join(REPO, 'compositions/examples/object-storage');
@@ -81,6 +81,7 @@ describe('web view in a browser: a managed resource the cloud refuses', () => {
       return /CannotCreateExternalResource/.test((await page.locator('[data-testid="events"]').textContent()) ?? '');
     }, 'the Warning event on the resource page', 30_000);
     await assertAccessible(page, 'resource page of a failing Bucket');
+    await screenshot(page, 'resource-cloud-error');
 
     await page.goto(`${ui.baseUrl}/`);
     const warnings = await page.locator('[data-testid="warning-event"]').allTextContents();

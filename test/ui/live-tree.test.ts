@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { kubectl, kubectlApply } from '../env/index.ts';
-import { getJson, installAwsProviderConfig, installCrds, mustKubectl, REPO } from '../integration/harness.ts';
+import { eventually, getJson, installAwsProviderConfig, installCrds, mustKubectl, REPO } from '../integration/harness.ts';
 import { assertAccessible, launchBrowser, resourcePath, screenshot, startUiController, treePath, type UiController } from './browser.ts';
 
 const suffix = randomBytes(3).toString('hex');
@@ -112,7 +112,13 @@ describe('web view in a browser: overview, a claim turning Ready live, the resou
     await assertAccessible(page, 'tree');
     await screenshot(page, 'tree');
 
-    await page.goto(`${ui.baseUrl}/`);
+    // The calls that made the Bucket are counted (sampled every few seconds) beside the budget of its ProviderConfig.
+    const awsCalls = async () => Number((await page.locator('table[data-testid="cloud-calls"] tr', { hasText: 'aws' }).locator('td').last().textContent())?.trim());
+    await eventually(async () => {
+      await page.goto(`${ui.baseUrl}/`);
+      return (await awsCalls()) > 0;
+    }, 'the overview to count the AWS calls', 20_000);
+    assert.equal(await page.locator('table[data-testid="budgets"] tr', { hasText: 'aws' }).filter({ hasText: 'default' }).count(), 1, "the AWS ProviderConfig's budget");
     await screenshot(page, 'overview');
   });
 

@@ -82,7 +82,7 @@ spec:
     await kubectl(['delete', 'secret', CONFIG, '-n', NAMESPACE, '--wait=false']);
   });
 
-  test('every page reachable from the overview, and the pages of the DBInstance, its ProviderConfig and Secrets', async () => {
+  test('every page reachable from the overview, and the pages of the DBInstance, its ProviderConfig and Secrets', async (t) => {
     const page = await browser.newPage();
     const start = [
       '/',
@@ -109,13 +109,15 @@ spec:
         assert.equal(await page.locator('table[data-testid="conditions"] tr[data-type="Ready"]').getAttribute('data-status'), 'True');
         assert.match((await page.locator('pre[data-testid="yaml"]').textContent()) ?? '', new RegExp(`${DB}-conn`));
       }
-      const links = await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href));
+      // getAttribute: an SVG link's href is not a string.
+      const links = await page.$$eval('a[href]', (as) => as.map((a) => new URL(a.getAttribute('href') ?? '', document.baseURI).href));
       for (const href of links) {
         const url = new URL(href);
         if (url.origin === ui.baseUrl && !visited.has(url.pathname)) queue.push(url.pathname);
       }
     }
     for (const path of start.slice(3)) assert.notEqual(visited.get(path), 200, `${path}: the web view serves no Secret`);
+    t.diagnostic(`crawled ${visited.size} pages`);
     assert.ok(visited.size >= start.length + 1, `crawled ${visited.size} pages: ${[...visited.keys()].slice(0, 20).join(' ')}`);
     // The script and style the pages load.
     for (const asset of await page.$$eval('script[src], link[href]', (els) => els.map((e) => (e as HTMLScriptElement).src || (e as HTMLLinkElement).href))) {
