@@ -13,7 +13,7 @@ import { KindRegistry } from './kind-registry.ts';
 import { render } from './render/index.ts';
 import type { KubeResource, ObservedComposed } from './render/types.ts';
 import { COMPOSITIONS, REVISIONS } from './revisions.ts';
-import { ANNOTATION_RESOURCE_NAME, GROUP, LABELS, type Claim, type Composite, type CompositeResourceDefinition, type Composition, type CompositionRevision } from './types.ts';
+import { ANNOTATION_RESOURCE_NAME, compositionFields, compositionFieldsPatch, GROUP, LABELS, xrdScope, type Claim, type Composite, type CompositeResourceDefinition, type Composition, type CompositionRevision } from './types.ts';
 import { XRDS } from './xrd-controller.ts';
 
 const PLEDGE_API = `${GROUP}/v1`;
@@ -42,9 +42,10 @@ async function compositions(source: ExpansionSource): Promise<Composition[]> {
 }
 
 /** The spec to render: a Manual XR's pinned revision from the cluster, else the Composition (its newest revision's content). */
-async function compositionSpec(source: ExpansionSource, xr: Composite, live: Composite | undefined, composition: Composition): Promise<{ spec: Composition['spec']; label: string }> {
-  const pinned = live?.spec.compositionUpdatePolicy === 'Manual' ? live.spec.compositionRevisionRef?.name : undefined;
-  if (pinned && source.kube && !source.localCompositionsOnly && xr.spec.compositionUpdatePolicy !== 'Automatic') {
+async function compositionSpec(source: ExpansionSource, xrd: CompositeResourceDefinition, xr: Composite, live: Composite | undefined, composition: Composition): Promise<{ spec: Composition['spec']; label: string }> {
+  const kept = live ? compositionFields(xrd, live) : undefined;
+  const pinned = kept?.compositionUpdatePolicy === 'Manual' ? kept.compositionRevisionRef?.name : undefined;
+  if (pinned && source.kube && !source.localCompositionsOnly && compositionFields(xrd, xr).compositionUpdatePolicy !== 'Automatic') {
     const revision = await source.kube.get<CompositionRevision>(REVISIONS, pinned);
     if (revision) return { spec: revision.spec, label: `${composition.metadata.name} (revision ${revision.spec.revision}, pinned)` };
   }
@@ -76,11 +77,13 @@ export async function expandForPlan(obj: KubeObject, source: ExpansionSource): P
   const xrd = (await definitions(source)).find((d) => d.spec.group === group && (d.spec.names.kind === obj.kind || d.spec.claimNames?.kind === obj.kind));
   if (!xrd) return undefined;
   const isClaim = xrd.spec.claimNames?.kind === obj.kind && xrd.spec.names.kind !== obj.kind;
-  const compositeType: ResourceType = { group, version, plural: xrd.spec.names.plural };
+  // A Namespaced composite (Crossplane v2) lives in a namespace, as kubectl would create it ("default" when unset).
+  const xrNamespace = xrdScope(xrd) === 'Namespaced' ? (obj.metadata?.namespace ?? 'default') : undefined;
+  const compositeType: ResourceType = { group, version, plural: xrd.spec.names.plural, ...(xrNamespace ? { namespaced: true } : {}) };
   const name = obj.metadata?.name;
   if (!name) throw new Error(`${obj.kind} has no metadata.name`);
 
-  const STANDARD = new Set(['compositionRef', 'compositionSelector', 'compositionRevisionRef', 'compositionUpdatePolicy', 'writeConnectionSecretToRef', 'resourceRef', 'resourceRefs', 'claimRef']);
+  const STANDARD = new Set(['crossplane', 'compositionRef', 'compositionSelector', 'compositionRevisionRef', 'compositionUpdatePolicy', 'writeConnectionSecretToRef', 'resourceRef', 'resourceRefs', 'claimRef']);
   const own = Object.fromEntries(Object.entries((obj.spec ?? {}) as Record<string, unknown>).filter(([k]) => !STANDARD.has(k)));
   const unknown = unknownFields(own, specSchema(xrd, version), 'spec');
   if (unknown.length > 0) throw new Error(`${obj.kind} ${name}: field ${unknown.join(', ')} does not exist in the ${obj.kind} schema (XRD ${xrd.metadata.name})`);
@@ -102,14 +105,16 @@ export async function expandForPlan(obj: KubeObject, source: ExpansionSource): P
     } as Composite;
     describe = `${obj.kind} ${namespace}/${name}`;
   } else {
-    xr = { ...(obj as Composite), spec: withDefaults((obj as Composite).spec ?? {}, specSchema(xrd, version)) as Composite['spec'] };
-    describe = `${obj.kind} ${name}`;
+    xr = { ...(obj as Composite), metadata: { ...(obj as Composite).metadata, ...(xrNamespace ? { namespace: xrNamespace } : {}) }, spec: withDefaults((obj as Composite).spec ?? {}, specSchema(xrd, version)) as Composite['spec'] };
+    describe = `${obj.kind} ${xrNamespace ? `${xrNamespace}/` : ''}${name}`;
   }
-  const live = source.kube ? await source.kube.get<Composite>(compositeType, xr.metadata.name) : undefined;
+  const live = source.kube ? await source.kube.get<Composite>(compositeType, xr.metadata.name, xrNamespace) : undefined;
   if (live) {
     // What the controller keeps on the live XR and a file leaves out: its uid (owner references) and its selection.
     xr.metadata = { ...xr.metadata, uid: live.metadata.uid };
-    xr.spec = { compositionRef: live.spec.compositionRef, compositionRevisionRef: live.spec.compositionRevisionRef, compositionUpdatePolicy: live.spec.compositionUpdatePolicy, ...xr.spec };
+    const kept = compositionFields(xrd, live);
+    const selection = { compositionRef: kept.compositionRef, compositionRevisionRef: kept.compositionRevisionRef, compositionUpdatePolicy: kept.compositionUpdatePolicy, ...compositionFields(xrd, xr) };
+    xr.spec = { ...xr.spec, ...compositionFieldsPatch(xrd, selection).spec };
     if (live.status) xr.status = live.status;
   }
 
@@ -118,13 +123,16 @@ export async function expandForPlan(obj: KubeObject, source: ExpansionSource): P
   if (!compositionName) throw new Error(`${describe}: no Composition selected: set spec.compositionRef, a matching spec.compositionSelector, or the XRD's defaultCompositionRef`);
   const composition = candidates.find((c) => c.metadata.name === compositionName);
   if (!composition) throw new Error(`${describe}: Composition "${compositionName}" not found${source.localCompositionsOnly ? ' in --compositions' : ''}`);
-  const chosen = await compositionSpec(source, xr, live, composition);
+  const chosen = await compositionSpec(source, xrd, xr, live, composition);
 
   const kinds = new KindRegistry();
-  const existing: ComposedRef[] = live?.spec.resourceRefs ?? [];
+  const existing: ComposedRef[] = (live ? compositionFields(xrd, live).resourceRefs : undefined) ?? [];
   const observed: Record<string, ObservedComposed> = {};
   for (const ref of existing) {
-    const found = source.kube ? await source.kube.get<KubeObject>(kinds.resolve(ref.apiVersion, ref.kind), ref.name) : undefined;
+    // A ref names its namespace only where a Cluster composite composes a namespaced resource; a namespaced composite's are in its own.
+    const namespace = ref.namespace ?? xrNamespace;
+    const type = { ...kinds.resolve(ref.apiVersion, ref.kind), ...(namespace ? { namespaced: true } : {}) };
+    const found = source.kube ? await source.kube.get<KubeObject>(type, ref.name, namespace) : undefined;
     const template = found?.metadata?.annotations?.[ANNOTATION_RESOURCE_NAME];
     // Connection details are not read: a plan shows no secret, and rendering the composed specs does not need them.
     if (found && template) observed[template] = { resource: asResource(found), connectionDetails: {} };
@@ -134,5 +142,5 @@ export async function expandForPlan(obj: KubeObject, source: ExpansionSource): P
     throw new Error(`${describe}: Composition "${chosen.label}": ${result.errors.map((e) => `resource "${e.resource}": ${e.message}`).join('; ')}`);
   }
   const composed = result.resources.map((r) => desiredObject(xr, { spec: { ...chosen.spec, revision: 0 } }, r) as KubeObject);
-  return { describe, composition: chosen.label, composed, existing };
+  return { describe, composition: chosen.label, composed, existing, ...(xrNamespace ? { namespace: xrNamespace } : {}) };
 }

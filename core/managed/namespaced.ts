@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { JSONSchema } from '../crd/schema.ts';
-import type { GroupVersionKind, ManagedKind, Provider } from './types.ts';
+import type { GroupVersionKind, ManagedKind, ManagedResource, Provider } from './types.ts';
 
 const DOMAIN = '.pledge.dev';
 
@@ -95,4 +95,11 @@ export function namespacedExternalName(namespace: string, name: string, format: 
   if (format.alphanumeric) return `${`${namespace}${name}`.replace(/[^a-z0-9]/g, '').slice(0, format.maxLength - HASH_LENGTH)}${hash}`;
   const readable = `${namespace}-${name}`.slice(0, format.maxLength - HASH_LENGTH - 1).replace(/[-.]+$/, '');
   return `${readable}-${hash}`;
+}
+
+/** The cloud name the controller gives a resource of a kind named after metadata.name, before it has one; else undefined. */
+export function initialExternalName(kind: Pick<ManagedKind, 'deterministicExternalName' | 'namespaced' | 'namespacedName'>, mr: Pick<ManagedResource, 'metadata'>): string | undefined {
+  if (!kind.deterministicExternalName) return undefined;
+  // Namespaced: the namespace is part of the cloud name, so that two teams' resources of one name never meet.
+  return kind.namespaced && mr.metadata.namespace ? namespacedExternalName(mr.metadata.namespace, mr.metadata.name, kind.namespacedName) : mr.metadata.name;
 }

@@ -10,6 +10,8 @@
 import type { KubeClient, ResourceType } from '../kube/index.ts';
 import { ConfigError } from '../errors/index.ts';
 import { connectionSecretAt, type ConnectionSecretRef } from '../managed/connection-secret.ts';
+import { namespacedProvider } from '../managed/namespaced.ts';
+import { providerConfigAsRead, providerConfigRef, secretAccess, type ProviderConfigRef } from '../managed/provider-config-ref.ts';
 import type {
   CloudCallGate,
   ConnectContext,
@@ -75,34 +77,46 @@ function apiVersionOf(gvk: { group: string; version: string }): string {
   return gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
 }
 
+/** A resource that names only a ProviderConfig: what a lookup by name (import's list, providerConfig()) resolves. */
+function probe(name: string): ManagedResource {
+  return { metadata: { name: 'pledge-probe' }, spec: { forProvider: {}, providerConfigRef: { name } } };
+}
+
 /** Opens a session over a cluster (read-only use of it) for these providers. */
 export function readOnlySession(kube: ReadOnlyKube, providers: readonly Provider[]): ReadOnlySession {
   const calls: RecordedCall[] = [];
   const configs = new Map<string, Promise<KubeObject>>();
 
+  // Every kind a provider serves: the cluster-scoped ones and their namespaced variants (`.m.` groups).
+  const served = providers.flatMap((provider) => [...provider.kinds, ...namespacedProvider(provider).kinds].map((kind) => ({ provider, kind })));
+
   function kindOf(apiVersion: string | undefined, kind: string | undefined): KindOf | undefined {
-    for (const provider of providers) {
-      for (const k of provider.kinds) {
-        if (apiVersionOf(k.gvk) === apiVersion && k.gvk.kind === kind) {
-          return { provider, kind: k, type: { group: k.gvk.group, version: k.gvk.version, plural: k.plural } };
-        }
-      }
-    }
-    return undefined;
+    const found = served.find((s) => apiVersionOf(s.kind.gvk) === apiVersion && s.kind.gvk.kind === kind);
+    if (!found) return undefined;
+    const { gvk, plural, namespaced } = found.kind;
+    return { ...found, type: { group: gvk.group, version: gvk.version, plural, ...(namespaced ? { namespaced: true } : {}) } };
   }
 
-  function providerConfig(provider: Provider, name: string): Promise<KubeObject> {
-    const key = `${provider.name}/${name}`;
+  /** A ProviderConfig, ClusterProviderConfig or namespaced ProviderConfig, as the resource's reference resolves. */
+  function configFor(k: KindOf, ref: ProviderConfigRef): Promise<KubeObject> {
+    const key = `${k.provider.name}/${k.kind.namespaced ? 'm' : ''}/${ref.kind}/${ref.id}`;
     let found = configs.get(key);
     if (!found) {
-      const { gvk, plural } = provider.providerConfig;
-      found = kube.get<KubeObject>({ group: gvk.group, version: gvk.version, plural }, name).then((pc) => {
-        if (!pc) throw new ConfigError(`${gvk.kind} "${name}" (${plural}.${gvk.group}) not found in the cluster`);
-        return pc;
+      const namespaced = k.kind.namespaced ? namespacedProvider(k.provider) : undefined;
+      const { gvk, plural } = !namespaced ? k.provider.providerConfig : ref.namespace !== undefined ? namespaced.providerConfig : namespaced.clusterProviderConfig;
+      found = kube.get<KubeObject>({ group: gvk.group, version: gvk.version, plural, ...(ref.namespace !== undefined ? { namespaced: true } : {}) }, ref.name, ref.namespace).then((pc) => {
+        if (!pc) throw new ConfigError(`${ref.described} (${plural}.${gvk.group}) not found in the cluster`);
+        return providerConfigAsRead(ref, pc) as KubeObject;
       });
       configs.set(key, found);
     }
     return found;
+  }
+
+  function providerConfig(provider: Provider, name: string): Promise<KubeObject> {
+    const kind = provider.kinds[0];
+    if (!kind) return Promise.reject(new ConfigError(`provider ${provider.name} serves no kind`));
+    return configFor({ provider, kind, type: { group: kind.gvk.group, version: kind.gvk.version, plural: kind.plural } }, providerConfigRef(kind, probe(name)));
   }
 
   async function readSecret(ref: SecretKeySelector): Promise<string> {
@@ -133,18 +147,21 @@ export function readOnlySession(kube: ReadOnlyKube, providers: readonly Provider
   }
 
   async function contextFor(k: KindOf, name: string, signal: AbortSignal, mr?: ManagedResource): Promise<ConnectContext> {
+    const ref = providerConfigRef(k.kind, mr ?? probe(name));
     let pc: KubeObject;
     try {
-      pc = await providerConfig(k.provider, name);
+      pc = await configFor(k, ref);
     } catch (err: unknown) {
       if (!(err instanceof ConfigError && k.kind.providerConfigOptional)) throw err;
       pc = { metadata: { name } };
     }
+    // The controller's rule: a namespaced resource reads Secrets of its own namespace only.
+    const allowed = mr ? secretAccess(k.kind, mr, ref, pc) : (secret: SecretKeySelector) => secret;
     return {
       providerConfig: pc,
-      readSecret: (ref) => readSecret(ref),
+      readSecret: async (secret) => readSecret(allowed(secret)),
       connectionDetails: await connectionDetails(mr, mr?.spec.writeConnectionSecretToRef),
-      calls: gate(name),
+      calls: gate(ref.id),
       signal,
     };
   }
@@ -152,8 +169,7 @@ export function readOnlySession(kube: ReadOnlyKube, providers: readonly Provider
   async function connect(mr: ManagedResource, signal: AbortSignal): Promise<ObserveOnlyClient> {
     const k = kindOf(mr.apiVersion, mr.kind);
     if (!k) throw new ConfigError(`no provider serves ${mr.kind} (${mr.apiVersion})`);
-    const name = mr.spec.providerConfigRef?.name ?? 'default';
-    const external = await k.kind.connect(mr, await contextFor(k, name, signal, mr));
+    const external = await k.kind.connect(mr, await contextFor(k, mr.spec.providerConfigRef?.name ?? 'default', signal, mr));
     const list = external.list?.bind(external);
     return { observe: (target, s) => external.observe(target, s), ...(list ? { list } : {}) };
   }

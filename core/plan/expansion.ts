@@ -16,6 +16,8 @@ export interface ComposedRef {
   apiVersion: string;
   kind: string;
   name: string;
+  /** A Cluster composite's namespaced resource: where it is. */
+  namespace?: string;
 }
 
 /** What a claim or XR from the files would compose, rendered as the controller would. */
@@ -28,4 +30,6 @@ export interface Expansion {
   composed: KubeObject[];
   /** What the live XR composes today (spec.resourceRefs): those no longer composed are deleted or orphaned. */
   existing: ComposedRef[];
+  /** A namespaced composite's namespace: where its namespaced resources are. */
+  namespace?: string;
 }

@@ -3,6 +3,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { managedCrd, type JSONSchema } from '../crd/index.ts';
 import { ANNOTATIONS } from '../managed/annotations.ts';
+import { initialExternalName } from '../managed/namespaced.ts';
 import type { FieldDiff, KubeObject, ManagedResource, Provider } from '../managed/types.ts';
 import type { ControllerModule } from '../manager/module.ts';
 import type { KindOf, ReadOnlyKube, ReadOnlySession } from '../offline/connect.ts';
@@ -77,8 +78,9 @@ function fromDiff(d: FieldDiff): PlannedField {
  * The resource as observe should see it: the desired spec, with what the controller keeps on the live object
  * and the file leaves out (its external name and other annotations, late-initialized forProvider fields, status).
  */
-function observable(desired: ManagedResource, live: ManagedResource | undefined): ManagedResource {
-  if (!live) return desired;
+function observable(desired: ManagedResource, live: ManagedResource | undefined, externalName: string | undefined): ManagedResource {
+  // A new resource is observed under the cloud name the controller would give it.
+  if (!live) return externalName ? { ...desired, metadata: { ...desired.metadata, annotations: { ...desired.metadata.annotations, [ANNOTATIONS.externalName]: externalName } } } : desired;
   return {
     ...desired,
     metadata: { ...desired.metadata, uid: live.metadata.uid, annotations: { ...live.metadata.annotations, ...desired.metadata.annotations } },
@@ -106,8 +108,8 @@ interface Desired {
 async function planResource(inputs: PlanInputs, d: Desired): Promise<PlannedResource> {
   const { mr, kindOf } = d;
   const base = { apiVersion: mr.apiVersion ?? '', kind: mr.kind ?? '', name: mr.metadata.name, source: d.source, ...(d.composedBy ? { composedBy: d.composedBy } : {}) };
-  const live = await inputs.kube.get<ManagedResource>(kindOf.type, mr.metadata.name);
-  const externalName = live?.metadata.annotations?.[ANNOTATIONS.externalName] ?? mr.metadata.annotations?.[ANNOTATIONS.externalName];
+  const live = await inputs.kube.get<ManagedResource>(kindOf.type, mr.metadata.name, mr.metadata.namespace);
+  const externalName = live?.metadata.annotations?.[ANNOTATIONS.externalName] ?? mr.metadata.annotations?.[ANNOTATIONS.externalName] ?? initialExternalName(kindOf.kind, mr);
   const named = { ...base, ...(externalName ? { externalName } : {}) };
   if (live) {
     const changed = immutableFields(kindOf.kind.schema.forProvider).filter((f) => mr.spec.forProvider[f] !== undefined && !isDeepStrictEqual(live.spec.forProvider[f], mr.spec.forProvider[f]));
@@ -116,7 +118,7 @@ async function planResource(inputs: PlanInputs, d: Desired): Promise<PlannedReso
       return { ...named, action: 'replace', fields, note: 'immutable: the API server refuses this change; delete the resource and create it again' };
     }
   }
-  const target = observable(mr, live);
+  const target = observable(mr, live, externalName);
   let observation: Awaited<ReturnType<Awaited<ReturnType<ReadOnlySession['connect']>>['observe']>>;
   try {
     const client = await inputs.session.connect(target, inputs.signal);
@@ -142,7 +144,7 @@ async function planRemovals(inputs: PlanInputs, expansion: Expansion, source: st
   for (const ref of expansion.existing) {
     if (expansion.composed.some((c) => c.kind === ref.kind && c.apiVersion === ref.apiVersion && c.metadata?.name === ref.name)) continue;
     const k = inputs.session.kindOf(ref.apiVersion, ref.kind);
-    const live = k ? await inputs.kube.get<ManagedResource>(k.type, ref.name) : undefined;
+    const live = k ? await inputs.kube.get<ManagedResource>(k.type, ref.name, k.type.namespaced ? (ref.namespace ?? expansion.namespace) : undefined) : undefined;
     if (!live) continue;
     const policies = live.spec.managementPolicies ?? ['*'];
     // Deleting the object leaves the cloud resource when the policy says Orphan or the management policies leave out Delete.
@@ -187,7 +189,9 @@ export async function makePlan(inputs: PlanInputs): Promise<Plan> {
     const kindOf = inputs.session.kindOf(obj.apiVersion, obj.kind);
     if (kindOf) {
       checkFields(m, kindOf, obj);
-      desired.push({ mr: obj as ManagedResource, kindOf, source: where(m) });
+      // As kubectl would create it: a namespaced resource without a namespace goes to "default".
+      const mr = (kindOf.kind.namespaced && !obj.metadata?.namespace ? { ...obj, metadata: { ...obj.metadata, namespace: 'default' } } : obj) as ManagedResource;
+      desired.push({ mr, kindOf, source: where(m) });
       continue;
     }
     inputs.onProgress?.(`rendering ${obj.kind} ${obj.metadata?.name ?? ''}`);

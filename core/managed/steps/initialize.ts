@@ -1,6 +1,6 @@
 import { ANNOTATIONS, externalNameOf } from '../annotations.ts';
 import { withFinalizer } from '../finalizer.ts';
-import { namespacedExternalName } from '../namespaced.ts';
+import { initialExternalName } from '../namespaced.ts';
 import { next, save, type Step } from './pass.ts';
 
 /**
@@ -10,9 +10,8 @@ import { next, save, type Step } from './pass.ts';
  */
 export const initialize: Step = async (deps, pass) => {
   let mr = withFinalizer(pass.mr) ?? pass.mr;
-  if (deps.kind.deterministicExternalName && !externalNameOf(mr)) {
-    // Namespaced: the namespace is part of the cloud name, so that two teams' resources of one name never meet.
-    const name = deps.kind.namespaced && mr.metadata.namespace ? namespacedExternalName(mr.metadata.namespace, mr.metadata.name, deps.kind.namespacedName) : mr.metadata.name;
+  const name = externalNameOf(mr) ? undefined : initialExternalName(deps.kind, mr);
+  if (name !== undefined) {
     mr = { ...mr, metadata: { ...mr.metadata, annotations: { ...mr.metadata.annotations, [ANNOTATIONS.externalName]: name } } };
   }
   return next(mr === pass.mr ? pass : { ...pass, mr, unsaved: true });
