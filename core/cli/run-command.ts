@@ -8,7 +8,6 @@ import { runManager, type ControllerModule } from '../manager/index.ts';
 import { createEventRecorder } from '../runtime/events/index.ts';
 import { acquireLeadership, type Leadership } from '../runtime/leader-election/index.ts';
 import { createMetrics, startHealthServer } from '../runtime/metrics/index.ts';
-import { startUi } from '../ui/index.ts';
 import { loadKubeConfig } from './kube-config.ts';
 
 export interface RunOptions {
@@ -106,10 +105,13 @@ export async function runControllers(providers: readonly Provider[], modules: re
         },
         onManager: opts.uiBindAddress
           ? (manager) => {
-              startUi({ bindAddress: opts.uiBindAddress ?? '', auth: opts.uiAuth ?? 'auto', manager, providers }, signal).catch((err: unknown) => {
-                logger.error({ err }, 'web view failed to start');
-                stop.abort();
-              });
+              // Loaded only when asked for: `pledge run` without the web view loads none of it.
+              import('../ui/index.ts')
+                .then(({ startUi }) => startUi({ bindAddress: opts.uiBindAddress ?? '', auth: opts.uiAuth ?? 'auto', manager, providers }, signal))
+                .catch((err: unknown) => {
+                  logger.error({ err }, 'web view failed to start');
+                  stop.abort();
+                });
             }
           : undefined,
       },
