@@ -6,6 +6,7 @@ import type { Provider } from '../managed/types.ts';
 import { createAccess, type Reviewer } from './access.ts';
 import { createCatalog, EVENTS } from './catalog.ts';
 import { createCloudStats } from './cloud-stats.ts';
+import { createConditionHistory } from './history.ts';
 import { createLive } from './live.ts';
 import { apiServerReviewer } from './reviewer.ts';
 import { createHandler } from './server.ts';
@@ -53,11 +54,12 @@ export async function startUi(options: UiOptions, signal: AbortSignal): Promise<
   const { manager } = options;
   const logger = manager.logger.child({ component: 'web-view' });
   const catalog = createCatalog({ informers: manager.informers, providers: options.providers });
-  const live = createLive({ informers: manager.informers, catalog, logger });
+  const history = createConditionHistory();
+  const live = createLive({ informers: manager.informers, catalog, history, logger });
   const cloudStats = createCloudStats({ metrics: manager.metrics, cloudGates: manager.cloudGates });
   const access = needsToken(options.auth, host) ? createAccess({ reviewer: options.reviewer ?? apiServerReviewer(manager.client) }) : undefined;
   const staticFiles = new Map(STATIC.map(([path, file, type]) => [path, { type, body: readFileSync(new URL(`./static/${file}`, import.meta.url), 'utf8') }]));
-  const server = createServer(createHandler({ catalog, live, cloudStats, access, staticFiles, logger }));
+  const server = createServer(createHandler({ catalog, live, history, cloudStats, access, staticFiles, logger }));
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -5,6 +5,7 @@ import type { InformerFactory } from '../runtime/informer/index.ts';
 import { typeKey } from '../runtime/informer/index.ts';
 import { allowedOnly, type GetAttributes, type Viewer } from './access.ts';
 import { EVENTS, type Catalog, type KubeEvent } from './catalog.ts';
+import type { ConditionHistory } from './history.ts';
 import { addressPath } from './paths.ts';
 
 export const LIVE_DEFAULTS = {
@@ -25,10 +26,10 @@ interface Client {
 
 /**
  * Server-sent events: each change to a cached object (or to an Event about it) is noted by its address, and every
- * flushMs the addresses changed are sent to each open page, filtered by what that page's viewer may get. Nothing
- * runs at rest but the heartbeat.
+ * flushMs the addresses changed are sent to each open page, filtered by what that page's viewer may get. Every
+ * change also goes to the condition history (the resource page's timeline). Nothing runs at rest but the heartbeat.
  */
-export function createLive(options: { informers: InformerFactory; catalog: Catalog; logger: Logger; flushMs?: number; heartbeatMs?: number; rescanMs?: number }) {
+export function createLive(options: { informers: InformerFactory; catalog: Catalog; history: ConditionHistory; logger: Logger; flushMs?: number; heartbeatMs?: number; rescanMs?: number }) {
   const flushMs = options.flushMs ?? LIVE_DEFAULTS.flushMs;
   const clients = new Set<Client>();
   const pending = new Map<string, GetAttributes>();
@@ -50,15 +51,21 @@ export function createLive(options: { informers: InformerFactory; catalog: Catal
       watched.add(k);
       const isEvents = k === typeKey(EVENTS);
       let replaying = true;
-      const changed = (obj: KubeObject) => {
-        if (replaying || clients.size === 0) return;
-        if (isEvents) return eventChanged(obj as KubeEvent);
+      const changed = (verb: 'add' | 'update' | 'delete') => (obj: KubeObject) => {
+        if (isEvents) {
+          if (!replaying && clients.size > 0) eventChanged(obj as KubeEvent);
+          return;
+        }
         const meta = obj.metadata;
         if (!meta?.name) return;
         const ns = type.namespaced ? meta.namespace : undefined;
-        note(addressPath(type, ns, meta.name), { group: type.group, resource: type.plural, ...(ns ? { namespace: ns } : {}) });
+        const key = addressPath(type, ns, meta.name);
+        if (verb === 'delete') options.history.forget(key);
+        else options.history.observe(key, obj);
+        if (replaying || clients.size === 0) return;
+        note(key, { group: type.group, resource: type.plural, ...(ns ? { namespace: ns } : {}) });
       };
-      options.informers.informerFor<KubeObject>(type).on({ add: changed, update: changed, delete: changed });
+      options.informers.informerFor<KubeObject>(type).on({ add: changed('add'), update: changed('update'), delete: changed('delete') });
       replaying = false;
     }
   }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { type Access, openViewer, type Viewer } from './access.ts';
 import type { Catalog } from './catalog.ts';
 import type { CloudStatsSource } from './cloud-stats.ts';
+import type { ConditionHistory } from './history.ts';
 import type { Live } from './live.ts';
 import { attributesOf, type ViewContext } from './pages/context.ts';
 import { page } from './pages/layout.ts';
@@ -29,6 +30,7 @@ const SECURITY_HEADERS = {
 export interface HandlerOptions {
   catalog: Catalog;
   live: Live;
+  history: ConditionHistory;
   cloudStats: CloudStatsSource;
   /** Undefined: no auth, every caller sees everything. */
   access?: Access;
@@ -117,7 +119,7 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
       return sendHtml(res, 401, loginPage(), { 'WWW-Authenticate': 'Bearer' });
     }
     if (path === '/events') return options.live.subscribe(res, viewer);
-    const ctx: ViewContext = { catalog: options.catalog, viewer, cloudStats: options.cloudStats, now: Date.now(), user: viewer.username };
+    const ctx: ViewContext = { catalog: options.catalog, history: options.history, viewer, cloudStats: options.cloudStats, now: Date.now(), user: viewer.username };
     if (path === '/') return sendHtml(res, 200, await overviewPage(ctx));
     const [, section, ...rest] = path.split('/');
     if (section === 'kind' && rest.length === 3) {

@@ -3,6 +3,8 @@ import { escapeHtml, trusted, type SafeHtml } from './html.ts';
 export interface TimelineInput {
   created?: string;
   conditions: ReadonlyArray<{ type: string; status: string; reason?: string; lastTransitionTime?: string }>;
+  /** Earlier transitions (seen by this process): each condition's row shows every status it held since. */
+  history?: ReadonlyArray<{ type: string; status: string; reason?: string; at: string }>;
   events: ReadonlyArray<{ type?: string; reason?: string; time?: string; count?: number }>;
   now: number;
 }
@@ -17,6 +19,7 @@ export function timelineSvg(input: TimelineInput): SafeHtml {
   const { width, rowHeight, labelWidth, pad } = TIMELINE;
   const times = [
     ...input.conditions.map((c) => Date.parse(c.lastTransitionTime ?? '')),
+    ...(input.history ?? []).map((t) => Date.parse(t.at)),
     ...input.events.map((e) => Date.parse(e.time ?? '')),
     Date.parse(input.created ?? ''),
   ].filter((t) => !Number.isNaN(t));
@@ -30,15 +33,23 @@ export function timelineSvg(input: TimelineInput): SafeHtml {
   };
   const rows: string[] = [];
   const row = (i: number) => pad + i * rowHeight + rowHeight / 2;
+  const clsOf = (status: string) => (status === 'True' ? 'ok' : status === 'False' ? 'bad' : 'wait');
   input.conditions.forEach((c, i) => {
     const y = row(i);
-    const x = at(c.lastTransitionTime);
     const word = c.status === 'True' ? c.type : `not ${c.type}`;
-    const cls = c.status === 'True' ? 'ok' : c.status === 'False' ? 'bad' : 'wait';
     rows.push(`<text x="${pad}" y="${y + 4}">${escapeHtml(c.type)}</text><line class="axis" x1="${left}" y1="${y}" x2="${right}" y2="${y}"/>`);
-    if (x !== undefined) {
-      rows.push(`<line class="span ${cls}" x1="${x}" y1="${y}" x2="${right}" y2="${y}"/><circle class="${cls}" cx="${x}" cy="${y}" r="5"><title>${escapeHtml(`${c.type}=${c.status} ${c.reason ?? ''} since ${c.lastTransitionTime}`)}</title></circle>`);
-    }
+    // Every status the condition held, in time order, each drawn until the next began (the last until now).
+    const points = [...(input.history ?? []).filter((t) => t.type === c.type), { status: c.status, reason: c.reason, at: c.lastTransitionTime ?? '' }]
+      .filter((p, j, all) => at(p.at) !== undefined && all.findIndex((q) => q.at === p.at && q.status === p.status) === j)
+      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    points.forEach((p, j) => {
+      const x1 = at(p.at) as number;
+      const next = points[j + 1];
+      const x2 = next ? (at(next.at) as number) : right;
+      rows.push(
+        `<line class="span ${clsOf(p.status)}" x1="${x1}" y1="${y}" x2="${x2}" y2="${y}"/><circle class="${clsOf(p.status)}" cx="${x1}" cy="${y}" r="5"><title>${escapeHtml(`${c.type}=${p.status} ${p.reason ?? ''} at ${p.at}`)}</title></circle>`,
+      );
+    });
     rows.push(`<text x="${right + 8}" y="${y + 4}">${escapeHtml(word)}</text>`);
   });
   const ey = row(input.conditions.length);

@@ -2,10 +2,13 @@ import type { KubeObject } from '../../managed/types.ts';
 import type { GetAttributes, Viewer } from '../access.ts';
 import type { Catalog, KindInfo } from '../catalog.ts';
 import type { CloudStatsSource } from '../cloud-stats.ts';
+import type { ConditionHistory } from '../history.ts';
 
 /** What a page is rendered from: the caches, the caller's rights, the cloud call figures. */
 export interface ViewContext {
   catalog: Catalog;
+  /** Condition transitions seen since the process started (the timeline's past). */
+  history: ConditionHistory;
   viewer: Viewer;
   cloudStats: CloudStatsSource;
   now: number;

@@ -67,7 +67,7 @@ ${info.role === 'claim' || info.role === 'composite' ? html`<p><a href="/tree/${
 <table data-testid="conditions" aria-labelledby="cond-h"><thead><tr><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Reason</th><th scope="col">Message</th><th scope="col">Since</th></tr></thead><tbody>
 ${conditions.map((c) => html`<tr data-type="${c.type}" data-status="${c.status}"><th scope="row">${c.type}</th><td>${badge(c.type, c.status)}</td><td>${c.reason}</td><td data-testid="condition-message">${c.message}</td><td>${c.lastTransitionTime}</td></tr>`)}
 </tbody></table>${conditions.length === 0 ? html`<p>No conditions yet.</p>` : ''}</section>
-<section aria-labelledby="time-h"><h2 id="time-h">Timeline</h2><div class="graph">${timelineSvg({ created: meta.creationTimestamp, conditions, events: events.map((e) => ({ type: e.type, reason: e.reason, count: e.count, time: eventTime(e) })), now: ctx.now })}</div></section>
+<section aria-labelledby="time-h"><h2 id="time-h">Timeline</h2><div class="graph">${timelineSvg({ created: meta.creationTimestamp, conditions, history: ctx.history.of(key), events: events.map((e) => ({ type: e.type, reason: e.reason, count: e.count, time: eventTime(e) })), now: ctx.now })}</div></section>
 <section aria-labelledby="events-h" data-testid="events"><h2 id="events-h">Events</h2>
 ${events.length ? html`<table aria-labelledby="events-h"><thead><tr><th scope="col">Last seen</th><th scope="col">Type</th><th scope="col">Reason</th><th scope="col">Count</th><th scope="col">Message</th></tr></thead><tbody>
 ${events.map((e) => html`<tr data-event-type="${e.type}"><td><time datetime="${eventTime(e)}">${eventTime(e)}</time></td><td>${e.type}</td><td>${e.reason}</td><td>${e.count ?? 1}</td><td>${e.message}</td></tr>`)}
