@@ -38,3 +38,25 @@ test('the adopting resource: external-name annotation, Observe only unless manag
   const managed = adoptingResource(k, found, { name: 'orders', providerConfig: 'prod', manage: true }) as { spec: { managementPolicies: string[] } };
   assert.deepEqual(managed.spec.managementPolicies, ['*']);
 });
+
+test('with a namespace, the namespaced variant (.m. group); a kind of the other scope is refused saying what to do', () => {
+  assert.equal(resolveKind(providers, 'dbinstances', { namespaced: true }).kind.gvk.group, 'rds.aws.m.pledge.dev');
+  assert.equal(resolveKind(providers, 'dbinstances').kind.gvk.group, 'rds.aws.pledge.dev', 'without one, the cluster-scoped kind as before');
+  assert.throws(() => resolveKind(providers, 'buckets.s3.aws.m.pledge.dev'), /buckets\.s3\.aws\.m\.pledge\.dev is namespaced: give the namespace to import into with -n\/--namespace/);
+  assert.throws(() => resolveKind(providers, 'buckets.s3.aws.pledge.dev', { namespaced: true }), /buckets\.s3\.aws\.pledge\.dev is cluster-scoped: leave out -n\/--namespace/);
+});
+
+test('a namespaced adopting resource: in its namespace, the ProviderConfig kind named, its Secret references local', () => {
+  const k = resolveKind(providers, 'dbinstances', { namespaced: true });
+  const found = { externalName: 'orders', forProvider: { region: 'eu-west-1', masterUserPasswordSecretRef: { name: 'orders-pw', namespace: 'team-a', key: 'password' } } };
+  assert.deepEqual(adoptingResource(k, found, { name: 'orders', providerConfig: 'team', providerConfigKind: 'ProviderConfig', namespace: 'team-a', manage: false }), {
+    apiVersion: 'rds.aws.m.pledge.dev/v1',
+    kind: 'DBInstance',
+    metadata: { name: 'orders', namespace: 'team-a', annotations: { 'pledge.dev/external-name': 'orders' } },
+    spec: {
+      managementPolicies: ['Observe'],
+      providerConfigRef: { name: 'team', kind: 'ProviderConfig' },
+      forProvider: { region: 'eu-west-1', masterUserPasswordSecretRef: { name: 'orders-pw', key: 'password' } },
+    },
+  });
+});
