@@ -30,6 +30,9 @@ export async function mergeKubeconfig(ours: string, target: string): Promise<{ c
     currentContext: name,
   });
   await mkdir(dirname(target), { recursive: true });
-  await writeFile(target, stringify(JSON.parse(merged.exportConfig())), { mode: 0o600 });
+  // client-node's export repeats each context's name inside it; kubectl's own files do not.
+  const exported = JSON.parse(merged.exportConfig()) as { contexts?: { context?: Record<string, unknown> }[] };
+  for (const c of exported.contexts ?? []) delete c.context?.name;
+  await writeFile(target, stringify(exported), { mode: 0o600 });
   return { context: name };
 }

@@ -1,5 +1,6 @@
 // The run-state file of `pledge up` (<data-dir>/up.json): who runs, where, and which children it started, so that
 // `pledge status`/`pledge down` find it and the next `pledge up` can stop what a killed run left behind.
+import { readFileSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -38,12 +39,19 @@ export async function removeRunState(path: string): Promise<void> {
   await rm(path, { force: true });
 }
 
+/** A zombie (exited, not yet reaped by whoever adopted it) counts as gone: it holds no port and no file. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err: unknown) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) S ..."; the state follows the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return process.platform !== 'linux';
   }
 }
 
@@ -78,9 +86,11 @@ export async function stopLeftovers(state: RunState, graceMs = 5_000): Promise<s
   const left: ChildRecord[] = [];
   for (const child of state.children) if (await stillRuns(child.pid, child.command)) left.push(child);
   for (const child of left) signal(child.pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
+  let deadline = Date.now() + graceMs;
   while (left.some((c) => isAlive(c.pid)) && Date.now() < deadline) await sleep(100);
   for (const child of left) if (isAlive(child.pid)) signal(child.pid, 'SIGKILL');
+  deadline = Date.now() + 5_000;
+  while (left.some((c) => isAlive(c.pid)) && Date.now() < deadline) await sleep(50);
   return left.map((c) => `${c.name} (pid ${c.pid})`);
 }
 
