@@ -48,6 +48,8 @@ export async function resourcePage(ctx: ViewContext, info: KindInfo, object: Kub
   if (ns) facts.push(html`<dt>Namespace</dt><dd>${ns}</dd>`);
   if (composition) facts.push(html`<dt>Composition</dt><dd>${await link(ctx, 'pledge.dev', 'compositions', composition)}</dd>`);
   if (revision) facts.push(html`<dt>Composition revision</dt><dd>${await link(ctx, 'pledge.dev', 'compositionrevisions', revision)}</dd>`);
+  const providerConfig = info.role === 'managed' ? await providerConfigLink(ctx, info, object) : undefined;
+  if (providerConfig) facts.push(html`<dt>ProviderConfig</dt><dd>${providerConfig}</dd>`);
   const owner = await ownerLink(ctx, object);
   if (owner) facts.push(html`<dt>Composed by</dt><dd>${owner}</dd>`);
   const secretRef = spec.writeConnectionSecretToRef;
@@ -95,4 +97,19 @@ async function ownerLink(ctx: ViewContext, object: KubeObject): Promise<SafeHtml
   if (!may) return html`${ref.kind} ${ref.name}`;
   const path = addressPath(info.type, ns, ref.name);
   return html`<a href="/resource/${path}">${ref.kind} ${ref.name}</a> (<a href="/tree/${path}">tree</a>)`;
+}
+
+/** The ProviderConfig (or ClusterProviderConfig) a managed resource names, linked when the viewer may get it. */
+async function providerConfigLink(ctx: ViewContext, info: KindInfo, object: KubeObject): Promise<SafeHtml | undefined> {
+  const ref = (object.spec as { providerConfigRef?: { name?: string; kind?: string } } | undefined)?.providerConfigRef;
+  if (!ref?.name) return undefined;
+  const kind = ref.kind ?? 'ProviderConfig';
+  const mg = info.type.group;
+  const pc = ctx.catalog.kinds().find((k) => k.role === 'providerconfig' && k.kind === kind && (mg === k.type.group || mg.endsWith(`.${k.type.group}`)));
+  if (!pc) return html`${kind} ${ref.name}`;
+  const ns = pc.type.namespaced ? object.metadata?.namespace : undefined;
+  const found = ctx.catalog.get(pc.type, ref.name, ns);
+  // Whether it exists is told only to a viewer who may get it.
+  if (!(await ctx.viewer.mayGet({ group: pc.type.group, resource: pc.type.plural, ...(ns ? { namespace: ns } : {}) }).catch(() => false))) return html`${kind} ${ref.name}`;
+  return found ? html`<a href="/resource/${addressPath(pc.type, ns, ref.name)}">${kind} ${ref.name}</a>` : html`${kind} ${ref.name} (not found)`;
 }
