@@ -9,7 +9,7 @@ export PATH := $(NODE24_DIR)/node_modules/.bin:$(PATH)
 UNIT_TESTS := 'core/**/*.test.ts' 'providers/**/*.test.ts' 'compositions/**/*.test.ts'
 ENV_TESTS := 'test/**/*.test.ts'
 
-.PHONY: install node deps kube moto fake-gcs helm kine chromium build typecheck lint crds test test-unit test-integration dev run clean bench chaos bench-scale image image-test
+.PHONY: install node deps kube moto fake-gcs helm kine up chromium build typecheck lint crds test test-unit test-integration dev run clean bench chaos bench-scale image image-test
 
 install: node deps kube moto fake-gcs helm chromium kine
 
@@ -71,7 +71,12 @@ test-unit: deps
 test-integration: install
 	node test/env/run-suite.ts --env $(ENV_TESTS)
 
-# A local control plane for a person: kube-apiserver + etcd + moto, the CRDs, and the controllers.
+# A persistent local control plane for a person (pledge up): kube-apiserver on kine (SQLite), the CRDs, the controllers and
+# cloudsim for all three clouds, data in ~/.local/share/pledge; Ctrl-C stops it, `make up` again resumes. UP_ARGS adds flags.
+up: node deps kube kine
+	node bin/pledge.ts up --sim $(UP_ARGS)
+
+# For contributors: the test environment (kube-apiserver + etcd + moto, cloudsim), the CRDs and the controllers; all gone on Ctrl-C.
 dev: install
 	node test/env/run.ts -- bash test/env/dev.sh
 
