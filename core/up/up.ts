@@ -140,7 +140,7 @@ export async function runUp(options: UpOptions, deps: UpDeps): Promise<void> {
     await removeRunState(paths.state);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    log.info('stopped');
+    log.info('pledge up stopped');
   }
 }
 

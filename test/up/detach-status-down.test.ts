@@ -61,7 +61,7 @@ describe('pledge up --detach, status, down', () => {
   });
 
   test('--detach returns once ready; status names the pid, URL, storage and children', async () => {
-    const started = await pledge(['up', '--detach', '--merge-kubeconfig', '--data-dir', dataDir, '--port', String(port), '--ui-bind-address', '']);
+    const started = await pledge(['up', '--detach', '--merge-kubeconfig', '--clouds-from-env', '--data-dir', dataDir, '--port', String(port), '--ui-bind-address', '']);
     assert.equal(started.code, 0, started.stderr + started.stdout);
     assert.match(started.stdout, /pledge up runs in the background \(pid \d+/);
     const status = JSON.parse((await pledge(['status', '--data-dir', dataDir, '-o', 'json'])).stdout) as Status;
@@ -93,6 +93,19 @@ describe('pledge up --detach, status, down', () => {
     assert.equal(second.code, 1);
     assert.match(second.stderr, new RegExp(`pledge up already runs on ${dataDir} \\(pid ${pid}\\)`));
     assert.ok(isAlive(pid), 'the running one is untouched');
+  });
+
+  test('--clouds-from-env: the ProviderConfig "default" of AWS uses the SDK chain of the environment', async () => {
+    const res = await runKubectl(['get', 'providerconfigs.aws.pledge.dev/default', 'clusterproviderconfigs.aws.m.pledge.dev/default', '-o', 'json'], { kubeconfigPath: join(dataDir, 'kubeconfig') });
+    assert.equal(res.code, 0, res.stderr);
+    const items = (JSON.parse(res.stdout) as { items: { spec: { credentials?: { source?: string } } }[] }).items;
+    assert.deepEqual(items.map((i) => i.spec.credentials?.source), ['Environment', 'Environment']);
+  });
+
+  test('a busy --port is refused, naming the port and the flag', async () => {
+    const other = await pledge(['up', '--data-dir', join(root, 'other'), '--port', String(port), '--ui-bind-address', '']);
+    assert.equal(other.code, 1);
+    assert.match(other.stderr, new RegExp(`port ${port} \\(--port\\) is in use on 127\\.0\\.0\\.1`));
   });
 
   test('pledge down stops it and its children; then status and down say none runs', async () => {
