@@ -60,8 +60,9 @@ export function graphSvg(root: UiNode): SafeHtml {
     const title = `${p.node.kind} ${p.node.name}: ${p.node.type ? readyWord(state.ready) : (p.node.problem ?? '')}`;
     const body = [
       `<rect class="node-box ${cls}" x="${x(p)}" y="${y(p)}" width="${w}" height="${h}" rx="6"/>`,
-      `<text x="${x(p) + 8}" y="${y(p) + 20}" class="node-kind">${escapeHtml(clip(p.node.kind, 28))}</text>`,
-      `<text x="${x(p) + 8}" y="${y(p) + 40}">${escapeHtml(clip(p.node.name, 22))} · ${escapeHtml(p.node.type ? readyWord(state.ready) : 'name only')}</text>`,
+      `<text x="${x(p) + 8}" y="${y(p) + 20}" class="node-kind">${escapeHtml(clip(p.node.kind, 16))}</text>`,
+      `<text x="${x(p) + w - 8}" y="${y(p) + 20}" text-anchor="end">${escapeHtml(p.node.type ? readyWord(state.ready) : 'name only')}</text>`,
+      `<text x="${x(p) + 8}" y="${y(p) + 40}">${escapeHtml(clip(p.node.name, 28))}</text>`,
     ].join('');
     const group = `<g data-key="${escapeHtml(key)}" data-ready="${state.ready}"><title>${escapeHtml(title)}</title>${body}</g>`;
     return p.node.type && p.node.object ? `<a href="/resource/${escapeHtml(key)}">${group}</a>` : group;

@@ -52,7 +52,7 @@ const STATIC = [
 export async function startUi(options: UiOptions, signal: AbortSignal): Promise<{ url: string }> {
   const { host, port } = parseBindAddress(options.bindAddress);
   const { manager } = options;
-  const logger = manager.logger.child({ component: 'web-view' });
+  const logger = manager.logger;
   const catalog = createCatalog({ informers: manager.informers, providers: options.providers });
   const history = createConditionHistory();
   const live = createLive({ informers: manager.informers, catalog, history, logger });

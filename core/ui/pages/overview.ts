@@ -4,7 +4,7 @@ import type { KindInfo, KubeEvent } from '../catalog.ts';
 import { html } from '../html.ts';
 import { addressPath } from '../paths.ts';
 import { attributesOf, byRole, eventTime, ROLE_TITLE, type ViewContext } from './context.ts';
-import { badge, conditionStatus, page } from './layout.ts';
+import { badge, conditionStatus, conditionsOf, page } from './layout.ts';
 
 export const OVERVIEW_LIMITS = { roots: 200, warnings: 20 } as const;
 
@@ -15,8 +15,11 @@ export async function overviewPage(ctx: ViewContext): Promise<string> {
   const visible = await Promise.all(kinds.map(async (info) => ({ info, objects: await allowedOnly(viewer, catalog.list(info), (o) => attributesOf(info, o)) })));
   const shown = visible.filter((v) => v.objects.length > 0);
   const rows = shown.map(({ info, objects }) => {
-    const ready = objects.filter((o) => conditionStatus(o, 'Ready') === 'True').length;
-    const synced = objects.filter((o) => conditionStatus(o, 'Synced') === 'True').length;
+    // A kind none of whose objects has the condition (a ProviderConfig, a Composition) shows a dash, not a 0 that reads as failing.
+    const count = (type: string) =>
+      objects.some((o) => conditionsOf(o).some((c) => c.type === type)) ? String(objects.filter((o) => conditionStatus(o, type) === 'True').length) : '—';
+    const ready = count('Ready');
+    const synced = count('Synced');
     return html`<tr data-testid="kind-count" data-kind="${info.kind}" data-group="${info.type.group}">
 <th scope="row"><a href="/kind/${info.type.group || 'core'}/${info.type.version}/${info.type.plural}">${info.kind}</a> <span class="group">${info.type.group || 'core'}</span></th><td>${ROLE_TITLE[info.role]}</td>
 <td data-testid="ready-count">${ready}</td><td data-testid="synced-count">${synced}</td><td data-testid="total-count">${objects.length}</td></tr>`;
