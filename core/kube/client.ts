@@ -12,6 +12,7 @@ import {
   type V1Secret,
 } from '@kubernetes/client-node';
 import type { KubeObject } from '../managed/types.ts';
+import { retryingAfter } from './retry-after.ts';
 
 /** Where a kind lives in the REST API. */
 export interface ResourceType {
@@ -78,8 +79,8 @@ export class KubeClient {
 
   constructor(kubeConfig: KubeConfig) {
     this.kubeConfig = kubeConfig;
-    this.#custom = kubeConfig.makeApiClient(CustomObjectsApi);
-    this.#core = kubeConfig.makeApiClient(CoreV1Api);
+    this.#custom = retryingAfter(kubeConfig.makeApiClient(CustomObjectsApi));
+    this.#core = retryingAfter(kubeConfig.makeApiClient(CoreV1Api));
   }
 
   /** Loads KUBECONFIG, ~/.kube/config or the in-cluster service account, as kubectl would. */

@@ -10,6 +10,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { parseAllDocuments } from 'yaml';
 import { kubectl, kubectlApply, testEnv } from '../env/index.ts';
 import { installCrds, REPO, startController, TEST_CREDENTIALS, type ControllerProcess } from '../integration/harness.ts';
+import { teamNamespaceYaml } from '../integration/support/team-namespace.ts';
 
 const suffix = randomBytes(3).toString('hex');
 const NS = `imp-team-${suffix}`;
@@ -35,23 +36,7 @@ describe('pledge import -n: into a namespace, as the namespaced kind', () => {
     const s3 = new S3Client({ endpoint: testEnv().motoUrl, region: 'us-east-1', forcePathStyle: true, credentials: TEST_CREDENTIALS });
     for (const name of [FREE, TAKEN]) await s3.send(new CreateBucketCommand({ Bucket: name }));
     const applied = await kubectlApply(`
-apiVersion: v1
-kind: Namespace
-metadata: {name: ${NS}}
----
-apiVersion: v1
-kind: Secret
-metadata: {name: aws-creds, namespace: ${NS}}
-stringData: {accessKeyId: ${TEST_CREDENTIALS.accessKeyId}, secretAccessKey: ${TEST_CREDENTIALS.secretAccessKey}}
----
-apiVersion: aws.m.pledge.dev/v1
-kind: ProviderConfig
-metadata: {name: team, namespace: ${NS}}
-spec:
-  region: us-east-1
-  endpoint: ${testEnv().motoUrl}
-  credentials: {source: Secret, secretRef: {name: aws-creds}}
----
+${teamNamespaceYaml(NS)}---
 # Another team already observes TAKEN from a cluster-scoped Bucket: it is not offered.
 apiVersion: aws.pledge.dev/v1
 kind: ProviderConfig

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { namespacedExternalName } from '../../core/managed/namespaced.ts';
 import { kubectl, kubectlApply, testEnv } from '../env/index.ts';
-import { eventually, installCrds, REPO, startController, TEST_CREDENTIALS, type ControllerProcess } from '../integration/harness.ts';
+import { eventually, installCrds, REPO, startController, type ControllerProcess } from '../integration/harness.ts';
+import { teamNamespaceYaml } from '../integration/support/team-namespace.ts';
 
 const suffix = randomBytes(3).toString('hex');
 const NS = `plan-team-${suffix}`;
@@ -38,23 +39,7 @@ function plan(file: string): Promise<{ code: number; plan: { resources: Planned[
 }
 
 const setup = () => `
-apiVersion: v1
-kind: Namespace
-metadata: {name: ${NS}}
----
-apiVersion: v1
-kind: Secret
-metadata: {name: aws-creds, namespace: ${NS}}
-stringData: {accessKeyId: ${TEST_CREDENTIALS.accessKeyId}, secretAccessKey: ${TEST_CREDENTIALS.secretAccessKey}}
----
-apiVersion: aws.m.pledge.dev/v1
-kind: ProviderConfig
-metadata: {name: team, namespace: ${NS}}
-spec:
-  region: us-east-1
-  endpoint: ${testEnv().motoUrl}
-  credentials: {source: Secret, secretRef: {name: aws-creds}}
----
+${teamNamespaceYaml(NS)}---
 apiVersion: pledge.dev/v2
 kind: CompositeResourceDefinition
 metadata: {name: ${PLURAL}.${GROUP}}
