@@ -80,5 +80,6 @@ export async function startUi(options: UiOptions, signal: AbortSignal): Promise<
   const bound = server.address();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${typeof bound === 'object' && bound ? bound.port : port}/`;
   logger.info({ url, auth: access ? 'token' : 'none' }, 'web view listening');
+  if (!isLoopback(host)) logger.warn({ url }, 'web view served over plain HTTP: bearer tokens cross the network in the clear unless TLS is put in front (an Ingress, kubectl port-forward)');
   return { url };
 }

@@ -88,6 +88,9 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
 
   async function login(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!access) return send(res, 303, 'text/plain', '', { Location: '/' });
+    // A form posted from another site would sign the browser in as someone else: only this page's own form counts.
+    const origin = req.headers.origin;
+    if (origin && origin !== 'null' && new URL(origin).host !== req.headers.host) return send(res, 403, 'text/plain', 'cross-site sign-in refused');
     const token = new URLSearchParams(await readBody(req, SERVER_DEFAULTS.maxBodyBytes)).get('token')?.trim();
     const viewer = token ? await access.viewerFor(token) : undefined;
     if (!token || !viewer) return sendHtml(res, 401, loginPage('The API server did not accept this token.'));

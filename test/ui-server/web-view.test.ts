@@ -149,6 +149,12 @@ describe('web view over HTTP: pages from the caches, live events, per-token visi
   });
 
   test('login sets an HttpOnly SameSite=Strict session cookie that opens the pages; no Secret value on any page or stream', async () => {
+    const crossSite = await fetch(`${base}/login`, { method: 'POST', headers: { Origin: 'http://elsewhere.example' }, body: new URLSearchParams({ token: tokens.all }), redirect: 'manual' });
+    assert.equal(crossSite.status, 403, 'a form posted from another site signs nobody in');
+    assert.equal(crossSite.headers.get('set-cookie'), null);
+    const refused = await fetch(`${base}/login`, { method: 'POST', body: new URLSearchParams({ token: 'not-a-token' }), redirect: 'manual' });
+    assert.equal(refused.status, 401);
+    assert.equal(refused.headers.get('set-cookie'), null);
     const login = await fetch(`${base}/login`, { method: 'POST', body: new URLSearchParams({ token: tokens.all }), redirect: 'manual' });
     assert.equal(login.status, 303);
     const cookie = login.headers.get('set-cookie') ?? '';
