@@ -23,6 +23,7 @@ test('graph: one group per node with its Ready state in an attribute and in word
   const svg = graphSvg(node('root<x>', 'False', [node('a', 'True')])).text;
   assert.match(svg, /^<svg data-testid="graph"/);
   assert.equal((svg.match(/<g data-key=/g) ?? []).length, 2);
+  assert.equal((svg.match(/<clipPath id="node-clip-\d"/g) ?? []).length, 2, 'each node clips its text to its box');
   assert.equal((svg.match(/class="edge"/g) ?? []).length, 1);
   assert.ok(svg.includes('data-ready="False"') && svg.includes('>Not ready<') && svg.includes('>Ready<'));
   assert.ok(svg.includes('root&lt;x&gt;') && !svg.includes('root<x>'));

@@ -2,7 +2,7 @@ import { escapeHtml, trusted, type SafeHtml } from './html.ts';
 import { addressPath } from './paths.ts';
 import { nodeState, type UiNode } from './tree-model.ts';
 
-export const GRAPH = { nodeWidth: 220, nodeHeight: 52, columnGap: 60, rowGap: 16, pad: 8 } as const;
+export const GRAPH = { nodeWidth: 240, nodeHeight: 52, columnGap: 60, rowGap: 16, pad: 8 } as const;
 
 export interface Placed {
   node: UiNode;
@@ -31,7 +31,7 @@ export function layout(root: UiNode): Placed[] {
   return out;
 }
 
-const readyWord = (ready: string) => (ready === 'True' ? 'Ready' : ready === 'False' ? 'Not ready' : 'Ready unknown');
+const readyWord = (ready: string) => (ready === 'True' ? 'Ready' : ready === 'False' ? 'Not ready' : 'Unknown');
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** The tree drawn as an SVG graph; each node links to its resource page and says Ready in words, not only in colour. */
@@ -53,16 +53,20 @@ export function graphSvg(root: UiNode): SafeHtml {
       const mid = (x1 + x2) / 2;
       return `<path class="edge" d="M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}"/>`;
     });
-  const nodes = placed.map((p) => {
+  const nodes = placed.map((p, i) => {
     const state = nodeState(p.node);
     const cls = p.node.type ? (state.ready === 'True' ? 'ok' : state.ready === 'False' || state.synced === 'False' ? 'bad' : 'wait') : 'plain';
     const key = p.node.type ? addressPath(p.node.type, p.node.namespace, p.node.name) : '';
     const title = `${p.node.kind} ${p.node.name}: ${p.node.type ? readyWord(state.ready) : (p.node.problem ?? '')}`;
+    // Names are cut to fit, and the box clips what a wide font would still push past its edge.
     const body = [
+      `<clipPath id="node-clip-${i}"><rect x="${x(p) + 4}" y="${y(p)}" width="${w - 8}" height="${h}"/></clipPath>`,
       `<rect class="node-box ${cls}" x="${x(p)}" y="${y(p)}" width="${w}" height="${h}" rx="6"/>`,
-      `<text x="${x(p) + 8}" y="${y(p) + 20}" class="node-kind">${escapeHtml(clip(p.node.kind, 16))}</text>`,
+      `<g clip-path="url(#node-clip-${i})">`,
+      `<text x="${x(p) + 8}" y="${y(p) + 20}" class="node-kind">${escapeHtml(clip(p.node.kind, 17))}</text>`,
       `<text x="${x(p) + w - 8}" y="${y(p) + 20}" text-anchor="end">${escapeHtml(p.node.type ? readyWord(state.ready) : 'name only')}</text>`,
-      `<text x="${x(p) + 8}" y="${y(p) + 40}">${escapeHtml(clip(p.node.name, 28))}</text>`,
+      `<text x="${x(p) + 8}" y="${y(p) + 40}">${escapeHtml(clip(p.node.name, 27))}</text>`,
+      '</g>',
     ].join('');
     const group = `<g data-key="${escapeHtml(key)}" data-ready="${state.ready}"><title>${escapeHtml(title)}</title>${body}</g>`;
     return p.node.type && p.node.object ? `<a href="/resource/${escapeHtml(key)}">${group}</a>` : group;
