@@ -44,7 +44,7 @@ const TEN_YEARS_DAYS = 3650;
 
 export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const { paths, binaries, apiPort, ports, timeoutMs, signal, log } = options;
-  await Promise.all([paths.logs, paths.apiserver].map((d) => mkdir(d, { recursive: true, mode: 0o700 })));
+  await Promise.all([paths.logs, paths.apiserver, paths.pki].map((d) => mkdir(d, { recursive: true, mode: 0o700 })));
   const [certs, tokens] = await Promise.all([ensureCertificates(paths.pki, signal), ensureTokens(paths.tokens)]);
   const caPem = await readFile(certs.caCertPath, 'utf8');
   const children: SupervisedChild[] = [];
