@@ -4,7 +4,7 @@
 //   node bench/up-storage.ts [--runs 3] [--rest-s 20] [--storage kine,etcd]
 // Needs the binaries cached (make kube kine). It prints figures and asserts nothing; not part of `make test`.
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,14 +12,14 @@ import { parseArgs } from 'node:util';
 import { freePort } from '../core/up/free-port.ts';
 import { httpGet } from '../core/up/http-get.ts';
 import type { RunState } from '../core/up/run-state.ts';
-import { startChild, type SupervisedChild } from '../core/up/supervised-child.ts';
+import type { SupervisedChild } from '../core/up/supervised-child.ts';
 import { waitUntil } from '../core/up/wait-until.ts';
+import { startUp } from '../test/up/up-process.ts';
 import { readProcess } from './scale/sampler.ts';
 
 const { values: cli } = parseArgs({ options: { runs: { type: 'string', default: '3' }, 'rest-s': { type: 'string', default: '20' }, storage: { type: 'string', default: 'kine,etcd' } } });
 const RUNS = Number(cli.runs);
 const REST_S = Number(cli['rest-s']);
-const PLEDGE = new URL('../bin/pledge.ts', import.meta.url).pathname;
 const MiB = 1024 * 1024;
 const say = (m: string) => process.stderr.write(`up-storage: ${m}\n`);
 
@@ -28,22 +28,14 @@ type Footprint = Record<string, { rssMiB: number; cpuPct: number }>;
 
 async function start(dataDir: string, port: number, storage: string, run: number): Promise<{ child: SupervisedChild; times: Start }> {
   const t0 = performance.now();
-  const child = await startChild({
-    name: 'pledge up',
-    command: process.execPath,
-    args: [PLEDGE, 'up', '--sim', '--storage', storage, '--data-dir', dataDir, '--port', String(port), '--ui-bind-address', ''],
-    logPath: join(dataDir, `..`, `up-${run}.log`),
-  });
+  const up = await startUp({ dataDir, port, args: ['--sim', '--storage', storage], run });
   const caPath = join(dataDir, 'pki', 'ca.crt');
   await waitUntil(async () => (await httpGet(`https://127.0.0.1:${port}/readyz`, { ca: await readFile(caPath, 'utf8'), timeoutMs: 1_000 })).body === 'ok', {
-    what: 'readyz', timeoutMs: 300_000, child, intervalMs: 20, maxIntervalMs: 20,
+    what: 'readyz', timeoutMs: 300_000, child: up.child, intervalMs: 20, maxIntervalMs: 20,
   });
   const readyzMs = performance.now() - t0;
-  await waitUntil(async () => {
-    const state = JSON.parse(await readFile(join(dataDir, 'up.json'), 'utf8')) as RunState;
-    return state.pid === child.pid && state.phase === 'ready';
-  }, { what: 'ready', timeoutMs: 300_000, child, intervalMs: 20, maxIntervalMs: 20 });
-  return { child, times: { readyzMs, readyMs: performance.now() - t0 } };
+  await up.ready(20);
+  return { child: up.child, times: { readyzMs, readyMs: performance.now() - t0 } };
 }
 
 async function footprint(dataDir: string, upPid: number): Promise<Footprint> {
@@ -83,6 +75,7 @@ for (const storage of (cli.storage ?? '').split(',')) {
     const port = await freePort();
     try {
       say(`${storage} run ${run}: cold start (load ${loadavg()[0]?.toFixed(1)})`);
+      await mkdir(dataDir);
       const first = await start(dataDir, port, storage, 1);
       cold.push(first.times);
       await stop(first.child);

@@ -9,7 +9,7 @@ test('--clouds-from-env with no cloud variables: AWS through the SDK chain only,
   assert.deepEqual(out.configured, ['aws']);
   assert.match(out.skipped.join(' '), /AZURE_TENANT_ID.*GOOGLE_CLOUD_PROJECT/);
   assert.deepEqual(kinds(out.objects), ['Namespace.v1', 'ProviderConfig.aws.pledge.dev/v1', 'ClusterProviderConfig.aws.m.pledge.dev/v1']);
-  assert.deepEqual((out.objects[1] as { spec: unknown }).spec, { region: 'us-east-1', credentials: { source: 'Environment' } });
+  assert.deepEqual(out.objects[1]?.spec, { region: 'us-east-1', credentials: { source: 'Environment' } });
 });
 
 test('--clouds-from-env with Azure and GCP variables: secrets go into Secrets the ProviderConfigs reference, never into a spec', () => {

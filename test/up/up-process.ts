@@ -17,8 +17,8 @@ export type UpProcess = {
   dataDir: string;
   port: number;
   kubeconfigPath: string;
-  /** Resolves once the run state says ready (API server up, CRDs installed, controllers synced). */
-  ready(): Promise<RunState>;
+  /** Resolves once the run state says ready (API server up, CRDs installed, controllers synced); checked every pollMs (up to 200). */
+  ready(pollMs?: number): Promise<RunState>;
   kubectl(args: string[], input?: string): Promise<KubectlResult>;
   /** The log so far (JSON lines: stdout is not a TTY). */
   log(): Promise<string>;
@@ -52,14 +52,14 @@ export async function startUp(options: { dataDir: string; port?: number; args?: 
     dataDir,
     port,
     kubeconfigPath,
-    async ready() {
+    async ready(pollMs = 200) {
       let state: RunState | undefined;
       await waitUntil(
         async () => {
           state = JSON.parse(await readFile(join(dataDir, 'up.json'), 'utf8')) as RunState;
           return state.pid === child.pid && state.phase === 'ready';
         },
-        { what: `pledge up on port ${port} to be ready`, timeoutMs: 240_000, child, maxIntervalMs: 200 },
+        { what: `pledge up on port ${port} to be ready`, timeoutMs: 240_000, child, intervalMs: Math.min(pollMs, 50), maxIntervalMs: pollMs },
       );
       if (!state) throw new Error('no run state');
       return state;
