@@ -104,9 +104,9 @@ export class KubeClient {
     }
   }
 
-  /** Lists across all namespaces (or the cluster), optionally filtered by a label selector such as `a=b,c=d`. */
-  async list<T extends KubeObject>(type: ResourceType, labelSelector?: string): Promise<{ items: T[]; metadata?: { resourceVersion?: string } }> {
-    const selector = labelSelector ? { labelSelector } : {};
+  /** Lists across all namespaces (or the cluster), optionally filtered by a label selector such as `a=b,c=d` (and a field selector). */
+  async list<T extends KubeObject>(type: ResourceType, labelSelector?: string, fieldSelector?: string): Promise<{ items: T[]; metadata?: { resourceVersion?: string } }> {
+    const selector = { ...(labelSelector ? { labelSelector } : {}), ...(fieldSelector ? { fieldSelector } : {}) };
     const res = type.namespaced
       ? await this.#custom.listCustomObjectForAllNamespaces({ group: type.group, version: type.version, resourcePlural: type.plural, ...selector }, plainFor(type))
       : await this.#custom.listClusterCustomObject({ group: type.group, version: type.version, plural: type.plural, ...selector }, plainFor(type));

@@ -9,7 +9,8 @@ import { createInformer, type Informer, type StartableInformer } from './informe
  * read it. Informers asked for after start() start at once (composite kinds served later).
  */
 export interface InformerFactory {
-  informerFor<T extends KubeObject>(type: ResourceType): Informer<T>;
+  /** With a field selector, a separate informer holding only the matching objects (e.g. the events one component wrote). */
+  informerFor<T extends KubeObject>(type: ResourceType, options?: { fieldSelector?: string }): Informer<T>;
   /** Starts every informer asked for so far and every later one, until the signal aborts. */
   start(signal: AbortSignal): void;
   /** Resolves when every informer asked for so far has listed (rejects when the signal aborts first). */
@@ -35,11 +36,11 @@ export function createInformerFactory(options: { client: KubeClient; logger: Log
   };
 
   return {
-    informerFor<T extends KubeObject>(type: ResourceType): Informer<T> {
-      const key = typeKey(type);
+    informerFor<T extends KubeObject>(type: ResourceType, selected: { fieldSelector?: string } = {}): Informer<T> {
+      const key = typeKey(type) + (selected.fieldSelector ? `?${selected.fieldSelector}` : '');
       let entry = informers.get(key);
       if (!entry) {
-        entry = { informer: createInformer<KubeObject>({ client: options.client, type, logger: options.logger }), stop: new AbortController() };
+        entry = { informer: createInformer<KubeObject>({ client: options.client, type, logger: options.logger, fieldSelector: selected.fieldSelector }), stop: new AbortController() };
         informers.set(key, entry);
         if (running) launch(entry, running);
       }

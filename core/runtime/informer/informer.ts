@@ -43,13 +43,14 @@ export interface StartableInformer<T> extends Informer<T> {
   start(signal: AbortSignal): Promise<void>;
 }
 
-export function createInformer<T extends KubeObject>(options: { client: KubeClient; type: ResourceType; logger: Logger }): StartableInformer<T> {
-  const { client, type, logger } = options;
-  const path = collectionPath(type);
+export function createInformer<T extends KubeObject>(options: { client: KubeClient; type: ResourceType; logger: Logger; fieldSelector?: string }): StartableInformer<T> {
+  const { client, type, logger, fieldSelector } = options;
+  // client-node's watch keeps the path's query and adds its own parameters to it.
+  const path = collectionPath(type) + (fieldSelector ? `?fieldSelector=${encodeURIComponent(fieldSelector)}` : '');
   let listed = false;
   let failures = 0;
   const listFn: ListPromise<KubernetesObject> = async () => {
-    const list = await client.list<T>(type);
+    const list = await client.list<T>(type, undefined, fieldSelector);
     listed = true;
     failures = 0;
     return { items: list.items as KubernetesObject[], metadata: { resourceVersion: list.metadata?.resourceVersion } };
