@@ -1,6 +1,7 @@
 import type { ResourceType } from '../kube/index.ts';
 import { namespacedProvider } from '../managed/namespaced.ts';
 import type { KubeObject, Provider } from '../managed/types.ts';
+import { RECORDER_DEFAULTS } from '../runtime/events/index.ts';
 import type { InformerFactory, ObjectCache } from '../runtime/informer/index.ts';
 
 /** What an object is to the web view: which page lists it and how its tree is drawn. */
@@ -25,6 +26,11 @@ export interface KubeEvent extends KubeObject {
 }
 
 export const EVENTS: ResourceType = { group: '', version: 'v1', plural: 'events', namespaced: true };
+/**
+ * Only the events Pledge's recorder wrote (source.component, core/runtime/events): the cache then grows with what
+ * Pledge reports, not with every event of the cluster (about 2.5 KiB of heap per event).
+ */
+export const PLEDGE_EVENTS = { fieldSelector: `source=${RECORDER_DEFAULTS.component}` } as const;
 const XRDS = { group: 'pledge.dev', plural: 'compositeresourcedefinitions' };
 const FIXED: Record<string, { kind: string; role: Role }> = {
   'compositeresourcedefinitions.pledge.dev': { kind: 'CompositeResourceDefinition', role: 'definition' },
@@ -103,6 +109,6 @@ export function createCatalog(options: { informers: InformerFactory; providers: 
       const group = groupOf(apiVersion);
       return kinds().find((k) => k.type.group === group && k.kind === kind);
     },
-    events: () => informers.informerFor<KubeEvent>(EVENTS).list(),
+    events: () => informers.informerFor<KubeEvent>(EVENTS, PLEDGE_EVENTS).list(),
   };
 }

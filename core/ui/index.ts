@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import type { Manager } from '../manager/index.ts';
 import type { Provider } from '../managed/types.ts';
 import { createAccess, type Reviewer } from './access.ts';
-import { createCatalog, EVENTS } from './catalog.ts';
+import { createCatalog, EVENTS, PLEDGE_EVENTS } from './catalog.ts';
 import { createCloudStats } from './cloud-stats.ts';
 import { createConditionHistory } from './history.ts';
 import { createLive } from './live.ts';
@@ -70,7 +70,7 @@ export async function startUi(options: UiOptions, signal: AbortSignal): Promise<
   });
   // Only now, after the manager began waiting for its informers' first lists: the controllers never wait for the
   // events list (were events not readable, the web view would show none, and nothing else would change).
-  manager.informers.informerFor(EVENTS);
+  manager.informers.informerFor(EVENTS, PLEDGE_EVENTS);
   live.start(signal);
   cloudStats.start(signal);
   signal.addEventListener('abort', () => {

@@ -4,7 +4,7 @@ import type { KubeObject } from '../managed/types.ts';
 import type { InformerFactory } from '../runtime/informer/index.ts';
 import { typeKey } from '../runtime/informer/index.ts';
 import { allowedOnly, type GetAttributes, type Viewer } from './access.ts';
-import { EVENTS, type Catalog, type KubeEvent } from './catalog.ts';
+import { EVENTS, PLEDGE_EVENTS, type Catalog, type KubeEvent } from './catalog.ts';
 import type { ConditionHistory } from './history.ts';
 import { addressPath } from './paths.ts';
 
@@ -65,7 +65,7 @@ export function createLive(options: { informers: InformerFactory; catalog: Catal
         if (replaying || clients.size === 0) return;
         note(key, { group: type.group, resource: type.plural, ...(ns ? { namespace: ns } : {}) });
       };
-      options.informers.informerFor<KubeObject>(type).on({ add: changed('add'), update: changed('update'), delete: changed('delete') });
+      options.informers.informerFor<KubeObject>(type, isEvents ? PLEDGE_EVENTS : {}).on({ add: changed('add'), update: changed('update'), delete: changed('delete') });
       replaying = false;
     }
   }

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { kubectlApply } from '../env/index.ts';
+import { kubectlApply, testEnv } from '../env/index.ts';
 import { eventually, installAwsProviderConfig, installCrds, mustKubectl, startController, TEST_CREDENTIALS, type ControllerProcess } from '../integration/harness.ts';
 import { changedKeys, openSse, type SseStream } from './sse-reader.ts';
 
@@ -117,6 +117,22 @@ describe('web view over HTTP: pages from the caches, live events, per-token visi
     const row = /<tr data-testid="kind-count" data-kind="NopResource" data-group="nop.pledge.dev">[\s\S]*?<\/tr>/.exec(overview.body)?.[0] ?? '';
     assert.match(row, /data-testid="ready-count">(\d+)</);
     assert.ok(Number(/data-testid="ready-count">(\d+)</.exec(row)?.[1]) >= 1, row);
+  });
+
+  test('a resource that cannot connect: Synced=False with the message on its page, its Warning event there and on the overview', async () => {
+    const broken = `ui-broken-${suffix}`;
+    const providerConfig = (secret: string) =>
+      `apiVersion: aws.pledge.dev/v1\nkind: ProviderConfig\nmetadata: {name: ${broken}}\nspec: {region: us-east-1, endpoint: "${testEnv().motoUrl}", credentials: {source: Secret, secretRef: {name: ${secret}, namespace: pledge-system}}}\n`;
+    assert.equal((await kubectlApply(`${providerConfig(`missing-${suffix}`)}---\napiVersion: s3.aws.pledge.dev/v1\nkind: Bucket\nmetadata: {name: ${broken}}\nspec: {forProvider: {region: us-east-1}, providerConfigRef: {name: ${broken}}}\n`)).code, 0);
+    const path = `/resource/s3.aws.pledge.dev/v1/buckets/_/${broken}`;
+    await eventually(async () => /<tr data-type="Synced" data-status="False">/.test((await text(path, tokens.all)).body), 'Synced=False on its page');
+    await eventually(async () => /data-testid="events">[\s\S]*<td>Warning<\/td>/.test((await text(path, tokens.all)).body), 'its Warning event on its page (the events informer, selected by source, lists and watches)');
+    assert.match((await text(path, tokens.all)).body, new RegExp(`data-testid="condition-message">[^<]*missing-${suffix} not found`), 'the condition says what is missing');
+    assert.match((await text('/', tokens.all)).body, new RegExp(`<tr data-testid="warning-event">[\\s\\S]*?${broken}`));
+    assert.ok(!(await text('/', tokens.none)).body.includes('data-testid="warning-event"'), 'not to a token without rights');
+    // Mended, so that its deletion can finish (its finalizer waits for the cloud side).
+    assert.equal((await kubectlApply(providerConfig('aws-creds'))).code, 0);
+    await mustKubectl(['delete', 'buckets.s3.aws.pledge.dev', broken, '--timeout=60s']);
   });
 
   test('a token without rights sees nothing; a namespace-limited token sees only its namespace', async () => {
