@@ -18,6 +18,7 @@ import { applyObjects, waitEstablished, type ApiAccess, type ApplyObject } from 
 import type { RunningSim, SimStarter } from './sim.ts';
 import { stablePorts } from './stable-ports.ts';
 import type { StorageKind } from './storage.ts';
+import { waitUntil } from './wait-until.ts';
 
 export type UpOptions = {
   dataDir: string;
@@ -51,7 +52,10 @@ export async function runUp(options: UpOptions, deps: UpDeps): Promise<void> {
   const { logger: log } = deps;
   const paths = upPaths(options.dataDir);
   await mkdir(paths.dir, { recursive: true, mode: 0o700 });
-  await refuseOrCleanUp(paths.state, log);
+  if (await refuseOrCleanUp(paths.state, log)) {
+    // A killed Go process shows as a zombie while its other threads still close its sockets: give the port a moment.
+    await waitUntil(async () => !(await isPortOpen(options.port)), { what: `port ${options.port} to be released`, timeoutMs: 15_000, maxIntervalMs: 100 }).catch(() => undefined);
+  }
   if (await isPortOpen(options.port)) {
     throw new UpError(`port ${options.port} (--port) is in use on 127.0.0.1: stop what listens there (\`ss -ltnp 'sport = :${options.port}'\`) or pass --port with another port`);
   }
@@ -144,10 +148,10 @@ export async function runUp(options: UpOptions, deps: UpDeps): Promise<void> {
   }
 }
 
-/** Refuses when a `pledge up` runs on this data dir; stops what a killed one left running. */
-async function refuseOrCleanUp(statePath: string, log: Logger): Promise<void> {
+/** Refuses when a `pledge up` runs on this data dir; stops what a killed one left running (true when it had to). */
+async function refuseOrCleanUp(statePath: string, log: Logger): Promise<boolean> {
   const previous = await readRunState(statePath);
-  if (!previous) return;
+  if (!previous) return false;
   if (previous.pid !== process.pid && (await upStillRuns(previous))) {
     throw new UpError(`pledge up already runs on ${previous.dataDir} (pid ${previous.pid}); stop it with \`pledge down --data-dir ${previous.dataDir}\` or use another --data-dir`);
   }
@@ -155,4 +159,5 @@ async function refuseOrCleanUp(statePath: string, log: Logger): Promise<void> {
   if (stopped.length > 0) log.warn({ stopped }, 'stopped what the previous pledge up (killed) left running');
   else log.info('the previous pledge up did not stop cleanly; its children are gone');
   await removeRunState(statePath);
+  return stopped.length > 0;
 }
