@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isAlive, type RunState } from '../../core/up/run-state.ts';
 import { waitUntil } from '../../core/up/wait-until.ts';
@@ -85,5 +85,19 @@ describe('pledge up --sim: stop and start again', () => {
     assert.equal(Object.keys(state.s3.buckets).length, 1, 'cloudsim kept the bucket');
     assert.match(JSON.stringify(state.arm), /Microsoft\.Storage\/storageAccounts/i, 'cloudsim kept the storage account');
     assert.equal((await interrupt(up)).code, 0);
+  });
+
+  test('no secret value in any log: the Azure client secret cloudsim issued appears only in its own state', async () => {
+    const sim = JSON.parse(await readFile(join(dataDir, 'cloudsim', 'state.json'), 'utf8')) as { identities: { azure: { clientSecret: string }[] } };
+    const secret = sim.identities.azure[0]?.clientSecret ?? '';
+    assert.ok(secret.length >= 20);
+    const logs = [...(await readdir(join(dataDir, 'logs'))).map((f) => join(dataDir, 'logs', f)), join(dataDir, 'test-up-1.log'), join(dataDir, 'test-up-2.log'), join(dataDir, 'kube-apiserver', 'kube-apiserver.log')];
+    let read = 0;
+    for (const file of logs) {
+      const text = await readFile(file, 'utf8').catch(() => '');
+      if (text.length > 0) read++;
+      assert.ok(!text.includes(secret), `${file} holds no secret`);
+    }
+    assert.ok(read >= 5, `pledge up's two logs, kine's, kube-controller-manager's and kube-apiserver's were read (${read})`);
   });
 });
