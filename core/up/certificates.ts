@@ -24,17 +24,22 @@ export type CertificatesOptions = {
   days?: number;
 };
 
-/** Writes a throwaway CA, an API server serving certificate signed by it and a service-account key, using the openssl CLI. */
-export async function createCertificates(options: CertificatesOptions): Promise<Certificates> {
-  const { dir, signal } = options;
-  const hosts = options.hosts ?? { ips: ['127.0.0.1'], dns: ['localhost'] };
-  const certs: Certificates = {
+/** Where createCertificates writes each file in dir. */
+export function certificatePaths(dir: string): Certificates {
+  return {
     caCertPath: join(dir, 'ca.crt'),
     caKeyPath: join(dir, 'ca.key'),
     servingCertPath: join(dir, 'apiserver.crt'),
     servingKeyPath: join(dir, 'apiserver.key'),
     serviceAccountKeyPath: join(dir, 'service-account.key'),
   };
+}
+
+/** Writes a throwaway CA, an API server serving certificate signed by it and a service-account key, using the openssl CLI. */
+export async function createCertificates(options: CertificatesOptions): Promise<Certificates> {
+  const { dir, signal } = options;
+  const hosts = options.hosts ?? { ips: ['127.0.0.1'], dns: ['localhost'] };
+  const certs = certificatePaths(dir);
   const openssl = (args: string[]) => run('openssl', args, { signal, cwd: dir });
   const days = String(options.days ?? 7);
 

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createCertificates, type Certificates } from './certificates.ts';
+import { certificatePaths, createCertificates, type Certificates } from './certificates.ts';
 import { CONTROLLER_MANAGER_USER, healthzUrl, startControllerManager } from './controller-manager.ts';
 import type { UpPaths } from './data-dir.ts';
 import { httpGet } from './http-get.ts';
@@ -88,13 +88,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
 }
 
 async function ensureCertificates(dir: string, signal: AbortSignal | undefined): Promise<Certificates> {
-  const certs: Certificates = {
-    caCertPath: join(dir, 'ca.crt'),
-    caKeyPath: join(dir, 'ca.key'),
-    servingCertPath: join(dir, 'apiserver.crt'),
-    servingKeyPath: join(dir, 'apiserver.key'),
-    serviceAccountKeyPath: join(dir, 'service-account.key'),
-  };
+  const certs = certificatePaths(dir);
   if (Object.values(certs).every((path) => existsSync(path))) return certs;
   await mkdir(dir, { recursive: true, mode: 0o700 });
   return createCertificates({ dir, signal, days: TEN_YEARS_DAYS });
