@@ -126,8 +126,9 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
     if (path === '/') return sendHtml(res, 200, await overviewPage(ctx));
     const [, section, ...rest] = path.split('/');
     if (section === 'kind' && rest.length === 3) {
-      const [group, version, plural] = rest.map(decodeURIComponent) as [string, string, string];
-      const info = options.catalog.kinds().find((k) => k.type.group === (group === 'core' ? '' : group) && k.type.version === version && k.type.plural === plural);
+      // A made-up address (the tree/resource parser's rules: five segments there, three here) is simply not found.
+      const kind = parseAddress(`${rest.join('/')}/_/-`);
+      const info = kind && options.catalog.kinds().find((k) => k.type.group === kind.group && k.type.version === kind.version && k.type.plural === kind.plural);
       if (info) return sendHtml(res, 200, await kindListPage(ctx, info));
     }
     const address = section === 'tree' || section === 'resource' ? parseAddress(rest.join('/')) : undefined;

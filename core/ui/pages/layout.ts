@@ -20,7 +20,7 @@ export function page(options: { title: string; kind: PageKind; keys?: readonly s
 </head>
 <body data-page="${options.kind}" data-keys="${(options.keys ?? []).join(' ')}">
 <a class="skip" href="#main">Skip to content</a>
-<header><nav aria-label="Main"><a href="/" class="brand">Pledge</a> <a href="/">Overview</a>${options.user ? html` <span class="who">signed in as ${options.user}</span>` : ''}</nav></header>
+<header><nav aria-label="Main"><a href="/" class="brand">Pledge</a> <a href="/">Overview</a>${options.user ? html` <span class="who">signed in as ${options.user}</span> <a href="/logout">Sign out</a>` : ''}</nav></header>
 <main id="main">
 ${options.body}
 </main>
