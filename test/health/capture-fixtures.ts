@@ -13,11 +13,10 @@ import { kubectlApply, testEnv } from '../env/index.ts';
 import { FINALIZER } from '../../core/managed/finalizer.ts';
 import { eventually, getJson, installAwsProviderConfig, installCrds, motoS3, mustKubectl, REPO, startController } from '../integration/harness.ts';
 import { startThrottlingProxy } from '../integration/support/throttling-proxy.ts';
+import { awsCompositionOn, bucket, claim, EXAMPLES, extraCompositions, GROUP } from './fixture-objects.ts';
 
 export const FIXTURE_ROOT = join(REPO, 'health/argocd/resource_customizations');
 let out = FIXTURE_ROOT;
-const EXAMPLES = join(REPO, 'compositions/examples/object-storage');
-const GROUP = 'platform.example.org';
 const OTHER_ACCOUNT = '111111111111';
 
 type Obj = { apiVersion: string; kind: string; metadata: Record<string, unknown> & { name: string; finalizers?: string[] }; status?: { conditions?: Array<{ type: string; status: string; reason: string }> } };
@@ -63,73 +62,6 @@ const BUCKET = 'buckets.s3.aws.pledge.dev';
 const CLAIM = `objectstorages.${GROUP}`;
 const XR = `xobjectstorages.${GROUP}`;
 const HOLD = 'health.pledge.dev/hold';
-
-const bucket = (name: string, extra: { providerConfig?: string; annotations?: Record<string, string>; finalizers?: string[] } = {}) => `
-apiVersion: s3.aws.pledge.dev/v1
-kind: Bucket
-metadata:
-  name: ${name}
-  annotations: ${JSON.stringify(extra.annotations ?? {})}
-  finalizers: ${JSON.stringify(extra.finalizers ?? [])}
-spec:
-  forProvider: {region: us-east-1, tags: {team: platform}}
-  providerConfigRef: {name: ${extra.providerConfig ?? 'default'}}
-`;
-
-const claim = (name: string, provider: string, extra: { annotations?: Record<string, string>; finalizers?: string[]; versioning?: boolean } = {}) => `
-apiVersion: ${GROUP}/v1alpha1
-kind: ObjectStorage
-metadata:
-  name: ${name}
-  namespace: default
-  annotations: ${JSON.stringify(extra.annotations ?? {})}
-  finalizers: ${JSON.stringify(extra.finalizers ?? [])}
-spec:
-  region: us-east-1
-  versioning: ${extra.versioning ?? false}
-  compositionSelector: {matchLabels: {provider: ${provider}}}
-`;
-
-/** The AWS composition, renamed and relabelled, its Bucket on another ProviderConfig. */
-async function awsCompositionOn(providerConfig: string, label: string): Promise<string> {
-  const c = parse(await readFile(join(EXAMPLES, 'composition-aws.yaml'), 'utf8'));
-  c.metadata = { name: `objectstorage-${label}`, labels: { provider: label } };
-  c.spec.resources[0].base.spec.providerConfigRef = { name: providerConfig };
-  return stringify(c);
-}
-
-const extraCompositions = `
-apiVersion: pledge.dev/v1
-kind: Composition
-metadata: {name: objectstorage-nop-slow, labels: {provider: nop-slow}}
-spec:
-  compositeTypeRef: {apiVersion: ${GROUP}/v1alpha1, kind: XObjectStorage}
-  resources:
-  - name: store
-    base:
-      apiVersion: nop.pledge.dev/v1
-      kind: NopResource
-      spec:
-        forProvider:
-          conditionAfter:
-          - {time: 1h, conditionType: Ready, conditionStatus: "True"}
----
-apiVersion: pledge.dev/v1
-kind: Composition
-metadata: {name: objectstorage-azure-waiting, labels: {provider: azure-waiting}}
-spec:
-  compositeTypeRef: {apiVersion: ${GROUP}/v1alpha1, kind: XObjectStorage}
-  resources:
-  - name: account
-    base:
-      apiVersion: storage.azure.pledge.dev/v1
-      kind: Account
-      metadata: {name: healthwaitingacct}
-      spec:
-        forProvider:
-          location: westeurope
-          resourceGroupNameRef: {name: health-missing-rg}
-`;
 
 /** Captures every fixture into dir (<group>/<kind>/testdata/<state>.yaml), then deletes what it made. */
 export async function captureFixtures(dir: string = FIXTURE_ROOT): Promise<void> {
