@@ -81,6 +81,13 @@ describe('web view in a browser: overview, a claim turning Ready live, the resou
     assert.equal(counts.total, expected, 'the overview counts the NopResources the API server holds');
     assert.ok(counts.ready >= 2 && counts.ready <= counts.total, `ready ${counts.ready} of ${counts.total}`);
     await assertAccessible(page, 'overview');
+
+    // The kind's row links to the page listing every object of the kind.
+    await page.locator('tr[data-testid="kind-count"][data-kind="NopResource"] a[href^="/kind/nop.pledge.dev/"]').click();
+    await page.waitForURL('**/kind/nop.pledge.dev/**');
+    const listed = await page.locator('main').textContent();
+    assert.ok(listed?.includes(`ui-nop-a-${suffix}`) && listed.includes(`ui-nop-b-${suffix}`), 'the kind page lists both NopResources');
+    await assertAccessible(page, 'kind page');
   });
 
   test('a claim applied with kubectl appears on the open overview, and its tree turns Ready without a reload', async () => {

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { kubectl } from '../env/index.ts';
 import { installCrds, mustKubectl } from '../integration/harness.ts';
-import { launchBrowser, readEvents, resourcePath, screenshot, startUiController, type UiController } from './browser.ts';
+import { assertAccessible, launchBrowser, readEvents, resourcePath, screenshot, startUiController, type UiController } from './browser.ts';
 
 const suffix = randomBytes(3).toString('hex');
 const NS_A = `ui-a-${suffix}`;
@@ -73,6 +73,7 @@ describe('web view in a browser: bearer tokens and what each identity may see', 
       assert.equal(await page.locator('form input[name="token"]').count(), 1, `${path}: the login form`);
       assert.doesNotMatch(await page.content(), new RegExp(`${SEEN}|${HIDDEN}`));
     }
+    await assertAccessible(page, 'login page');
     await screenshot(page, 'login');
     assert.equal((await readEvents(ui.baseUrl, 500)).status, 401);
     const health = await fetch(`${ui.baseUrl}/healthz`);
