@@ -102,7 +102,7 @@ describe('web view in a browser: bearer tokens and what each identity may see', 
       assert.equal(await page.locator('pre[data-testid="yaml"]').count(), 0, `${name}: no YAML`);
     }
 
-    const events = await readEvents(ui.baseUrl, 6_000, { authorization: `Bearer ${viewerToken}` }, () => flipReady('False'));
+    const events = await readEvents(ui.baseUrl, 10_000, { authorization: `Bearer ${viewerToken}` }, () => flipReady('False'));
     assert.equal(events.status, 200);
     assert.match(events.text, new RegExp(SEEN), `the stream carries the change of ${SEEN}`);
     assert.doesNotMatch(events.text, new RegExp(`${HIDDEN}|${NS_B}`), 'nothing of the other namespace or the cluster-scoped object');
@@ -125,8 +125,8 @@ describe('web view in a browser: bearer tokens and what each identity may see', 
 
     // The viewer listens at the same time: the change did reach the stream, just not the nobody's.
     const [events, viewer] = await Promise.all([
-      readEvents(ui.baseUrl, 6_000, { authorization: `Bearer ${nobodyToken}` }, () => flipReady('True')),
-      readEvents(ui.baseUrl, 6_000, { authorization: `Bearer ${viewerToken}` }),
+      readEvents(ui.baseUrl, 10_000, { authorization: `Bearer ${nobodyToken}` }, () => flipReady('True')),
+      readEvents(ui.baseUrl, 10_000, { authorization: `Bearer ${viewerToken}` }),
     ]);
     assert.match(viewer.text, new RegExp(SEEN), 'the viewer saw the change');
     assert.equal(events.status, 200);
