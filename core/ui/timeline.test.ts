@@ -44,3 +44,16 @@ test('with history, a condition row has one segment per status held, in time ord
   const right = TIMELINE.width - TIMELINE.pad - 90;
   assert.deepEqual(spans, [['bad', left, (left + right) / 2], ['ok', (left + right) / 2, right]], 'not Ready from creation, Ready from 5 min; Synced has no row of its own');
 });
+
+test('a condition whose True is a problem (Stalled) is drawn red when True, and Reconciling=True as pending', () => {
+  const svg = timelineSvg({
+    conditions: [
+      { type: 'Stalled', status: 'True', lastTransitionTime: '2026-01-01T00:05:00Z' },
+      { type: 'Reconciling', status: 'True', lastTransitionTime: '2026-01-01T00:05:00Z' },
+      { type: 'Ready', status: 'False', lastTransitionTime: '2026-01-01T00:05:00Z' },
+    ],
+    events: [],
+    now,
+  }).text;
+  assert.deepEqual([...svg.matchAll(/<circle class="(\w+)"/g)].map((m) => m[1]), ['bad', 'wait', 'bad']);
+});

@@ -1,4 +1,5 @@
 import { escapeHtml, trusted, type SafeHtml } from './html.ts';
+import { conditionTone } from './tone.ts';
 
 export interface TimelineInput {
   created?: string;
@@ -33,7 +34,6 @@ export function timelineSvg(input: TimelineInput): SafeHtml {
   };
   const rows: string[] = [];
   const row = (i: number) => pad + i * rowHeight + rowHeight / 2;
-  const clsOf = (status: string) => (status === 'True' ? 'ok' : status === 'False' ? 'bad' : 'wait');
   input.conditions.forEach((c, i) => {
     const y = row(i);
     const word = c.status === 'True' ? c.type : `not ${c.type}`;
@@ -47,7 +47,7 @@ export function timelineSvg(input: TimelineInput): SafeHtml {
       const next = points[j + 1];
       const x2 = next ? (at(next.at) as number) : right;
       rows.push(
-        `<line class="span ${clsOf(p.status)}" x1="${x1}" y1="${y}" x2="${x2}" y2="${y}"/><circle class="${clsOf(p.status)}" cx="${x1}" cy="${y}" r="5"><title>${escapeHtml(`${c.type}=${p.status} ${p.reason ?? ''} at ${p.at}`)}</title></circle>`,
+        `<line class="span ${conditionTone(c.type, p.status)}" x1="${x1}" y1="${y}" x2="${x2}" y2="${y}"/><circle class="${conditionTone(c.type, p.status)}" cx="${x1}" cy="${y}" r="5"><title>${escapeHtml(`${c.type}=${p.status} ${p.reason ?? ''} at ${p.at}`)}</title></circle>`,
       );
     });
     rows.push(`<text x="${right + 8}" y="${y + 4}">${escapeHtml(word)}</text>`);

@@ -1,5 +1,6 @@
 import type { KubeObject } from '../../managed/types.ts';
 import { html, type SafeHtml } from '../html.ts';
+import { conditionTone } from '../tone.ts';
 
 export type PageKind = 'overview' | 'tree' | 'resource' | 'login' | 'error';
 
@@ -34,8 +35,7 @@ ${options.body}
 /** Ready/Synced in words and in a coloured badge: colour is never the only signal. */
 export function badge(type: string, status: string): SafeHtml {
   const word = status === 'True' ? type : status === 'False' ? `Not ${type.toLowerCase()}` : `${type} unknown`;
-  const cls = status === 'True' ? 'ok' : status === 'False' ? 'bad' : 'wait';
-  return html`<span class="badge ${cls}" data-status="${status}">${word}</span>`;
+  return html`<span class="badge ${conditionTone(type, status)}" data-status="${status}">${word}</span>`;
 }
 
 export function conditionStatus(obj: KubeObject, type: string): 'True' | 'False' | 'Unknown' {
