@@ -17,6 +17,8 @@ export type KubeApiserverOptions = {
   tokens: { admin: string; controllerManager: string };
   /** When set, one JSON line per request at Metadata level is written here. */
   auditLogPath?: string;
+  /** Its environment (default this process's). */
+  env?: NodeJS.ProcessEnv;
 };
 
 /** kube-apiserver on 127.0.0.1:port with bearer tokens from a file and RBAC. */
@@ -57,5 +59,6 @@ export async function startKubeApiserver(options: KubeApiserverOptions): Promise
       ...auditArgs,
     ],
     logPath: join(dir, 'kube-apiserver.log'),
+    ...(options.env ? { env: options.env } : {}),
   });
 }
