@@ -3,7 +3,7 @@
 //   node test/env/run.ts -- node test/health/capture-fixtures.ts
 // Objects are written as kubectl returns them, less metadata.managedFields (noise no health check reads).
 // test/health/live-fixtures.test.ts runs the same capture into a temporary directory and checks the verdicts.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';

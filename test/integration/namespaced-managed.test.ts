@@ -11,7 +11,8 @@ import { parse } from 'yaml';
 import { namespacedExternalName } from '../../core/managed/namespaced.ts';
 import { kubectl, kubectlApply, testEnv } from '../env/index.ts';
 import { renderKubeconfig } from '../env/kubeconfig.ts';
-import { condition, eventually, getJson, installCrds, motoS3, mustKubectl, startController, TEST_CREDENTIALS, type ControllerProcess } from './harness.ts';
+import { condition, eventually, getJson, installCrds, motoS3, mustKubectl, startController, type ControllerProcess } from './harness.ts';
+import { teamNamespaceYaml } from './support/team-namespace.ts';
 
 const suffix = randomBytes(3).toString('hex');
 const TEAM_A = `team-a-${suffix}`;
@@ -32,25 +33,8 @@ async function apply(yaml: string): Promise<void> {
 
 /** What one team declares in its namespace: its own AWS ProviderConfig and Secrets, and one resource of every namespaced kind. */
 function teamYaml(namespace: string): string {
-  const { motoUrl } = testEnv();
   return `
-apiVersion: v1
-kind: Namespace
-metadata: {name: ${namespace}}
----
-apiVersion: v1
-kind: Secret
-metadata: {name: aws-creds, namespace: ${namespace}}
-stringData: {accessKeyId: ${TEST_CREDENTIALS.accessKeyId}, secretAccessKey: ${TEST_CREDENTIALS.secretAccessKey}}
----
-apiVersion: aws.m.pledge.dev/v1
-kind: ProviderConfig
-metadata: {name: team, namespace: ${namespace}}
-spec:
-  region: us-east-1
-  endpoint: ${motoUrl}
-  credentials: {source: Secret, secretRef: {name: aws-creds}}
----
+${teamNamespaceYaml(namespace)}---
 apiVersion: s3.aws.m.pledge.dev/v1
 kind: Bucket
 metadata: {name: assets, namespace: ${namespace}}
