@@ -137,7 +137,7 @@ export async function runUp(options: UpOptions, deps: UpDeps): Promise<void> {
     log.debug({ err: String(err) }, 'start interrupted');
   } finally {
     state.phase = 'stopping';
-    await writeRunState(paths.state, state).catch(() => undefined);
+    await writeRunState(paths.state, state).catch((err: unknown) => log.warn({ err: String(err) }, 'cannot write the run state'));
     stop.abort();
     await sim?.stop();
     await controlPlane?.stop();
