@@ -202,8 +202,14 @@ subjects:
   });
 
   after(async () => {
-    await controller?.stop();
-    await kubectl(['delete', 'objectstorage', '-n', 'default', `plan-sim-${suffix}`, `plan-moto-${suffix}`, '--ignore-not-found', '--wait=false']);
+    // What this file made goes while a controller runs: were its ProviderConfigs removed first, its resources could never
+    // be released and would stay in the lane's environment, failing in the log of every later test's controller.
+    controller ??= await startController({ pollInterval: '5s' });
+    await kubectl(['delete', 'objectstorage', '-n', 'default', `plan-sim-${suffix}`, `plan-moto-${suffix}`, '--ignore-not-found', '--timeout=90s'], { timeoutMs: 100_000 });
+    const managed = JSON.parse((await kubectl(['get', 'managed', '-o', 'json'])).stdout || '{}') as { items?: Array<{ kind: string; apiVersion: string; metadata: { name: string }; spec?: { providerConfigRef?: { name?: string } } }> };
+    const ours = (managed.items ?? []).filter((o) => [SIM, MOTO].includes(o.spec?.providerConfigRef?.name ?? '')).map((o) => `${o.kind.toLowerCase()}.${o.apiVersion.split('/')[0]}/${o.metadata.name}`);
+    if (ours.length > 0) await kubectl(['delete', ...ours, '--ignore-not-found', '--timeout=90s'], { timeoutMs: 100_000 });
+    await controller.stop();
     await proxy?.close();
     await removeCloudsimProviderConfigs(SIM);
   });
