@@ -93,18 +93,23 @@ describe('two ProviderConfigs, one throttled: the other\'s resources reach Ready
 
   after(async () => {
     // A's creates would take half a minute more at the test's rate: clean up with a generous one.
-    await controller?.stop();
-    controller = await startPledge(200, 50, 16).catch((err: unknown) => {
+    const first = controller;
+    await first?.stop();
+    const cleanUp = await startPledge(200, 50, 16).catch((err: unknown) => {
       console.error(`throttle-fairness: cannot start the clean-up controller: ${String(err)}`);
       return undefined;
     });
     await Promise.all(Object.values(fleets).map((fleet) => cleanUpFleet(fleet, 60_000)));
-    await controller?.stop();
+    await cleanUp?.stop();
     stopWatch.abort();
     const ours = (await admin.held()).arm.filter((n) => n.startsWith(prefix));
     await removeCloudsimProviderConfigs(configA);
     await removeCloudsimProviderConfigs(configB);
-    assert.deepEqual(ours, [], 'every resource group the test made is deleted from cloudsim');
+    // What each controller logged about a group left behind, and what cloudsim was asked: a leak is read, not guessed.
+    const about = async (who: string, c: ControllerProcess | undefined) =>
+      (c ? (await c.log()).split('\n') : []).filter((l) => ours.some((n) => l.includes(n))).map((l) => `${who}: ${l}`);
+    const story = ours.length === 0 ? [] : [...(await about('first', first)), ...(await about('clean-up', cleanUp))];
+    assert.deepEqual(ours, [], `every resource group the test made is deleted from cloudsim\n${story.join('\n')}`);
   });
 
   test(`B's ${B_COUNT} ResourceGroups beside A's ${A_COUNT} at ${RATE} calls/s: within 20 % of alone`, async () => {
