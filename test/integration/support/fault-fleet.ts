@@ -132,6 +132,8 @@ export async function cleanUpFleet(fleet: Fleet, timeoutMs = 30_000): Promise<vo
   await kubectl(['delete', ALL_RESOURCES, '-l', fleet.label, '--wait=false', '--ignore-not-found'], { timeoutMs: 60_000 });
   const left = async () => {
     const res = await kubectl(['get', ALL_RESOURCES, '-l', fleet.label, '-o', 'name'], { timeoutMs: 30_000 });
+    // A kind kubectl could not list is not "none left": its objects may still be there.
+    if (res.code !== 0) throw new Error(`kubectl get ${ALL_RESOURCES}: ${res.stderr.trim()}`);
     return res.stdout.split('\n').filter((l) => l.trim() !== '');
   };
   try {
