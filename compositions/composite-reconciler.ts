@@ -30,8 +30,8 @@ export interface CompositeCaches {
   composites: ObjectCache<Composite>;
   compositions: ObjectCache<Composition>;
   revisions: ObjectCache<CompositionRevision>;
-  /** The cache of any composed kind. */
-  of(type: ResourceType): ObjectCache<KubeObject>;
+  /** The cache of any composed kind (started on first use: it may not have listed yet). */
+  of(type: ResourceType): ObjectCache<KubeObject> & { hasSynced(): boolean };
 }
 
 export interface CompositeContext {
@@ -68,7 +68,7 @@ async function failed(ctx: CompositeContext, xr: Composite, reason: EventReason,
   return { requeueAfterMs: ctx.timings.errorRequeueMs };
 }
 
-function composedCache(ctx: CompositeContext, ref: ResourceRef): ObjectCache<KubeObject> {
+function composedCache(ctx: CompositeContext, ref: ResourceRef): ReturnType<CompositeCaches['of']> {
   return ctx.caches.of(ctx.kinds.resolve(ref.apiVersion, ref.kind));
 }
 
@@ -84,6 +84,16 @@ function getComposed(ctx: CompositeContext, xr: Composite, ref: ResourceRef): Ku
 function refsOf(ctx: CompositeContext, xr: Composite): ResourceRef[] {
   return compositionFields(ctx.xrd(), xr).resourceRefs ?? [];
 }
+
+/**
+ * A composed kind's cache that has not listed yet (its informer starts when first asked for, as after a
+ * restart) would report the composite's resources missing: not Ready, or released before they are deleted.
+ */
+function unsyncedKinds(ctx: CompositeContext, xr: Composite): string[] {
+  return [...new Set(refsOf(ctx, xr).filter((ref) => !composedCache(ctx, ref).hasSynced()).map((ref) => ref.kind))];
+}
+
+const SYNC_WAIT_MS = 500;
 
 async function observe(ctx: CompositeContext, xr: Composite, templates: string[]): Promise<Record<string, ObservedComposed>> {
   const observed: Record<string, ObservedComposed> = {};
@@ -186,6 +196,11 @@ export async function reconcileComposite(ctx: CompositeContext, key: string): Pr
     // Left alone, deletion included, like a paused managed resource; the spec is not acted on.
     await writeStatusIfChanged(ctx.store, ctx.type, xr, { conditions: [Synced.paused(), ...settled()], now: (ctx.now ?? (() => new Date()))(), observed: false });
     return {};
+  }
+  const unsynced = unsyncedKinds(ctx, xr);
+  if (unsynced.length > 0) {
+    ctx.logger.debug({ composite: xr.metadata.name, kinds: unsynced }, 'waiting for the caches of composed kinds to list');
+    return { requeueAfterMs: SYNC_WAIT_MS };
   }
   if (xr.metadata.deletionTimestamp) return finalize(ctx, xr);
   const withIt = withFinalizer(xr, COMPOSITE_FINALIZER);

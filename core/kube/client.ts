@@ -65,6 +65,22 @@ const coreGroupPath: ObservableMiddleware = {
 
 const coreGroup: ConfigurationOptions = { middleware: [coreGroupPath], middlewareMergeStrategy: 'append' };
 /** Per-call options: the core group's path where needed, else none (a custom resource's call is as before). */
+type KubeList<T> = { apiVersion?: string; kind?: string; items: T[]; metadata?: { resourceVersion?: string } };
+
+/**
+ * The API server leaves apiVersion and kind out of a built-in kind's list items (a watch event carries them), so
+ * an informer that listed a ConfigMap would hold one of no kind: they are set from the list's own.
+ */
+function withItemTypes<T extends KubeObject>(list: KubeList<T>): KubeList<T> {
+  const kind = list.kind?.replace(/List$/, '');
+  for (const item of list.items) {
+    const typed = item as T & { apiVersion?: string; kind?: string };
+    typed.apiVersion ??= list.apiVersion;
+    if (kind) typed.kind ??= kind;
+  }
+  return list;
+}
+
 const plainFor = (type: ResourceType) => (type.group === '' ? coreGroup : undefined);
 const MERGE_PATCH = { custom: setHeaderOptions('Content-Type', PatchStrategy.MergePatch), core: setHeaderOptions('Content-Type', PatchStrategy.MergePatch, coreGroup) };
 const SERVER_SIDE_APPLY = { custom: setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply), core: setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply, coreGroup) };
@@ -110,7 +126,7 @@ export class KubeClient {
     const res = type.namespaced
       ? await this.#custom.listCustomObjectForAllNamespaces({ group: type.group, version: type.version, resourcePlural: type.plural, ...selector }, plainFor(type))
       : await this.#custom.listClusterCustomObject({ group: type.group, version: type.version, plural: type.plural, ...selector }, plainFor(type));
-    return res as { items: T[]; metadata?: { resourceVersion?: string } };
+    return withItemTypes(res as KubeList<T>);
   }
 
   /**

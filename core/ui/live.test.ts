@@ -16,7 +16,7 @@ const NOPS: ResourceType = { group: 'nop.pledge.dev', version: 'v1', plural: 'no
 /** One kind's informer whose changes the test fires by hand; the factory holds only it. */
 function fakeInformers() {
   const handlers: Array<InformerHandlers<KubeObject>> = [];
-  const informer = { type: NOPS, on: (h: InformerHandlers<KubeObject>) => handlers.push(h), list: () => [], get: () => undefined, synced: async () => {} };
+  const informer = { type: NOPS, on: (h: InformerHandlers<KubeObject>) => handlers.push(h), list: () => [], get: () => undefined, synced: async () => {}, hasSynced: () => true };
   const factory = { informerFor: () => informer as unknown as Informer<never>, types: () => [NOPS], start() {}, synced: async () => {}, forget() {} } as unknown as InformerFactory;
   const update = (ns: string, name: string) => {
     for (const h of handlers) h.update?.({ metadata: { name, namespace: ns } });

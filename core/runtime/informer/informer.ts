@@ -26,6 +26,8 @@ export interface Informer<T> extends ObjectCache<T> {
   on(handlers: InformerHandlers<T>): void;
   /** Resolves once the initial list is in the cache. */
   synced(): Promise<void>;
+  /** Whether the initial list is in the cache: before it, "not in the cache" does not mean "not there". */
+  hasSynced(): boolean;
 }
 
 /**
@@ -68,8 +70,13 @@ export function createInformer<T extends KubeObject>(options: { client: KubeClie
   let stopSignal: AbortSignal | undefined;
   let unserved = false;
   let started: Promise<void> | undefined;
-  let markSynced: () => void = () => {};
-  const synced = new Promise<void>((resolve) => (markSynced = resolve));
+  let isSynced = false;
+  let resolveSynced: () => void = () => {};
+  const synced = new Promise<void>((resolve) => (resolveSynced = resolve));
+  const markSynced = () => {
+    isSynced = true;
+    resolveSynced();
+  };
   // A failed list does not reject start(): it reports an error (and we restart), so sync is known by `listed`.
   const startOnce = async () => {
     await inner.start();
@@ -104,6 +111,7 @@ export function createInformer<T extends KubeObject>(options: { client: KubeClie
       for (const obj of inner.list()) h.add?.(obj as T);
     },
     synced: () => synced,
+    hasSynced: () => isSynced,
     start(signal) {
       started ??= (async () => {
         stopSignal = signal;
