@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { makeInformer, type KubernetesObject, type ListPromise } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { collectionPath, isNotFound, type KubeClient, type ResourceType } from '../../kube/index.ts';
+import { apiErrorMessage, collectionPath, isNotFound, type KubeClient, type ResourceType } from '../../kube/index.ts';
 import type { KubeObject } from '../../managed/types.ts';
 
 export interface InformerHandlers<T> {
@@ -69,6 +69,7 @@ export function createInformer<T extends KubeObject>(options: { client: KubeClie
 
   let stopSignal: AbortSignal | undefined;
   let unserved = false;
+  let unlistedWarned = false;
   let started: Promise<void> | undefined;
   let isSynced = false;
   let resolveSynced: () => void = () => {};
@@ -95,6 +96,10 @@ export function createInformer<T extends KubeObject>(options: { client: KubeClie
       if (!unserved) logger.warn({ resource: path }, 'not served by the API server (is its CRD installed?); watching for it');
       unserved = true;
       markSynced();
+    } else if (!listed && !unlistedWarned) {
+      // Until the first list, its objects are unknown (a composite waits for the kinds it composed): say why once.
+      unlistedWarned = true;
+      logger.warn({ resource: path, reason: apiErrorMessage(err), waitMs }, 'cannot list; retrying');
     }
     logger.debug({ err, resource: path, waitMs }, 'watch failed, restarting');
     delay(waitMs, undefined, { signal: stopSignal })
