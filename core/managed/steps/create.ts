@@ -1,23 +1,64 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { ThrottledError } from '../../errors/index.ts';
 import { EVENT_REASONS } from '../../runtime/events/index.ts';
 import { ANNOTATIONS, createdAt, externalNameOf } from '../annotations.ts';
 import { Ready, Reconciling, REASONS, Stalled, Synced } from '../conditions.ts';
 import { crashPoint } from '../crash-points.ts';
-import { isConflict } from '../../kube/index.ts';
+import { isConflict, isNotFound } from '../../kube/index.ts';
 import type { CreateResult, ManagedResource } from '../types.ts';
 import { publishConnectionDetails } from './publish-connection.ts';
 import { done, fail, jittered, next, pollInterval, writeMetadata, writeStatus, type Decision, type Pass, type ReconcileDeps, type Step } from './pass.ts';
 
-/** Writes annotations that must not be lost, re-reading the object on conflicts. */
+/** The object a create was for is no longer there: deleted (`replaced` false), or deleted and made again. */
+class ObjectGoneError extends Error {
+  readonly replaced: boolean;
+  constructor(replaced: boolean) {
+    super(replaced ? 'the object was deleted and made again' : 'the object was deleted');
+    this.replaced = replaced;
+  }
+}
+
+/** Writes annotations that must not be lost, re-reading the object on conflicts; never onto another object of its name. */
 async function recordAnnotations(deps: ReconcileDeps, mr: ManagedResource, annotations: Record<string, string>): Promise<ManagedResource> {
   let current = mr;
   for (let attempt = 0; ; attempt++) {
     try {
       return await writeMetadata(deps, { ...current, metadata: { ...current.metadata, annotations: { ...current.metadata.annotations, ...annotations } } });
     } catch (err: unknown) {
+      if (isNotFound(err)) throw new ObjectGoneError(false);
       if (!isConflict(err) || attempt >= 5) throw err;
-      const fresh = await deps.store.get<ManagedResource>(deps.type, current.metadata.name);
-      if (!fresh) throw err;
+      const fresh = await deps.store.get<ManagedResource>(deps.type, current.metadata.name, current.metadata.namespace);
+      if (!fresh || fresh.metadata.uid !== mr.metadata.uid) throw new ObjectGoneError(fresh !== undefined);
       current = fresh;
+    }
+  }
+}
+
+const UNDO_ATTEMPTS = 5;
+
+/**
+ * The object was deleted while its create was in flight: the API server lets a delete that read the object before
+ * its finalizer was written remove it anyway. Nothing will reconcile it again, so the external resource just made is
+ * deleted here (kept under deletionPolicy Orphan, or for a new object of the same name, which will adopt it).
+ */
+async function undoCreate(pass: Pass, mr: ManagedResource, external: NonNullable<Pass['external']>, replaced: boolean): Promise<Decision> {
+  const externalName = externalNameOf(mr) ?? mr.metadata.name;
+  if (replaced || !pass.policy.delete) {
+    const why = replaced ? 'a new object of its name will adopt it' : 'deletionPolicy Orphan or managementPolicies without Delete';
+    pass.log.warn({ externalName }, `deleted while its external resource was being created; external resource kept (${why})`);
+    return done();
+  }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await external.delete(mr, pass.signal);
+      pass.log.warn({ externalName }, 'deleted while its external resource was being created; deleting the external resource');
+      return done();
+    } catch (err: unknown) {
+      if (attempt >= UNDO_ATTEMPTS || pass.signal.aborted) {
+        pass.log.error({ err, externalName }, 'deleted while its external resource was being created, and the external resource could not be deleted: delete it in the cloud');
+        return done();
+      }
+      await delay(err instanceof ThrottledError ? err.retryAfterMs : 1_000 * 2 ** (attempt - 1), undefined, { signal: pass.signal }).catch(() => undefined);
     }
   }
 }
@@ -43,7 +84,12 @@ async function create(deps: ReconcileDeps, pass: Pass): Promise<Decision> {
   }
   const annotations: Record<string, string> = { [ANNOTATIONS.createSucceeded]: stamp() };
   if (result.externalName) annotations[ANNOTATIONS.externalName] = result.externalName;
-  mr = await recordAnnotations(deps, mr, annotations);
+  try {
+    mr = await recordAnnotations(deps, mr, annotations);
+  } catch (err: unknown) {
+    if (!(err instanceof ObjectGoneError)) throw err;
+    return undoCreate(pass, { ...mr, metadata: { ...mr.metadata, annotations: { ...mr.metadata.annotations, ...annotations } } }, external, err.replaced);
+  }
   crashPoint('after-create-recorded');
   // Right after create: a generated password exists nowhere else.
   const published = await publishConnectionDetails(deps, { ...pass, mr }, { ...pass.details, ...result.connectionDetails });

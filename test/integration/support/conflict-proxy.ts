@@ -1,7 +1,7 @@
 // A loopback HTTPS reverse proxy in front of the kube-apiserver that answers chosen requests itself with a 409
-// Conflict, as the API server does when another writer got there first; every other request (watches included)
-// goes through untouched, with the client's own credentials. It serves the API server's certificate, so a
-// kubeconfig pointed at it keeps its CA.
+// Conflict, as the API server does when another writer got there first, or lets a hook change the cluster before
+// a request goes on; every other request (watches included) goes through untouched, with the client's own
+// credentials. It serves the API server's certificate, so a kubeconfig pointed at it keeps its CA.
 import { readFile } from 'node:fs/promises';
 import { createSecureServer } from 'node:http2';
 import { request } from 'node:https';
@@ -29,6 +29,8 @@ export async function startConflictProxy(options: {
   caPath: string;
   /** True for a request to answer with a 409 instead of passing it on. */
   conflict: (req: ProxiedRequest) => boolean;
+  /** Runs before a request is passed on (e.g. another writer's change that the request must then meet). */
+  beforePassing?: (req: ProxiedRequest) => Promise<void>;
 }): Promise<ConflictProxy> {
   const [cert, key, ca] = await Promise.all([readFile(options.certPath), readFile(options.keyPath), readFile(options.caPath)]);
   const conflicts: string[] = [];
@@ -37,11 +39,12 @@ export async function startConflictProxy(options: {
   const server = createSecureServer({ cert, key, allowHTTP1: true }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
+    req.on('end', async () => {
       const body = Buffer.concat(chunks);
       const path = req.url ?? '/';
       const pathname = new URL(path, 'https://proxy.invalid').pathname;
-      if (options.conflict({ method: req.method ?? 'GET', path: pathname, body: body.toString('utf8') })) {
+      const proxied = { method: req.method ?? 'GET', path: pathname, body: body.toString('utf8') };
+      if (options.conflict(proxied)) {
         conflicts.push(pathname);
         res.writeHead(409, { 'content-type': 'application/json' });
         res.end(JSON.stringify({
@@ -50,6 +53,7 @@ export async function startConflictProxy(options: {
         }));
         return;
       }
+      await options.beforePassing?.(proxied);
       const upstream = request(
         { host: options.upstream.hostname, port: options.upstream.port, method: req.method, path, headers: passable(req.headers), ca },
         (answer) => {
