@@ -6,13 +6,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { chartIdentityKubeconfig } from '../env/controller-identity.ts';
-import { kubectl, kubectlApply, testEnv } from '../env/index.ts';
+import { kubectl, kubectlApply } from '../env/index.ts';
 import { eventually, getJson, installCrds, startController, type ControllerProcess } from './harness.ts';
 import { installCloudsimProviderConfigs, removeCloudsimProviderConfigs } from './support/cloudsim-provider-configs.ts';
-import { startConflictProxy, type ConflictProxy } from './support/conflict-proxy.ts';
-import { kubeconfigVia } from './support/stalling-proxy.ts';
+import { proxyTestApiServer, type ConflictProxy } from './support/conflict-proxy.ts';
 
 const suffix = randomBytes(3).toString('hex');
 const CONFIG = `conflict-${suffix}`;
@@ -41,24 +38,19 @@ describe('a conflict on the write of a create\'s outcome, for every managed kind
   before(async () => {
     await installCrds();
     await installCloudsimProviderConfigs(CONFIG);
-    const envDir = process.env.PLEDGE_TEST_ENV_DIR;
-    assert.ok(envDir, 'PLEDGE_TEST_ENV_DIR is set by test/env/run.ts');
-    const server = new URL((await kubectl(['config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}'])).stdout);
-    const pki = join(envDir, 'pki');
     const answered = new Set<string>();
-    proxy = await startConflictProxy({
-      upstream: server,
-      certPath: join(pki, 'apiserver.crt'),
-      keyPath: join(pki, 'apiserver.key'),
-      caPath: join(pki, 'ca.crt'),
-      // The first update of each object that records its create's outcome (not a status write).
-      conflict: ({ method, path, body }) => {
-        if (method !== 'PUT' || path.endsWith('/status') || !body.includes(SUCCEEDED) || answered.has(path)) return false;
-        answered.add(path);
-        return true;
+    let kubeconfig: string;
+    ({ proxy, kubeconfig } = await proxyTestApiServer(
+      {
+        // The first update of each object that records its create's outcome (not a status write).
+        conflict: ({ method, path, body }) => {
+          if (method !== 'PUT' || path.endsWith('/status') || !body.includes(SUCCEEDED) || answered.has(path)) return false;
+          answered.add(path);
+          return true;
+        },
       },
-    });
-    const kubeconfig = await kubeconfigVia(await chartIdentityKubeconfig(testEnv().kubeconfigPath), proxy.url, join(envDir, `kubeconfig-conflict-${suffix}`));
+      `kubeconfig-conflict-${suffix}`,
+    ));
     controller = await startController({ pollInterval: '2s', extraArgs: [`--kubeconfig=${kubeconfig}`] });
   });
 

@@ -6,14 +6,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { chartIdentityKubeconfig } from '../env/controller-identity.ts';
 import { kubectl, kubectlApply, testEnv } from '../env/index.ts';
 import { condition, eventually, getJson, installCrds, mustKubectl, startController, type ControllerProcess } from './harness.ts';
 import { cloudsimAdmin } from './support/cloudsim-admin.ts';
 import { installCloudsimProviderConfigs, removeCloudsimProviderConfigs } from './support/cloudsim-provider-configs.ts';
-import { startConflictProxy, type ConflictProxy } from './support/conflict-proxy.ts';
-import { kubeconfigVia } from './support/stalling-proxy.ts';
+import { proxyTestApiServer, type ConflictProxy } from './support/conflict-proxy.ts';
 
 const suffix = randomBytes(3).toString('hex');
 const CONFIG = `gone-${suffix}`;
@@ -41,25 +38,20 @@ describe('an object deleted while its create is in flight', () => {
   before(async () => {
     await installCrds();
     await installCloudsimProviderConfigs(CONFIG);
-    const envDir = process.env.PLEDGE_TEST_ENV_DIR;
-    assert.ok(envDir, 'PLEDGE_TEST_ENV_DIR is set by test/env/run.ts');
-    const server = new URL((await kubectl(['config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}'])).stdout);
-    const pki = join(envDir, 'pki');
-    proxy = await startConflictProxy({
-      upstream: server,
-      certPath: join(pki, 'apiserver.crt'),
-      keyPath: join(pki, 'apiserver.key'),
-      caPath: join(pki, 'ca.crt'),
-      conflict: () => false,
-      beforePassing: async ({ method, path, body }) => {
-        const name = [deleted, kept].find((n) => path.endsWith(`/resourcegroups/${n}`));
-        if (method !== 'PUT' || !name || !body.includes(SUCCEEDED) || removed.includes(name)) return;
-        removed.push(name);
-        await mustKubectl(['patch', RG, name, '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
-        await mustKubectl(['delete', RG, name, '--wait=false']);
+    let kubeconfig: string;
+    ({ proxy, kubeconfig } = await proxyTestApiServer(
+      {
+        conflict: () => false,
+        beforePassing: async ({ method, path, body }) => {
+          const name = [deleted, kept].find((n) => path.endsWith(`/resourcegroups/${n}`));
+          if (method !== 'PUT' || !name || !body.includes(SUCCEEDED) || removed.includes(name)) return;
+          removed.push(name);
+          await mustKubectl(['patch', RG, name, '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
+          await mustKubectl(['delete', RG, name, '--wait=false']);
+        },
       },
-    });
-    const kubeconfig = await kubeconfigVia(await chartIdentityKubeconfig(testEnv().kubeconfigPath), proxy.url, join(envDir, `kubeconfig-gone-${suffix}`));
+      `kubeconfig-gone-${suffix}`,
+    ));
     controller = await startController({ pollInterval: '2s', extraArgs: [`--kubeconfig=${kubeconfig}`] });
   });
 

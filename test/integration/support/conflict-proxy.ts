@@ -6,6 +6,10 @@ import { readFile } from 'node:fs/promises';
 import { createSecureServer } from 'node:http2';
 import { request } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { chartIdentityKubeconfig } from '../../env/controller-identity.ts';
+import { kubectl, testEnv } from '../../env/index.ts';
+import { kubeconfigVia } from './stalling-proxy.ts';
 
 /** Headers that belong to one hop (or to HTTP/2's framing) and must not be passed on. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'host', 'http2-settings']);
@@ -22,16 +26,25 @@ export interface ConflictProxy {
   close(): Promise<void>;
 }
 
-export async function startConflictProxy(options: {
-  upstream: URL;
-  certPath: string;
-  keyPath: string;
-  caPath: string;
+export interface ProxyHooks {
   /** True for a request to answer with a 409 instead of passing it on. */
   conflict: (req: ProxiedRequest) => boolean;
   /** Runs before a request is passed on (e.g. another writer's change that the request must then meet). */
   beforePassing?: (req: ProxiedRequest) => Promise<void>;
-}): Promise<ConflictProxy> {
+}
+
+/** The proxy in front of this test environment's API server, and a kubeconfig of the chart's identity through it. */
+export async function proxyTestApiServer(hooks: ProxyHooks, kubeconfigName: string): Promise<{ proxy: ConflictProxy; kubeconfig: string }> {
+  const envDir = process.env.PLEDGE_TEST_ENV_DIR;
+  if (!envDir) throw new Error('PLEDGE_TEST_ENV_DIR is not set: run under test/env/run.ts');
+  const server = new URL((await kubectl(['config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}'])).stdout);
+  const pki = join(envDir, 'pki');
+  const proxy = await startConflictProxy({ upstream: server, certPath: join(pki, 'apiserver.crt'), keyPath: join(pki, 'apiserver.key'), caPath: join(pki, 'ca.crt'), ...hooks });
+  const kubeconfig = await kubeconfigVia(await chartIdentityKubeconfig(testEnv().kubeconfigPath), proxy.url, join(envDir, kubeconfigName));
+  return { proxy, kubeconfig };
+}
+
+export async function startConflictProxy(options: ProxyHooks & { upstream: URL; certPath: string; keyPath: string; caPath: string }): Promise<ConflictProxy> {
   const [cert, key, ca] = await Promise.all([readFile(options.certPath), readFile(options.keyPath), readFile(options.caPath)]);
   const conflicts: string[] = [];
   // HTTP/2 as the API server speaks it: a client multiplexes its watches on one connection, where HTTP/1.1 would
