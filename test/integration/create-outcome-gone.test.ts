@@ -32,6 +32,7 @@ describe('an object deleted while its create is in flight', () => {
   let controller: ControllerProcess;
   /** The objects the proxy deleted just before their outcome write went on. */
   const removed: string[] = [];
+  const removing = new Set<string>();
   const held = async () => (await cloudsim().held()).arm;
   const lines = async (name: string, msg: RegExp) => (await controller.log()).split('\n').filter((l) => l.includes(`"name":"${name}"`) && msg.test(l));
 
@@ -44,10 +45,11 @@ describe('an object deleted while its create is in flight', () => {
         conflict: () => false,
         beforePassing: async ({ method, path, body }) => {
           const name = [deleted, kept].find((n) => path.endsWith(`/resourcegroups/${n}`));
-          if (method !== 'PUT' || !name || !body.includes(SUCCEEDED) || removed.includes(name)) return;
-          removed.push(name);
+          if (method !== 'PUT' || !name || !body.includes(SUCCEEDED) || removing.has(name)) return;
+          removing.add(name);
           await mustKubectl(['patch', RG, name, '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
           await mustKubectl(['delete', RG, name, '--wait=false']);
+          removed.push(name);
         },
       },
       `kubeconfig-gone-${suffix}`,

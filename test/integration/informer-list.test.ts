@@ -5,16 +5,32 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { KubeClient } from '../../core/kube/index.ts';
 import type { KubeObject } from '../../core/managed/types.ts';
 import { createInformerFactory } from '../../core/runtime/informer/index.ts';
-import { chartIdentityKubeconfig } from '../env/controller-identity.ts';
 import { kubectl, testEnv } from '../env/index.ts';
 import { mustKubectl } from './harness.ts';
 
 const CONFIGMAPS = { group: '', version: 'v1', plural: 'configmaps', namespaced: true } as const;
 const APISERVICES = { group: 'apiregistration.k8s.io', version: 'v1', plural: 'apiservices', namespaced: false } as const;
+
+const suffix = randomBytes(3).toString('hex');
+
+/** A ServiceAccount bound to nothing (not the chart's: the suite checks that no request of it is denied). */
+async function clientWithoutPermissions(): Promise<KubeClient> {
+  const name = `informer-list-${suffix}`;
+  await mustKubectl(['create', 'serviceaccount', name, '-n', 'default']);
+  const token = (await mustKubectl(['create', 'token', name, '-n', 'default'])).trim();
+  const admin = new KubeConfig();
+  admin.loadFromFile(testEnv().kubeconfigPath);
+  const cluster = admin.getCurrentCluster();
+  if (!cluster) throw new Error('the test kubeconfig has no cluster');
+  const config = new KubeConfig();
+  config.loadFromOptions({ clusters: [cluster], users: [{ name, token }], contexts: [{ name, cluster: cluster.name, user: name }], currentContext: name });
+  return new KubeClient(config);
+}
 
 function capturedLogger() {
   const lines: Array<Record<string, unknown>> = [];
@@ -24,7 +40,7 @@ function capturedLogger() {
 
 describe('informer lists', () => {
   test('a built-in kind listed (not watched) carries apiVersion and kind', async () => {
-    const ns = `informer-list-${randomBytes(3).toString('hex')}`;
+    const ns = `informer-list-${suffix}`;
     await mustKubectl(['create', 'namespace', ns]);
     try {
       await mustKubectl(['create', 'configmap', 'listed', '-n', ns, '--from-literal=a=b']);
@@ -46,9 +62,8 @@ describe('informer lists', () => {
 
   test('a kind the identity may not list: one warning naming it and the reason; retried; never synced', async () => {
     const { logger, lines } = capturedLogger();
-    const kubeconfig = await chartIdentityKubeconfig(testEnv().kubeconfigPath);
     const stop = new AbortController();
-    const informers = createInformerFactory({ client: KubeClient.fromDefault(kubeconfig), logger });
+    const informers = createInformerFactory({ client: await clientWithoutPermissions(), logger });
     const cache = informers.informerFor<KubeObject>(APISERVICES);
     informers.start(stop.signal);
     // Retries at 0.5, 1 and 2 s: three more failed lists, still one warning.
@@ -61,5 +76,6 @@ describe('informer lists', () => {
     assert.equal(warnings[0]?.resource, '/apis/apiregistration.k8s.io/v1/apiservices');
     assert.match(String(warnings[0]?.reason), /forbidden/i);
     assert.equal(cache.hasSynced(), false, 'a cache that never listed is not synced');
+    await kubectl(['delete', 'serviceaccount', `informer-list-${suffix}`, '-n', 'default']);
   });
 });
