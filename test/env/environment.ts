@@ -69,8 +69,26 @@ const adminUser = ADMIN_USER;
 /** The API server's start-up checks are loopback GETs: cheap enough to repeat every 0.1 s, so a lane is used as soon as it is up. */
 const LOOPBACK_POLL_MS = 100;
 
+/**
+ * A port is free when it is picked, but another process (another lane starting, a test's client socket) may bind it
+ * before its server does; the start is then made again on new ports.
+ */
+const PORT_TAKEN_ATTEMPTS = 3;
+
 /** Starts etcd, kube-apiserver, kube-controller-manager and moto on free loopback ports, each ready for use when this resolves. */
 export async function startEnvironment(options: EnvironmentOptions = {}): Promise<Environment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startEnvironmentOnce(options);
+    } catch (err: unknown) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (attempt >= PORT_TAKEN_ATTEMPTS || options.signal?.aborted || !/address already in use/i.test(message)) throw err;
+      (options.log ?? ((line: string) => console.error(`pledge-env: ${line}`)))(`a port was taken before its server bound it; starting again on new ports (${message.split('\n')[0]})`);
+    }
+  }
+}
+
+async function startEnvironmentOnce(options: EnvironmentOptions): Promise<Environment> {
   const { signal } = options;
   const log = options.log ?? (() => undefined);
   const timeoutMs = options.startTimeoutMs ?? 120_000;
