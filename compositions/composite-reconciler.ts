@@ -13,6 +13,7 @@ import { EVENT_REASONS, type EventReason, type EventRecorder } from '../core/run
 import type { ObjectCache } from '../core/runtime/informer/index.ts';
 import { DEFAULT_CONNECTION_SECRET_NAMESPACE, desiredObject } from './composed-object.ts';
 import { selectComposition } from './composition-selection.ts';
+import { scopeProblems } from './composed-scope.ts';
 import { composedProblems } from './composed-validation.ts';
 import type { KindRegistry } from './kind-registry.ts';
 import { render } from './render/index.ts';
@@ -216,7 +217,7 @@ export async function reconcileComposite(ctx: CompositeContext, key: string): Pr
     const message = `Composition "${compositionFields(ctx.xrd(), xr).compositionRef?.name}" (revision ${revision.spec.revision}): ${result.errors.map((e) => `resource "${e.resource}": ${e.message}`).join('; ')}`;
     return failed(ctx, xr, EVENT_REASONS.cannotCompose, message);
   }
-  const misplaced = scopeProblems(ctx, xr, result.resources);
+  const misplaced = scopeProblems(ctx.kinds, xr, result.resources);
   if (misplaced) return failed(ctx, xr, EVENT_REASONS.cannotCompose, `Composition "${compositionFields(ctx.xrd(), xr).compositionRef?.name}" (revision ${revision.spec.revision}): ${misplaced}`);
   const invalid = await composedProblems(result.resources.map((r) => ({ template: r.name, object: desiredObject(xr, revision, r) })));
   if (invalid) return failed(ctx, xr, EVENT_REASONS.cannotCompose, `Composition "${compositionFields(ctx.xrd(), xr).compositionRef?.name}" (revision ${revision.spec.revision}): ${invalid}`);
@@ -228,30 +229,6 @@ export async function reconcileComposite(ctx: CompositeContext, key: string): Pr
   const details = keys ? Object.fromEntries(Object.entries(result.connectionDetails).filter(([k]) => keys.includes(k))) : result.connectionDetails;
   await writeConnectionSecret(ctx.store, xr, compositeSecretRef(xr), details);
   return report(ctx, xr, result, observedProblems(ctx, xr, templates));
-}
-
-/**
- * A built-in kind outside the kind registry's table is refused by name. A namespaced composite composes into its own namespace only: a template naming another namespace, or a
- * cluster-scoped kind (which has no namespace to be kept in), is refused before anything is applied. A cluster
- * composite's namespaced resource needs a namespace from its template.
- */
-function scopeProblems(ctx: CompositeContext, xr: Composite, resources: ReadonlyArray<{ name: string; resource: KubeResource }>): string | undefined {
-  const own = xr.metadata.namespace;
-  const problems: string[] = [];
-  for (const { name, resource } of resources) {
-    const refused = ctx.kinds.refusal(resource.apiVersion, resource.kind);
-    if (refused) {
-      problems.push(`resource "${name}": ${refused}`);
-      continue;
-    }
-    const wanted = resource.metadata?.namespace;
-    if (!own) {
-      // A cluster composite's namespaced resource goes where its template says: it must say.
-      if (!wanted && ctx.kinds.resolve(resource.apiVersion, resource.kind).namespaced) problems.push(`resource "${name}": ${resource.kind} (${resource.apiVersion}) is namespaced; a cluster-scoped composite must give it metadata.namespace`);
-    } else if (wanted && wanted !== own) problems.push(`resource "${name}" (${resource.kind}) names namespace "${wanted}": a namespaced composite composes into its own namespace ("${own}") only`);
-    else if (!ctx.kinds.resolve(resource.apiVersion, resource.kind).namespaced) problems.push(`resource "${name}": ${resource.kind} (${resource.apiVersion}) is cluster-scoped; a namespaced composite composes namespaced resources only (use a Cluster-scoped XRD to compose it)`);
-  }
-  return problems.length > 0 ? problems.join('; ') : undefined;
 }
 
 type Composed = KubeObject & { kind?: string; status?: { conditions?: Condition[] } };
