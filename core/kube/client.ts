@@ -64,7 +64,7 @@ const coreGroupPath: ObservableMiddleware = {
 };
 
 const coreGroup: ConfigurationOptions = { middleware: [coreGroupPath], middlewareMergeStrategy: 'append' };
-/** Per-call options: the core group's path where needed, else none (a custom resource's call is as before). */
+
 type KubeList<T> = { apiVersion?: string; kind?: string; items: T[]; metadata?: { resourceVersion?: string } };
 
 /**
@@ -74,13 +74,13 @@ type KubeList<T> = { apiVersion?: string; kind?: string; items: T[]; metadata?: 
 function withItemTypes<T extends KubeObject>(list: KubeList<T>): KubeList<T> {
   const kind = list.kind?.replace(/List$/, '');
   for (const item of list.items) {
-    const typed = item as T & { apiVersion?: string; kind?: string };
-    typed.apiVersion ??= list.apiVersion;
-    if (kind) typed.kind ??= kind;
+    item.apiVersion ??= list.apiVersion;
+    if (kind) item.kind ??= kind;
   }
   return list;
 }
 
+/** Per-call options: the core group's path where needed, else none (a custom resource's call is as before). */
 const plainFor = (type: ResourceType) => (type.group === '' ? coreGroup : undefined);
 const MERGE_PATCH = { custom: setHeaderOptions('Content-Type', PatchStrategy.MergePatch), core: setHeaderOptions('Content-Type', PatchStrategy.MergePatch, coreGroup) };
 const SERVER_SIDE_APPLY = { custom: setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply), core: setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply, coreGroup) };
