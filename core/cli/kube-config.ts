@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ConfigError } from '../errors/index.ts';
+import { namePledge } from './user-agent.ts';
 
 const TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
@@ -25,16 +26,16 @@ export function loadKubeConfig(kubeconfigPath: string | undefined): { kubeConfig
   const kubeConfig = new KubeConfig();
   if (kubeconfigPath) {
     kubeConfig.loadFromFile(kubeconfigPath);
-    return { kubeConfig, source: 'flag' };
+    return { kubeConfig: namePledge(kubeConfig), source: 'flag' };
   }
   if (env.KUBECONFIG || existsSync(join(env.HOME || homedir(), '.kube', 'config'))) {
     kubeConfig.loadFromDefault();
-    return { kubeConfig, source: 'kubeconfig' };
+    return { kubeConfig: namePledge(kubeConfig), source: 'kubeconfig' };
   }
   const prefix = env[IN_CLUSTER_PATH_PREFIX_ENV] ?? '';
   if (env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT && existsSync(`${prefix}${TOKEN_PATH}`)) {
     kubeConfig.loadFromCluster(prefix);
-    return { kubeConfig, source: 'in-cluster' };
+    return { kubeConfig: namePledge(kubeConfig), source: 'in-cluster' };
   }
   throw new ConfigError(
     'no cluster to talk to: pass --kubeconfig, set KUBECONFIG, create ~/.kube/config, or run in a pod with a ' +

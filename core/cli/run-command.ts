@@ -9,6 +9,7 @@ import { createEventRecorder } from '../runtime/events/index.ts';
 import { acquireLeadership, type Leadership } from '../runtime/leader-election/index.ts';
 import { createMetrics, startHealthServer } from '../runtime/metrics/index.ts';
 import { loadKubeConfig } from './kube-config.ts';
+import { namePledge } from './user-agent.ts';
 
 export interface RunOptions {
   kubeconfig?: string;
@@ -47,7 +48,7 @@ export interface RunHost {
 export async function runControllers(providers: readonly Provider[], modules: readonly ControllerModule[], opts: RunOptions, runHost?: RunHost): Promise<void> {
   const logger = runHost?.logger ?? pino({ level: opts.logLevel, base: { component: 'pledge' } });
   const { kubeConfig, source } = runHost ? { kubeConfig: runHost.kubeConfig, source: 'pledge up' } : loadKubeConfig(opts.kubeconfig);
-  const client = new KubeClient(kubeConfig);
+  const client = new KubeClient(namePledge(kubeConfig));
   const stop = new AbortController();
   if (runHost) runHost.signal.addEventListener('abort', () => stop.abort(), { once: true });
   else {

@@ -4,6 +4,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { kubectl } from '../env/index.ts';
 import { eventually, installCrds, mustKubectl, startController, type ControllerProcess } from './harness.ts';
 import { installCloudsimProviderConfigs, removeCloudsimProviderConfigs } from './support/cloudsim-provider-configs.ts';
@@ -26,15 +28,31 @@ function samples(page: string, metric: string): Array<{ labels: Record<string, s
 
 const apiServerMetrics = () => mustKubectl(['get', '--raw', '/metrics']);
 
-/** Open watches per `resource.group` of the Pledge-served groups, as the API server counts them. */
-async function pledgeWatches(): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  for (const s of samples(await apiServerMetrics(), 'apiserver_longrunning_requests')) {
-    const { verb, group = '', resource = '' } = s.labels;
-    if (verb !== 'WATCH' || !(group.endsWith('pledge.dev') || group === GROUP)) continue;
-    const key = `${resource}.${group}`;
-    out.set(key, (out.get(key) ?? 0) + s.value);
+type AuditLine = { auditID: string; stage?: string; verb?: string; userAgent?: string; objectRef?: { apiGroup?: string; resource?: string } };
+
+/**
+ * Watches of the Pledge-served groups open now (audit ID → `resource.group`) that Pledge (by its user agent) started after
+ * `fromByte` of the API server's audit log, where a watch is logged when it starts and again when it ends. Not the API
+ * server's gauge of open watches: kube-controller-manager (garbage collector, quota) watches every new kind too.
+ */
+async function pledgeWatches(auditLog: string, fromByte: number): Promise<Map<string, string>> {
+  const open = new Map<string, string>();
+  const text = (await readFile(auditLog)).subarray(fromByte).toString('utf8');
+  // The last line may be half written.
+  for (const line of text.split('\n').slice(0, -1)) {
+    if (!line.includes('"pledge/')) continue;
+    const e = JSON.parse(line) as AuditLine;
+    const group = e.objectRef?.apiGroup ?? '';
+    if (e.verb !== 'watch' || !e.userAgent?.startsWith('pledge/') || !group.endsWith('pledge.dev')) continue;
+    if (e.stage === 'ResponseComplete') open.delete(e.auditID);
+    else open.set(e.auditID, `${e.objectRef?.resource}.${group}`);
   }
+  return open;
+}
+
+function perType(watches: Map<string, string>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const type of watches.values()) out.set(type, (out.get(type) ?? 0) + 1);
   return out;
 }
 
@@ -82,13 +100,16 @@ ${Array.from({ length: COMPOSED }, (_, i) => `  - name: b${i}
 
 describe('one runtime', () => {
   let controller: ControllerProcess;
-  let before_: Map<string, number>;
+  const auditLog = process.env.PLEDGE_TEST_AUDIT_LOG ?? '';
+  let auditFrom = 0;
+  let firstWatches: { at: number; ids: Map<string, string> } | undefined;
 
   before(async () => {
     await installCrds();
     await installCloudsimProviderConfigs(`rt-${suffix}`);
     await mustKubectl(['apply', '-f', '-'], definition);
-    before_ = await pledgeWatches();
+    assert.ok(auditLog, 'the API server writes no audit log (PLEDGE_TEST_AUDIT_LOG): run under make test or test/env/run.ts');
+    auditFrom = (await stat(auditLog)).size;
     // Its group is made up per run (so it never meets an earlier file's kind): no chart grants it.
     controller = await startController({ identity: 'admin' });
   });
@@ -107,14 +128,12 @@ describe('one runtime', () => {
     const expected = ['buckets.s3.aws.pledge.dev', 'buckets.storage.gcp.pledge.dev', 'providerconfigs.aws.pledge.dev', 'compositeresourcedefinitions.pledge.dev', 'compositions.pledge.dev', 'compositionrevisions.pledge.dev', `xtwenties.${GROUP}`, `twenties.${GROUP}`];
     let watches = new Map<string, number>();
     await eventually(async () => {
-      watches = await pledgeWatches();
-      return expected.every((t) => (watches.get(t) ?? 0) - (before_.get(t) ?? 0) >= 1);
+      const open = await pledgeWatches(auditLog, auditFrom);
+      watches = perType(open);
+      firstWatches = { at: Date.now(), ids: open };
+      return expected.every((t) => (watches.get(t) ?? 0) >= 1);
     }, 'the controller to watch every type');
-    // Types no one watches now (a test's own kinds, from an earlier file on this API server) keep a zero sample.
-    for (const [type, count] of watches) {
-      const ours = count - (before_.get(type) ?? 0);
-      if (ours !== 0) assert.equal(ours, 1, `${type} is watched ${ours} times by one controller`);
-    }
+    for (const [type, count] of watches) assert.equal(count, 1, `${type} is watched ${count} times by one controller`);
   });
 
   test(`a composite with ${COMPOSED} composed resources reconciles with no GET of a composed resource`, async () => {
@@ -126,5 +145,15 @@ describe('one runtime', () => {
     // The composite polls every 2 s (it follows --poll-interval): three more reconciles, each reading 20 composed resources.
     await eventually(async () => (await compositeReconciles(controller)) >= reconciles + 3, 'three more composite reconciles', 60_000);
     assert.equal((await composedGets()) - gets, 0, 'composed resources are read from the cache, never fetched');
+  });
+
+  test('a quiet kind keeps its watch: not ended and reopened within 35 s (client-node alone ends a watch silent for 30 s)', async () => {
+    assert.ok(firstWatches, 'the first test saw the watches');
+    const { at, ids } = firstWatches;
+    const quiet = [...ids].filter(([, type]) => type.startsWith('providerconfigs.') || type.startsWith('compositeresourcedefinitions.'));
+    assert.ok(quiet.length >= 2, `quiet kinds watched: ${quiet.map(([, t]) => t).join(', ')}`);
+    await sleep(Math.max(0, at + 35_000 - Date.now()));
+    const open = await pledgeWatches(auditLog, auditFrom);
+    for (const [id, type] of quiet) assert.equal(open.get(id), type, `the watch of ${type} was ended within 35 s`);
   });
 });

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { makeInformer, type KubernetesObject, type ListPromise } from '@kubernetes/client-node';
+import { ListWatch, Watch, type KubernetesObject, type ListPromise } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { apiErrorMessage, collectionPath, isNotFound, type KubeClient, type ResourceType } from '../../kube/index.ts';
 import type { KubeObject } from '../../managed/types.ts';
@@ -39,7 +39,19 @@ function forgetManagedFields(obj: KubernetesObject): void {
   if (obj.metadata?.managedFields) delete obj.metadata.managedFields;
 }
 
-export const INFORMER_DEFAULTS = { restartBaseMs: 500, restartMaxMs: 30_000 } as const;
+/**
+ * A watch lasts `watchMinS`–2× that (drawn per informer, so a process's watches do not all end together), then the API
+ * server ends it and it resumes from the last resourceVersion; bookmarks keep that version fresh on a quiet kind, so
+ * resuming does not fall back to a full list. client-node alone ends any watch that has been silent for 30 s, which
+ * reopened every quiet kind's watch twice a minute. A connection silent past the API server's own deadline
+ * (`watchSlackS` later) is dead and is abandoned.
+ */
+export const INFORMER_DEFAULTS = { restartBaseMs: 500, restartMaxMs: 30_000, watchMinS: 300, watchSlackS: 60 } as const;
+
+function watchLasting(kubeConfig: KubeClient['kubeConfig'], seconds: number): Watch {
+  // requestTimeoutMs is client-node's silence timeout; it is not in its typings, only in its code.
+  return Object.assign(new Watch(kubeConfig), { requestTimeoutMs: (seconds + INFORMER_DEFAULTS.watchSlackS) * 1000 });
+}
 
 export interface StartableInformer<T> extends Informer<T> {
   start(signal: AbortSignal): Promise<void>;
@@ -47,8 +59,11 @@ export interface StartableInformer<T> extends Informer<T> {
 
 export function createInformer<T extends KubeObject>(options: { client: KubeClient; type: ResourceType; logger: Logger; fieldSelector?: string }): StartableInformer<T> {
   const { client, type, logger, fieldSelector } = options;
+  const watchSeconds = INFORMER_DEFAULTS.watchMinS + Math.floor(Math.random() * INFORMER_DEFAULTS.watchMinS);
   // client-node's watch keeps the path's query and adds its own parameters to it.
-  const path = collectionPath(type) + (fieldSelector ? `?fieldSelector=${encodeURIComponent(fieldSelector)}` : '');
+  const query = new URLSearchParams({ allowWatchBookmarks: 'true', timeoutSeconds: String(watchSeconds), ...(fieldSelector ? { fieldSelector } : {}) });
+  const path = `${collectionPath(type)}?${query}`;
+  const resource = collectionPath(type) + (fieldSelector ? `?fieldSelector=${fieldSelector}` : '');
   let listed = false;
   let failures = 0;
   const listFn: ListPromise<KubernetesObject> = async () => {
@@ -57,7 +72,7 @@ export function createInformer<T extends KubeObject>(options: { client: KubeClie
     failures = 0;
     return { items: list.items as KubernetesObject[], metadata: { resourceVersion: list.metadata?.resourceVersion } };
   };
-  const inner = makeInformer<KubernetesObject>(client.kubeConfig, path, listFn);
+  const inner = new ListWatch<KubernetesObject>(path, watchLasting(client.kubeConfig, watchSeconds), listFn, false);
   const handlers: Array<InformerHandlers<T>> = [];
   const fan = (verb: keyof InformerHandlers<T>) => (obj: KubernetesObject) => {
     forgetManagedFields(obj);
@@ -93,19 +108,19 @@ export function createInformer<T extends KubeObject>(options: { client: KubeClie
     if (isNotFound(err) && !listed) {
       // The kind is not served (its CRD is not installed): its controller runs with an empty cache rather
       // than holding every other controller back, and the list is tried again until the CRD appears.
-      if (!unserved) logger.warn({ resource: path }, 'not served by the API server (is its CRD installed?); watching for it');
+      if (!unserved) logger.warn({ resource }, 'not served by the API server (is its CRD installed?); watching for it');
       unserved = true;
       markSynced();
     } else if (!listed && !unlistedWarned) {
       // Until the first list, its objects are unknown (a composite waits for the kinds it composed): say why once.
       unlistedWarned = true;
-      logger.warn({ resource: path, reason: apiErrorMessage(err), waitMs }, 'cannot list; retrying');
+      logger.warn({ resource, reason: apiErrorMessage(err), waitMs }, 'cannot list; retrying');
     }
-    logger.debug({ err, resource: path, waitMs }, 'watch failed, restarting');
+    logger.debug({ err, resource, waitMs }, 'watch failed, restarting');
     delay(waitMs, undefined, { signal: stopSignal })
       .then(startOnce)
       .catch((restartErr: unknown) => {
-        if (!stopSignal?.aborted) logger.warn({ err: restartErr, resource: path }, 'watch restart failed');
+        if (!stopSignal?.aborted) logger.warn({ err: restartErr, resource }, 'watch restart failed');
       });
   });
 
