@@ -87,6 +87,7 @@ run: deps
 bench: install
 	node test/env/run.ts -- node bench/steady-state-calls.ts
 	node test/env/run.ts -- node bench/ui-footprint.ts
+	node test/env/run.ts -- node bench/watch-requests.ts
 	$(MAKE) bench-scale
 
 # Pledge and Crossplane's provider-nop v0.5.0 (built from its Go module, cached) side by side on NopResources,
