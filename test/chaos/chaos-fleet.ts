@@ -89,7 +89,8 @@ function accountYaml(chaos: ChaosFleet, name: string): string {
   return [
     `apiVersion: ${ACCOUNT_KIND.apiVersion}`,
     'kind: Account',
-    `metadata: {name: ${name}, labels: {${key}: ${value}}}`,
+    // Quoted: a run id of digits only (one 6-hex-digit id in 17) would otherwise be read as a number, which kubectl refuses.
+    `metadata: {name: ${name}, labels: {${key}: ${JSON.stringify(value)}}}`,
     'spec:',
     `  providerConfigRef: {name: ${chaos.providerConfig}}`,
     `  forProvider: {location: westeurope, resourceGroupNameRef: {name: ${account.resourceGroup}}}`,

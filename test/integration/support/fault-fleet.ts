@@ -52,7 +52,8 @@ export function objectYaml(fleet: Fleet, kind: FleetKind, name: string): string 
   return [
     `apiVersion: ${FLEET_KINDS[kind].apiVersion}`,
     `kind: ${kind === 'arm' ? 'ResourceGroup' : kind === 'rds' ? 'DBInstance' : 'Bucket'}`,
-    `metadata: {name: ${name}, labels: {${key}: ${value}}}`,
+    // Quoted: a run id of digits only (one 6-hex-digit id in 17) would otherwise be read as a number, which kubectl refuses.
+    `metadata: {name: ${name}, labels: {${key}: ${JSON.stringify(value)}}}`,
     'spec:',
     `  providerConfigRef: {name: ${fleet.providerConfig}}`,
     `  forProvider: ${forProviderOf(kind)}`,
