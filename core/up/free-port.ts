@@ -1,7 +1,23 @@
 import { connect, createServer } from 'node:net';
 
-/** Asks the kernel for a free TCP port on 127.0.0.1. It is free when this returns; another process may still take it before the caller binds it. */
-export function freePort(): Promise<number> {
+/** Every port this process has handed out: servers started at once (the test suite starts four environments) never share one. */
+const handedOut = new Set<number>();
+
+/**
+ * A free TCP port on 127.0.0.1, never one this process handed out before (the kernel may offer a port again once its
+ * probe is closed, before the first caller's server has bound it). It is free when this returns; another process may
+ * still take it before the caller binds it.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await kernelFreePort();
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+}
+
+function kernelFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

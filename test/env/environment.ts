@@ -151,7 +151,8 @@ async function startEnvironmentOnce(options: EnvironmentOptions): Promise<Enviro
         });
         watch(moto);
         const t = Date.now();
-        await waitUntil(async () => (await httpGet(`${motoUrl}/moto-api/`, { signal })).status > 0, {
+        // 200 from moto's own page: any server on the port would answer something.
+        await waitUntil(async () => (await httpGet(`${motoUrl}/moto-api/`, { signal })).status === 200, {
           what: `moto at ${motoUrl} to answer`, timeoutMs, signal, child: moto,
         });
         log(`moto ready after ${since(t)}`);
