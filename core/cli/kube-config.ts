@@ -23,19 +23,19 @@ export type KubeConfigSource = 'flag' | 'kubeconfig' | 'in-cluster';
 export function loadKubeConfig(kubeconfigPath: string | undefined): { kubeConfig: KubeConfig; source: KubeConfigSource } {
   // process.env, not a parameter: client-node's loaders read it too.
   const env = process.env;
-  const kubeConfig = new KubeConfig();
+  const kubeConfig = namePledge(new KubeConfig());
   if (kubeconfigPath) {
     kubeConfig.loadFromFile(kubeconfigPath);
-    return { kubeConfig: namePledge(kubeConfig), source: 'flag' };
+    return { kubeConfig, source: 'flag' };
   }
   if (env.KUBECONFIG || existsSync(join(env.HOME || homedir(), '.kube', 'config'))) {
     kubeConfig.loadFromDefault();
-    return { kubeConfig: namePledge(kubeConfig), source: 'kubeconfig' };
+    return { kubeConfig, source: 'kubeconfig' };
   }
   const prefix = env[IN_CLUSTER_PATH_PREFIX_ENV] ?? '';
   if (env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT && existsSync(`${prefix}${TOKEN_PATH}`)) {
     kubeConfig.loadFromCluster(prefix);
-    return { kubeConfig: namePledge(kubeConfig), source: 'in-cluster' };
+    return { kubeConfig, source: 'in-cluster' };
   }
   throw new ConfigError(
     'no cluster to talk to: pass --kubeconfig, set KUBECONFIG, create ~/.kube/config, or run in a pod with a ' +

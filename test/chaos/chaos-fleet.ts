@@ -2,7 +2,7 @@
 // Buckets) plus a few Azure storage Accounts, each in one of the fleet's resource groups by reference. All carry
 // one run label and use one set of cloudsim ProviderConfigs. The run applies and deletes them a slice at a time.
 import { kubectl, kubectlApply } from '../env/index.ts';
-import { FLEET_KIND_NAMES, FLEET_KINDS, objectYaml, planFleet, type Fleet, type FleetKind } from '../integration/support/fault-fleet.ts';
+import { FLEET_KIND_NAMES, FLEET_KINDS, fleetMetadata, objectYaml, planFleet, type Fleet, type FleetKind } from '../integration/support/fault-fleet.ts';
 
 /** Storage accounts: not part of the fault fleet; their create is a long-running operation in cloudsim. */
 export const ACCOUNT_KIND = {
@@ -85,12 +85,10 @@ export function slicesOf(items: readonly FleetItem[], size: number): FleetItem[]
 function accountYaml(chaos: ChaosFleet, name: string): string {
   const account = chaos.accounts.find((a) => a.name === name);
   if (!account) throw new Error(`no storage account ${name} in this fleet`);
-  const [key, value] = chaos.label.split('=');
   return [
     `apiVersion: ${ACCOUNT_KIND.apiVersion}`,
     'kind: Account',
-    // Quoted: a run id of digits only (one 6-hex-digit id in 17) would otherwise be read as a number, which kubectl refuses.
-    `metadata: {name: ${name}, labels: {${key}: ${JSON.stringify(value)}}}`,
+    fleetMetadata(name, chaos.label),
     'spec:',
     `  providerConfigRef: {name: ${chaos.providerConfig}}`,
     `  forProvider: {location: westeurope, resourceGroupNameRef: {name: ${account.resourceGroup}}}`,

@@ -47,13 +47,18 @@ function forProviderOf(kind: FleetKind): string {
 }
 
 /** One managed resource of the fleet as a YAML document. */
+/** A fleet object's `metadata:` line: its name and the fleet's `key=value` label. */
+export function fleetMetadata(name: string, label: string): string {
+  const [key, value] = label.split('=');
+  // Quoted: a run id of digits only (one 6-hex-digit id in 17) would otherwise be read as a number, which kubectl refuses.
+  return `metadata: {name: ${name}, labels: {${key}: ${JSON.stringify(value)}}}`;
+}
+
 export function objectYaml(fleet: Fleet, kind: FleetKind, name: string): string {
-  const [key, value] = fleet.label.split('=');
   return [
     `apiVersion: ${FLEET_KINDS[kind].apiVersion}`,
     `kind: ${kind === 'arm' ? 'ResourceGroup' : kind === 'rds' ? 'DBInstance' : 'Bucket'}`,
-    // Quoted: a run id of digits only (one 6-hex-digit id in 17) would otherwise be read as a number, which kubectl refuses.
-    `metadata: {name: ${name}, labels: {${key}: ${JSON.stringify(value)}}}`,
+    fleetMetadata(name, fleet.label),
     'spec:',
     `  providerConfigRef: {name: ${fleet.providerConfig}}`,
     `  forProvider: ${forProviderOf(kind)}`,
